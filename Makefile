@@ -1,0 +1,73 @@
+# drstemplate — every task a contributor or CI needs. Tools are pinned and installed
+# by these rules into .bin/ and node_modules/; nothing is assumed to be present but
+# Go, node and npm.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+GOLANGCI_LINT_VERSION := v2.15.0
+BIN := $(CURDIR)/.bin
+GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
+NPM_STAMP := node_modules/.package-lock.json
+SPEC_APIS := drs iam # the apis of redocly.yaml
+NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
+
+.PHONY: all generate generate-check build test test-short lint lint-spec spec-reuse docs ci clean
+
+all: generate build test
+
+## generate: regenerate gen/ from api/ (the only way gen/ is produced)
+generate:
+	go generate ./...
+
+## generate-check: fail if gen/ differs from what the spec and configs produce
+generate-check: generate
+	@if [ -n "$$(git status --porcelain -- gen/ go.mod go.sum)" ]; then \
+		echo "gen/ (or go.mod) is out of date with api/: run 'make generate' and commit the result:"; \
+		git status --porcelain -- gen/ go.mod go.sum; git --no-pager diff --stat -- gen/; exit 1; \
+	fi
+	@echo "generate-check: gen/ is up to date"
+
+## build: compile every package and command
+build:
+	go build ./...
+
+## test: vet, then every test with the race detector
+test:
+	go vet ./...
+	go test -race -count=1 ./...
+
+## lint: golangci-lint (its config: .golangci.yml; staticcheck runs inside it)
+lint: $(GOLANGCI_LINT)
+	$(GOLANGCI_LINT) run ./...
+
+$(GOLANGCI_LINT):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv $(BIN)/golangci-lint $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## lint-spec: Redocly CLI, recommended ruleset (redocly.yaml); fails on any error or warning
+lint-spec: $(NPM_STAMP)
+	$(NPX) redocly lint --format=stylish
+	for api in $(SPEC_APIS); do $(NPX) redocly lint $$api --format=json 2>/dev/null | node scripts/redocly-totals.mjs $$api; done
+
+## spec-reuse: generate TypeScript types from the spec and type-check a usage file
+spec-reuse: $(NPM_STAMP)
+	$(NPX) openapi-typescript
+	cd spec-reuse && $(NPX) tsc -p tsconfig.json
+	@echo "spec-reuse: TypeScript types generated and type-checked"
+
+## docs: render a self-contained HTML API reference into docs/api/
+docs: $(NPM_STAMP)
+	for api in $(SPEC_APIS); do $(NPX) redocly build-docs $$api --inlineBundle -o docs/api/$$api.html; done
+
+## ci: what .ci/run runs
+ci: test generate-check lint lint-spec spec-reuse
+
+clean:
+	rm -rf spec-reuse/generated docs/api/*.html
