@@ -17,7 +17,7 @@ import (
 // TestEmbeddedSpecMatchesFile catches a gen/ that was not regenerated after an
 // edit of openapi.yaml (make generate-check catches the rest).
 func TestEmbeddedSpecMatchesFile(t *testing.T) {
-	embedded, err := drsapi.GetSwagger()
+	embedded, err := drsapi.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestGeneratedClientTypedResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var job *drsapi.ExportJob = exp.JSON202
+	var job *drsapi.ExportJob = exp.JSON202 //nolint:staticcheck // ST1023: the explicit type proves JSON202 is typed
 	if job == nil || job.Id != "62a055ae-ce03-4232-beb6-46c83b8ef2b2" || job.Status != "SUCCESS" {
 		t.Errorf("JSON202 = %+v", job)
 	}
@@ -79,7 +79,7 @@ func TestGeneratedClientTypedResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var p *drsapi.ExportProgress = prog.JSON200
+	var p *drsapi.ExportProgress = prog.JSON200 //nolint:staticcheck // ST1023: the explicit type proves JSON200 is typed
 	if p == nil || p.ProcessStatus != "pending" {
 		t.Errorf("JSON200 = %+v", p)
 	}

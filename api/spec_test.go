@@ -134,7 +134,7 @@ func checkExamples(exs []example) []error {
 			continue
 		}
 		if err := ex.schema.Value.VisitJSON(ex.value, openapi3.EnableFormatValidation(), openapi3.MultiErrors()); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %v", ex.where, err))
+			errs = append(errs, fmt.Errorf("%s: %w", ex.where, err))
 		}
 	}
 	return errs
