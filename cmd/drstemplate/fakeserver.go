@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drs-tools/drstemplate/drsfake"
+)
+
+// fakeServerFlags are the flags of `drstemplate fake-server`.
+type fakeServerFlags struct {
+	addr           string
+	allowRemote    bool
+	projectIDs     []string
+	region         string
+	token          string
+	ak, sk         string
+	securityToken  string
+	iamAccount     string
+	iamUser        string
+	iamPassword    string
+	tasks          int
+	failTasks      []string
+	exportDuration time.Duration
+	tokenTTL       time.Duration
+	pageSizeLimit  int
+	seed           uint64
+	faults         drsfake.FaultRates
+	retryAfter     time.Duration
+	rateLimit      float64
+	rateBurst      int
+}
+
+func newFakeServerCommand() *cobra.Command {
+	var f fakeServerFlags
+	cmd := &cobra.Command{
+		Use:   "fake-server",
+		Short: "Run a fake DRS service on loopback",
+		Long: `Run a fake Huawei Cloud DRS service (drsfake) until interrupted (Ctrl-C or SIGTERM).
+
+It serves the four DRS template calls under /v5/ and IAM's POST /v3/auth/tokens,
+checks X-Auth-Token and AK/SK signatures like the real gateway, runs exports
+pending → running → success over --export-duration, and writes real .xlsx files.
+
+On start it prints the base URL, the project id, the task ids, a curl command
+and the credentials it accepts. Printing credentials is intended: they are
+made-up test credentials of this fake (seeded by --seed unless given), never
+real ones. It listens on loopback only, unless --allow-remote.`,
+		Example: `  drstemplate fake-server
+  drstemplate fake-server --addr 127.0.0.1:9000 --tasks 5 --export-duration 10s
+  drstemplate fake-server --fault-503 0.2 --fault-429 0.1 --latency 200ms --seed 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runFakeServer(cmd.Context(), cmd, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --addr (the fake has no real security)")
+	fl.StringSliceVar(&f.projectIDs, "project-id", nil, "project id(s), 32 lower-case hex characters (default: seeded)")
+	fl.StringVar(&f.region, "region", drsfake.DefaultRegion, "region; also the IAM project name of the first project")
+	fl.StringVar(&f.token, "token", "", "accepted X-Auth-Token (default: seeded)")
+	fl.StringVar(&f.ak, "ak", "", "accepted access key (with --sk; default: seeded)")
+	fl.StringVar(&f.sk, "sk", "", "secret key of --ak")
+	fl.StringVar(&f.securityToken, "security-token", "", "make --ak/--sk temporary credentials needing this X-Security-Token")
+	fl.StringVar(&f.iamAccount, "iam-account", "", "IAM account (domain) name of the login user (default: drsfake-account)")
+	fl.StringVar(&f.iamUser, "iam-user", "", "IAM user name (default: drsfake-user)")
+	fl.StringVar(&f.iamPassword, "iam-password", "", "IAM user password (default: seeded)")
+	fl.IntVar(&f.tasks, "tasks", drsfake.DefaultGeneratedTasks, "number of seeded DRS tasks")
+	fl.StringSliceVar(&f.failTasks, "fail-task", nil, "task id(s) whose exports end failed")
+	fl.DurationVar(&f.exportDuration, "export-duration", 5*time.Second, "time from export to success (1/5 pending, 4/5 running)")
+	fl.DurationVar(&f.tokenTTL, "token-ttl", drsfake.DefaultTokenTTL, "lifetime of IAM-issued tokens")
+	fl.IntVar(&f.pageSizeLimit, "page-size-limit", drsfake.DefaultPageSizeLimit, "most files ListTemplates returns per page")
+	fl.Uint64Var(&f.seed, "seed", 1, "seed of ids, generated credentials and fault draws")
+	fl.Float64Var(&f.faults.InternalError, "fault-500", 0, "probability of 500 DRS.M00500 per request")
+	fl.Float64Var(&f.faults.Unavailable, "fault-503", 0, "probability of 503 DRS.M00503 per request")
+	fl.Float64Var(&f.faults.Throttle, "fault-429", 0, "probability of 429 APIG.0308 (with Retry-After) per request")
+	fl.Float64Var(&f.faults.Reset, "fault-reset", 0, "probability of a connection reset mid-response")
+	fl.Float64Var(&f.faults.Truncate, "fault-truncate", 0, "probability of a truncated body")
+	fl.DurationVar(&f.faults.Latency, "latency", 0, "real time added to requests")
+	fl.Float64Var(&f.faults.LatencyRate, "latency-rate", 1, "probability that --latency is added")
+	fl.DurationVar(&f.retryAfter, "retry-after", 3*time.Second, "Retry-After of injected 429s")
+	fl.Float64Var(&f.rateLimit, "rate-limit", 0, "requests per second allowed per project (0: unlimited)")
+	fl.IntVar(&f.rateBurst, "rate-burst", 10, "burst allowed by --rate-limit")
+	return cmd
+}
+
+// options turns the flags into drsfake options and the credentials to print.
+func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, error) {
+	creds := drsfake.DefaultCredentials(f.seed)
+	if f.token != "" {
+		creds.Token = f.token
+	}
+	switch {
+	case (f.ak == "") != (f.sk == ""):
+		return nil, creds, errors.New("--ak and --sk go together")
+	case f.ak != "":
+		creds.AccessKey, creds.SecretKey = f.ak, f.sk
+	}
+	if f.iamAccount != "" {
+		creds.User.Account = f.iamAccount
+	}
+	if f.iamUser != "" {
+		creds.User.Name = f.iamUser
+	}
+	if f.iamPassword != "" {
+		creds.User.Password = f.iamPassword
+	}
+	if f.exportDuration < 0 {
+		return nil, creds, errors.New("--export-duration must not be negative")
+	}
+	if f.tasks < 0 {
+		return nil, creds, errors.New("--tasks must not be negative")
+	}
+	faults := f.faults
+	if faults.Latency == 0 {
+		faults.LatencyRate = 0
+	}
+	pending := f.exportDuration / 5
+	opts := []drsfake.Option{
+		drsfake.WithSeed(f.seed),
+		drsfake.WithRegion(f.region),
+		drsfake.WithGeneratedTasks(f.tasks),
+		drsfake.WithFailingTasks(f.failTasks...),
+		drsfake.WithExportTimings(pending, f.exportDuration-pending),
+		drsfake.WithTokenTTL(f.tokenTTL),
+		drsfake.WithPageSizeLimit(f.pageSizeLimit),
+		drsfake.WithToken(creds.Token),
+		drsfake.WithUser(creds.User.Account, creds.User.Name, creds.User.Password),
+		drsfake.WithFaults(drsfake.Faults{All: faults, RetryAfter: f.retryAfter}),
+		drsfake.WithRateLimit(f.rateLimit, f.rateBurst),
+	}
+	if len(f.projectIDs) > 0 {
+		opts = append(opts, drsfake.WithProjectID(f.projectIDs...))
+	}
+	if f.securityToken != "" {
+		opts = append(opts, drsfake.WithTemporaryAccessKey(creds.AccessKey, creds.SecretKey, f.securityToken, time.Time{}))
+	} else {
+		opts = append(opts, drsfake.WithAccessKey(creds.AccessKey, creds.SecretKey))
+	}
+	return opts, creds, nil
+}
+
+// checkLoopback refuses to listen beyond this machine unless allowed.
+func checkLoopback(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	if allowRemote || host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("--addr %q is not a loopback address; the fake accepts made-up credentials, so pass --allow-remote to listen there anyway", addr)
+}
+
+func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) error {
+	if err := checkLoopback(f.addr, f.allowRemote); err != nil {
+		return err
+	}
+	opts, creds, err := f.options()
+	if err != nil {
+		return err
+	}
+	fake, err := drsfake.New(opts...)
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", f.addr, err)
+	}
+	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	printBanner(cmd.OutOrStdout(), "http://"+ln.Addr().String(), fake, creds, f.securityToken)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("stopping: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	_, _ = fmt.Fprintln(cmd.OutOrStdout(), "drsfake: stopped")
+	return nil
+}
+
+// printBanner tells the user where the fake is and how to call it.
+func printBanner(w io.Writer, base string, fake *drsfake.Server, creds drsfake.Credentials, securityToken string) {
+	project := fake.ProjectIDs()[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "drsfake: a fake Huawei Cloud DRS service (made-up test credentials, printed on purpose)\n")
+	fmt.Fprintf(&b, "Base URL:    %s\n", base)
+	fmt.Fprintf(&b, "IAM URL:     %s/v3/auth/tokens\n", base)
+	fmt.Fprintf(&b, "Region:      %s\n", fake.Region())
+	fmt.Fprintf(&b, "Project ID:  %s\n", project)
+	for _, p := range fake.ProjectIDs()[1:] {
+		fmt.Fprintf(&b, "Project ID:  %s (%s)\n", p, fake.ProjectName(p))
+	}
+	fmt.Fprintf(&b, "Tasks:\n")
+	for _, t := range fake.Tasks() {
+		fail := ""
+		if t.FailExport {
+			fail = "  (exports fail)"
+		}
+		fmt.Fprintf(&b, "  %s  %-10s  %s%s\n", t.ID, t.Engine, t.Name, fail)
+	}
+	fmt.Fprintf(&b, "Credentials:\n")
+	fmt.Fprintf(&b, "  X-Auth-Token:    %s\n", creds.Token)
+	fmt.Fprintf(&b, "  Access key (AK): %s\n", creds.AccessKey)
+	fmt.Fprintf(&b, "  Secret key (SK): %s\n", creds.SecretKey)
+	if securityToken != "" {
+		fmt.Fprintf(&b, "  Security token:  %s\n", securityToken)
+	}
+	fmt.Fprintf(&b, "  IAM user:        account %s, user %s, password %s\n", creds.User.Account, creds.User.Name, creds.User.Password)
+	fmt.Fprintf(&b, "Try:\n")
+	fmt.Fprintf(&b, "  curl -sS -H 'X-Auth-Token: %s' %s/v5/%s/templates\n", creds.Token, base, project)
+	fmt.Fprintf(&b, "Press Ctrl-C to stop.\n")
+	_, _ = io.WriteString(w, b.String())
+}

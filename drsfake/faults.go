@@ -1,0 +1,266 @@
+package drsfake
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Operation names an operation of the fake, by its OpenAPI operationId.
+type Operation string
+
+// The operations of the fake.
+const (
+	OpExportCreationTemplate Operation = "ExportCreationTemplate"
+	OpShowExportProgress     Operation = "ShowExportProgress"
+	OpListTemplates          Operation = "ListTemplates"
+	OpDownloadCreateTemplate Operation = "DownloadCreateTemplate"
+	// OpCreateToken is IAM's POST /v3/auth/tokens.
+	OpCreateToken Operation = "KeystoneCreateUserTokenByPassword"
+)
+
+// Operations returns every operation of the fake.
+func Operations() []Operation {
+	return []Operation{
+		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate, OpCreateToken,
+	}
+}
+
+// FaultRates are the probabilities of the faults injected into one
+// operation. The five outcome probabilities must add up to at most 1; one
+// draw per request picks at most one of them.
+type FaultRates struct {
+	// InternalError answers 500 (DRS.M00500).
+	InternalError float64
+	// Unavailable answers 503 (DRS.M00503).
+	Unavailable float64
+	// Throttle answers 429 APIG.0308 with Retry-After.
+	Throttle float64
+	// Reset sends the status line, headers and half the body, then resets
+	// the TCP connection.
+	Reset float64
+	// Truncate declares the full Content-Length, sends half the body and
+	// closes the connection.
+	Truncate float64
+	// Latency is real time added, with probability LatencyRate, before the
+	// request is handled. A client that gives up ends the wait.
+	Latency time.Duration
+	// LatencyRate is the probability that Latency is added.
+	LatencyRate float64
+}
+
+func (f FaultRates) zero() bool { return f == FaultRates{} }
+
+func (f FaultRates) validate() error {
+	for _, p := range []float64{f.InternalError, f.Unavailable, f.Throttle, f.Reset, f.Truncate, f.LatencyRate} {
+		if !(p >= 0 && p <= 1) { // also refuses NaN
+			return fmt.Errorf("drsfake: fault probability %v is not in [0, 1]", p)
+		}
+	}
+	sum := f.InternalError + f.Unavailable + f.Throttle + f.Reset + f.Truncate
+	if sum > 1+1e-9 {
+		return fmt.Errorf("drsfake: fault probabilities add up to %v, more than 1", sum)
+	}
+	if f.Latency < 0 || f.Latency > time.Hour {
+		return fmt.Errorf("drsfake: latency %v is not in [0, 1h]", f.Latency)
+	}
+	return nil
+}
+
+// Faults configures fault injection. Decisions are drawn from the fake's
+// seeded random source (see [WithSeed]): the n-th request that is subject to
+// faults gets the n-th draw, so a sequential run repeats exactly.
+type Faults struct {
+	// All applies to every operation without an entry in PerOperation.
+	All FaultRates
+	// PerOperation overrides All for single operations.
+	PerOperation map[Operation]FaultRates
+	// RetryAfter is the Retry-After of injected 429s, rounded up to whole
+	// seconds (default 3s, within Huawei's advice of 2 to 5 s).
+	RetryAfter time.Duration
+}
+
+func (f Faults) validate() error {
+	if err := f.All.validate(); err != nil {
+		return err
+	}
+	for op, r := range f.PerOperation {
+		if !slices.Contains(Operations(), op) {
+			return fmt.Errorf("drsfake: unknown operation %q", op)
+		}
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%w (operation %s)", err, op)
+		}
+	}
+	if f.RetryAfter < 0 {
+		return fmt.Errorf("drsfake: negative RetryAfter %v", f.RetryAfter)
+	}
+	return nil
+}
+
+func (f Faults) rates(op Operation) FaultRates {
+	if r, ok := f.PerOperation[op]; ok {
+		return r
+	}
+	return f.All
+}
+
+// faultKind is the outcome of one draw.
+type faultKind int
+
+const (
+	faultNone faultKind = iota
+	faultInternal
+	faultUnavailable
+	faultThrottle
+	faultReset
+	faultTruncate
+)
+
+// decision is what the injector decided for one request.
+type decision struct {
+	kind       faultKind
+	latency    time.Duration
+	retryAfter int
+}
+
+// injector holds the current fault configuration and the seeded draws.
+type injector struct {
+	mu     sync.Mutex
+	faults Faults
+	rand   *randSource
+}
+
+func (in *injector) set(f Faults) error {
+	if err := f.validate(); err != nil {
+		return err
+	}
+	f.PerOperation = maps.Clone(f.PerOperation)
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.faults = f
+	return nil
+}
+
+func (in *injector) get() Faults {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	f := in.faults
+	f.PerOperation = maps.Clone(f.PerOperation)
+	return f
+}
+
+// decide draws the faults of one request of op.
+func (in *injector) decide(op Operation) decision {
+	in.mu.Lock()
+	f := in.faults
+	r := f.rates(op)
+	in.mu.Unlock()
+	if r.zero() {
+		return decision{}
+	}
+	u := in.rand.float64s(2)
+	d := decision{retryAfter: 3}
+	if f.RetryAfter > 0 {
+		d.retryAfter = int((f.RetryAfter + time.Second - 1) / time.Second)
+	}
+	if u[1] < r.LatencyRate {
+		d.latency = r.Latency
+	}
+	x := u[0]
+	for _, c := range []struct {
+		p    float64
+		kind faultKind
+	}{
+		{r.InternalError, faultInternal}, {r.Unavailable, faultUnavailable}, {r.Throttle, faultThrottle},
+		{r.Reset, faultReset}, {r.Truncate, faultTruncate},
+	} {
+		if x < c.p {
+			d.kind = c.kind
+			return d
+		}
+		x -= c.p
+	}
+	return d
+}
+
+// wait sleeps for d of real time unless the request is cancelled first; it
+// reports whether the full time passed.
+func wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+// recorder captures a response so that a fault can send only part of it.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func newRecorder(h http.Header) *recorder { return &recorder{header: h.Clone(), status: http.StatusOK} }
+
+// Header returns the captured header map.
+func (rec *recorder) Header() http.Header { return rec.header }
+
+// Write captures body bytes.
+func (rec *recorder) Write(p []byte) (int, error) { return rec.body.Write(p) }
+
+// WriteHeader captures the status.
+func (rec *recorder) WriteHeader(status int) { rec.status = status }
+
+// sendBroken sends rec's status, headers (with the full Content-Length) and
+// half its body, then breaks the connection: with a TCP reset for
+// faultReset, a plain close for faultTruncate. Where the connection cannot be
+// taken over (HTTP/2, or a ResponseWriter without a connection) it aborts the
+// response with http.ErrAbortHandler, as net/http intends.
+func sendBroken(w http.ResponseWriter, rec *recorder, kind faultKind) {
+	body := rec.body.Bytes()
+	rec.header.Set("Content-Length", strconv.Itoa(len(body)))
+	rec.header.Set("Connection", "close")
+	half := body[:len(body)/2]
+
+	rc := http.NewResponseController(w)
+	conn, brw, err := rc.Hijack()
+	if err != nil {
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.status)
+		_, _ = w.Write(half)
+		_ = rc.Flush()
+		panic(http.ErrAbortHandler)
+	}
+	defer func() { _ = conn.Close() }() // the client sees the break
+	writeRaw(brw.Writer, rec, half)
+	if kind == faultReset {
+		if tcp, ok := conn.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0) // close with RST instead of FIN
+		}
+	}
+}
+
+// writeRaw writes an HTTP/1.1 response head and part of the body.
+func writeRaw(bw *bufio.Writer, rec *recorder, part []byte) {
+	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", rec.status, http.StatusText(rec.status))
+	_ = rec.header.Write(bw)
+	_, _ = bw.WriteString("\r\n")
+	_, _ = bw.Write(part)
+	_ = bw.Flush()
+}

@@ -1,0 +1,146 @@
+package drsfake
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/drs-tools/drstemplate/gen/iamapi"
+)
+
+// checkAnswer asserts the invariants of any answer of the fake: a request id,
+// and for errors a short one-line JSON body of the right shape.
+func checkAnswer(t *testing.T, w *httptest.ResponseRecorder, iam bool) {
+	t.Helper()
+	if w.Header().Get(HeaderRequestID) == "" || w.Header().Get("Date") == "" {
+		t.Fatalf("answer without X-Request-Id or Date: %v", w.Header())
+	}
+	if w.Code < 400 {
+		return
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("error with Content-Type %q: %q", ct, w.Body)
+	}
+	var msg string
+	if iam {
+		var e iamapi.IAMError
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Code != w.Code {
+			t.Fatalf("not an IAM error body: %q", w.Body)
+		}
+		msg = e.Error.Message
+	} else {
+		msg = errBody(t, "application/json", w.Body.Bytes()).ErrorMsg
+	}
+	if len(msg) > maxMessage+len("…") || strings.ContainsAny(msg, "\r\n") || !utf8.ValidString(msg) {
+		t.Fatalf("error message is not one short line: %q", msg)
+	}
+}
+
+// FuzzDRSRequest sends arbitrary paths, queries, headers and bodies to the
+// DRS side: every answer must be a declared status with a Huawei-shaped body,
+// and the validation-error mapper must keep messages short.
+func FuzzDRSRequest(f *testing.F) {
+	p := "5237e10fe9aa4ad5b16b6a5245248314"
+	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":["task-1"]}`+"\n", "en-us")
+	f.Add(uint8(0), "/templates/download", "", "application/json", `{"files":["a.xlsx","b.xlsx"]}`, "")
+	f.Add(uint8(1), "/templates", "offset=1&limit=2", "application/json", "", "zh-cn")
+	f.Add(uint8(1), "/templates", "limit=-5&offset=x", "", "", "de")
+	f.Add(uint8(1), "/jobs/%2F%00/export/progress", "", "text/plain", "\x00", "")
+	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":[{"a":[[[[1]]]]}],"jobs":null}`, "")
+	f.Add(uint8(2), "/templates", "", "application/json", `{}`, "")
+	s := mustNew(f, WithToken("tok"), WithProjectID(p), WithTasks(Task{ID: "task-1", Engine: "mysql"}))
+	methods := []string{"POST", "GET", "PUT", "DELETE"}
+	f.Fuzz(func(t *testing.T, m uint8, path, query, contentType, body, lang string) {
+		target := "/v5/" + p + path
+		if query != "" {
+			target += "?" + query
+		}
+		r, err := http.NewRequest(methods[int(m)%len(methods)], target, strings.NewReader(body))
+		if err != nil {
+			t.Skip()
+		}
+		r.Header.Set("X-Auth-Token", "tok")
+		if contentType != "" {
+			r.Header["Content-Type"] = []string{contentType}
+		}
+		if lang != "" {
+			r.Header["X-Language"] = []string{lang}
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		switch w.Code {
+		case 200, 202, 400, 404:
+		default:
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		checkAnswer(t, w, false)
+	})
+}
+
+// FuzzDownloadNames sends arbitrary file-name lists to DownloadCreateTemplate:
+// unknown names answer 404 quoting at most a clipped name, never a dump.
+func FuzzDownloadNames(f *testing.F) {
+	f.Add("a.xlsx", "b.xlsx", 2)
+	f.Add("", "\x00\xff", 1)
+	f.Add(strings.Repeat("é", 200), "../../etc/passwd", 3)
+	f.Add("task_mysql_20250703094510.xlsx", `"quoted"`, 0)
+	s := mustNew(f, WithToken("tok"))
+	target := "/v5/" + s.ProjectIDs()[0] + "/templates/download"
+	f.Fuzz(func(t *testing.T, a, b string, n int) {
+		files := []string{a, b, a}[:max(0, n%4)]
+		body, err := json.Marshal(map[string]any{"files": files})
+		if err != nil {
+			t.Skip()
+		}
+		w := serve(s, "POST", target, "tok", string(body))
+		checkAnswer(t, w, false)
+		switch {
+		case len(files) == 0 || slices.Contains(files, ""):
+			if w.Code != 400 {
+				t.Fatalf("files %q: %d, want 400", files, w.Code)
+			}
+		case w.Code != 404:
+			t.Fatalf("files %q: %d, want 404", files, w.Code)
+		default:
+			msg := errBody(t, "application/json", w.Body.Bytes()).ErrorMsg
+			if len(msg) > len(MsgFileNotFoundPrefix)+2+4*maxEcho+len("…") {
+				t.Fatalf("message quotes too much: %q", msg)
+			}
+			if len(a) > 2*maxEcho && bytes.Contains([]byte(msg), []byte(a)) {
+				t.Fatalf("message echoes a long name whole")
+			}
+		}
+	})
+}
+
+// FuzzIAMLogin sends arbitrary bodies to POST /v3/auth/tokens.
+func FuzzIAMLogin(f *testing.F) {
+	good := `{"auth":{"identity":{"methods":["password"],"password":{"user":{"domain":{"name":"acc"},"name":"u","password":"p"}}},"scope":{"project":{"name":"cn-north-4"}}}}`
+	f.Add(good)
+	f.Add(strings.Replace(good, `"p"`, `"q"`, 1))
+	f.Add(`{"auth":{}}`)
+	f.Add(`{"auth":{"identity":{"methods":[]}}}`)
+	f.Add(`[`)
+	s := mustNew(f, WithUser("acc", "u", "p"))
+	f.Fuzz(func(t *testing.T, body string) {
+		w := serve(s, "POST", "/v3/auth/tokens", "", body)
+		switch w.Code {
+		case 201:
+			if !strings.HasPrefix(w.Header().Get(HeaderSubjectToken), "MII") {
+				t.Fatal("201 without a token")
+			}
+		case 400, 401, 404:
+		default:
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		checkAnswer(t, w, true)
+		if w.Code != 201 && strings.Contains(w.Body.String(), `"p"`) {
+			t.Fatal("the answer echoes the password")
+		}
+	})
+}

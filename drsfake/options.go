@@ -1,0 +1,304 @@
+package drsfake
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Defaults used by [New] for anything its options leave open.
+const (
+	// DefaultRegion is the region whose name scopes IAM logins by project name.
+	DefaultRegion = "cn-north-4"
+	// DefaultTokenTTL is the lifetime of tokens issued by POST /v3/auth/tokens.
+	DefaultTokenTTL = 24 * time.Hour
+	// DefaultPendingDuration is how long an export stays "pending".
+	DefaultPendingDuration = 100 * time.Millisecond
+	// DefaultRunningDuration is how long an export then stays "running".
+	DefaultRunningDuration = 400 * time.Millisecond
+	// DefaultPageSize is the page size of ListTemplates without a limit.
+	DefaultPageSize = 10
+	// DefaultPageSizeLimit caps the limit of ListTemplates; larger limits
+	// are served with this many records (the contract allows fewer).
+	DefaultPageSizeLimit = 100
+	// DefaultGeneratedTasks is the number of tasks seeded when no task
+	// option is given.
+	DefaultGeneratedTasks = 3
+	// MaxClockSkew is how far X-Sdk-Date may be from the fake's clock, as at
+	// Huawei's API gateway.
+	MaxClockSkew = 15 * time.Minute
+)
+
+// Option configures a [Server] built by [New] or [Start].
+type Option func(*config) error
+
+// IAMUser is an IAM user that can log in with POST /v3/auth/tokens.
+type IAMUser struct {
+	// Account is the account (domain) name, auth.identity.password.user.domain.name.
+	Account string
+	// Name is the IAM user name.
+	Name string
+	// Password is the user's password.
+	Password string
+}
+
+// AccessKey is an AK/SK pair the fake accepts for SDK-HMAC-SHA256 signatures.
+type AccessKey struct {
+	// AK is the access key id, sent in the Authorization header.
+	AK string
+	// SK is the secret key the signature is keyed with.
+	SK string
+	// SecurityToken, when set, makes this a temporary credential: requests
+	// must also carry it, signed, in X-Security-Token.
+	SecurityToken string
+	// Expires, when not zero, is the instant (on the fake's clock) from which
+	// the key is refused.
+	Expires time.Time
+}
+
+// config is what the options build; New turns it into a Server.
+type config struct {
+	clock          Clock
+	seed           uint64
+	region         string
+	projects       []string
+	tasks          []Task
+	generatedTasks int
+	failing        []string
+	tokens         []string
+	keys           []AccessKey
+	users          []IAMUser
+	tokenTTL       time.Duration
+	pending        time.Duration
+	running        time.Duration
+	pageSizeLimit  int
+	faults         Faults
+	ratePerSecond  float64
+	rateBurst      int
+}
+
+func defaultConfig() config {
+	return config{
+		clock:          systemClock{},
+		seed:           1,
+		region:         DefaultRegion,
+		generatedTasks: -1,
+		tokenTTL:       DefaultTokenTTL,
+		pending:        DefaultPendingDuration,
+		running:        DefaultRunningDuration,
+		pageSizeLimit:  DefaultPageSizeLimit,
+	}
+}
+
+var (
+	projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// WithClock makes the fake read time from c instead of the wall clock. Pass a
+// [*ManualClock] to step exports and token expiry without sleeping.
+func WithClock(c Clock) Option {
+	return func(cfg *config) error {
+		if c == nil {
+			return errors.New("drsfake: WithClock: nil clock")
+		}
+		cfg.clock = c
+		return nil
+	}
+}
+
+// WithSeed seeds everything the fake makes up — project, task and export ids,
+// tokens, generated credentials — and the fault-injection draws, so two
+// servers with the same seed and the same requests behave the same. The
+// default seed is 1.
+func WithSeed(seed uint64) Option {
+	return func(cfg *config) error {
+		cfg.seed = seed
+		return nil
+	}
+}
+
+// WithRegion sets the region (default [DefaultRegion]). Its name is the name
+// of the first project for IAM logins scoped by project name, and the default
+// region of seeded tasks.
+func WithRegion(region string) Option {
+	return func(cfg *config) error {
+		if !regionPattern.MatchString(region) {
+			return fmt.Errorf("drsfake: WithRegion: %q is not a region id like cn-north-4", region)
+		}
+		cfg.region = region
+		return nil
+	}
+}
+
+// WithProjectID adds projects (32 lower-case hex characters each). The first
+// one is named after the region (e.g. cn-north-4), the others
+// "{region}_{n}". Without this option the fake has one project with a seeded
+// id.
+func WithProjectID(ids ...string) Option {
+	return func(cfg *config) error {
+		for _, id := range ids {
+			if !projectIDPattern.MatchString(id) {
+				return fmt.Errorf("drsfake: WithProjectID: %q is not 32 lower-case hex characters", id)
+			}
+			cfg.projects = append(cfg.projects, id)
+		}
+		return nil
+	}
+}
+
+// WithTasks adds DRS tasks that can be exported. Without WithTasks or
+// [WithGeneratedTasks] the fake seeds [DefaultGeneratedTasks] tasks.
+func WithTasks(tasks ...Task) Option {
+	return func(cfg *config) error {
+		cfg.tasks = append(cfg.tasks, tasks...)
+		return nil
+	}
+}
+
+// WithGeneratedTasks adds n tasks with seeded ids, names, engines and
+// endpoints (n = 0 with no [WithTasks] gives a fake without tasks).
+func WithGeneratedTasks(n int) Option {
+	return func(cfg *config) error {
+		if n < 0 || n > 10000 {
+			return fmt.Errorf("drsfake: WithGeneratedTasks: %d is not in [0, 10000]", n)
+		}
+		cfg.generatedTasks = n
+		return nil
+	}
+}
+
+// WithFailingTasks makes exports that include any of these task ids end
+// "failed" (without files). The ids must be tasks of the fake.
+func WithFailingTasks(ids ...string) Option {
+	return func(cfg *config) error {
+		cfg.failing = append(cfg.failing, ids...)
+		return nil
+	}
+}
+
+// WithToken makes the fake accept tok as X-Auth-Token for every project. It
+// never expires; [Server.RevokeToken] revokes it.
+func WithToken(tok string) Option {
+	return func(cfg *config) error {
+		if tok == "" {
+			return errors.New("drsfake: WithToken: empty token")
+		}
+		cfg.tokens = append(cfg.tokens, tok)
+		return nil
+	}
+}
+
+// WithAccessKey makes the fake accept SDK-HMAC-SHA256 signatures by the
+// permanent AK/SK pair ak, sk for every project.
+func WithAccessKey(ak, sk string) Option {
+	return WithCredential(AccessKey{AK: ak, SK: sk})
+}
+
+// WithTemporaryAccessKey makes the fake accept signatures by a temporary
+// AK/SK pair: requests must also carry securityToken in a signed
+// X-Security-Token header, and from expires on (if not zero, on the fake's
+// clock) the key is refused.
+func WithTemporaryAccessKey(ak, sk, securityToken string, expires time.Time) Option {
+	return func(cfg *config) error {
+		if securityToken == "" {
+			return errors.New("drsfake: WithTemporaryAccessKey: empty security token")
+		}
+		return WithCredential(AccessKey{AK: ak, SK: sk, SecurityToken: securityToken, Expires: expires})(cfg)
+	}
+}
+
+// WithCredential adds an access key as described by k.
+func WithCredential(k AccessKey) Option {
+	return func(cfg *config) error {
+		if k.AK == "" || k.SK == "" {
+			return errors.New("drsfake: access key and secret key must not be empty")
+		}
+		for _, c := range k.AK {
+			if c <= ' ' || c == ',' || c == '=' || c > '~' {
+				return errors.New("drsfake: access key contains a space, comma, '=' or a non-printable character")
+			}
+		}
+		for _, prev := range cfg.keys {
+			if prev.AK == k.AK {
+				return fmt.Errorf("drsfake: access key %s given twice", k.AK)
+			}
+		}
+		cfg.keys = append(cfg.keys, k)
+		return nil
+	}
+}
+
+// WithUser adds an IAM user that can obtain tokens with POST /v3/auth/tokens.
+func WithUser(account, name, password string) Option {
+	return func(cfg *config) error {
+		if account == "" || name == "" || password == "" {
+			return errors.New("drsfake: WithUser: account, name and password must not be empty")
+		}
+		cfg.users = append(cfg.users, IAMUser{Account: account, Name: name, Password: password})
+		return nil
+	}
+}
+
+// WithTokenTTL sets the lifetime of tokens issued by POST /v3/auth/tokens
+// (default [DefaultTokenTTL]), measured on the fake's clock.
+func WithTokenTTL(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d <= 0 {
+			return fmt.Errorf("drsfake: WithTokenTTL: %v is not positive", d)
+		}
+		cfg.tokenTTL = d
+		return nil
+	}
+}
+
+// WithExportTimings sets how long an export stays "pending" and then
+// "running" before it ends "success" or "failed", on the fake's clock.
+// Zero durations skip a state.
+func WithExportTimings(pending, running time.Duration) Option {
+	return func(cfg *config) error {
+		if pending < 0 || running < 0 {
+			return errors.New("drsfake: WithExportTimings: durations must not be negative")
+		}
+		cfg.pending, cfg.running = pending, running
+		return nil
+	}
+}
+
+// WithPageSizeLimit caps the number of files ListTemplates returns in one
+// page (default [DefaultPageSizeLimit]); larger limits are served with n.
+func WithPageSizeLimit(n int) Option {
+	return func(cfg *config) error {
+		if n < 1 {
+			return fmt.Errorf("drsfake: WithPageSizeLimit: %d is less than 1", n)
+		}
+		cfg.pageSizeLimit = n
+		return nil
+	}
+}
+
+// WithFaults starts the fake with fault injection configured as f; see
+// [Server.SetFaults].
+func WithFaults(f Faults) Option {
+	return func(cfg *config) error {
+		if err := f.validate(); err != nil {
+			return err
+		}
+		cfg.faults = f
+		return nil
+	}
+}
+
+// WithRateLimit limits DRS requests per project to perSecond on average with
+// bursts of up to burst, on the fake's clock; excess requests get 429
+// APIG.0308 with Retry-After. perSecond <= 0 means no limit (the default).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(cfg *config) error {
+		if err := validateRate(perSecond, burst); err != nil {
+			return err
+		}
+		cfg.ratePerSecond, cfg.rateBurst = perSecond, burst
+		return nil
+	}
+}

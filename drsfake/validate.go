@@ -1,0 +1,153 @@
+package drsfake
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// validator checks requests against one OpenAPI document with kin-openapi.
+type validator struct {
+	router routers.Router
+	opts   *openapi3filter.Options
+}
+
+// newValidator loads a document (drsapi.GetSwagger or iamapi.GetSwagger) and
+// prepares a router for it. The document's servers are dropped so that routes
+// match on the path alone, whatever host and port the fake listens on.
+func newValidator(ctx context.Context, load func() (*openapi3.T, error)) (*validator, error) {
+	doc, err := load()
+	if err != nil {
+		return nil, fmt.Errorf("drsfake: loading the embedded spec: %w", err)
+	}
+	doc.Servers = nil
+	if err := doc.Validate(ctx); err != nil {
+		return nil, fmt.Errorf("drsfake: the embedded spec is invalid: %w", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("drsfake: routing the embedded spec: %w", err)
+	}
+	return &validator{
+		router: router,
+		opts: &openapi3filter.Options{
+			// The fake authenticates requests itself, before validation.
+			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			// Leave the request as the client sent it.
+			SkipSettingDefaults: true,
+		},
+	}, nil
+}
+
+// route finds the operation of r.
+func (v *validator) route(r *http.Request) (*routers.Route, map[string]string, bool) {
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		return nil, nil, false
+	}
+	return route, params, true
+}
+
+// check validates r, whose body is body, against its route. It leaves r with a
+// fresh body reader.
+func (v *validator) check(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) error {
+	resetBody(r, body)
+	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route, Options: v.opts,
+	})
+	resetBody(r, body)
+	return err
+}
+
+// resetBody gives r a fresh reader over body.
+func resetBody(r *http.Request, body []byte) {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+}
+
+// describeValidation turns kin-openapi's long, multi-line error texts into a
+// short description of the first violation, such as `query parameter "limit":
+// number must be at least 1` or `request body /jobs: minimum number of items
+// is 1`. It never quotes the request's values.
+func describeValidation(err error) string {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) && len(multi) > 0 {
+		return describeValidation(multi[0])
+	}
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) {
+		return "the request does not match the API contract"
+	}
+	switch {
+	case re.Parameter != nil:
+		return fmt.Sprintf("%s parameter %s: %s", re.Parameter.In, quote(re.Parameter.Name), describeCause(re))
+	case re.RequestBody != nil:
+		if strings.HasPrefix(re.Reason, "header Content-Type has unexpected value") {
+			return "request body: Content-Type must be application/json"
+		}
+		var se *openapi3.SchemaError
+		if errors.As(re.Err, &se) {
+			return "request body" + pointer(se) + ": " + schemaReason(se)
+		}
+		return "request body: " + describeCause(re)
+	default:
+		return describeCause(re)
+	}
+}
+
+// describeCause describes the cause of a RequestError without its value.
+func describeCause(re *openapi3filter.RequestError) string {
+	var se *openapi3.SchemaError
+	var pe *openapi3filter.ParseError
+	switch {
+	case errors.Is(re.Err, openapi3filter.ErrInvalidRequired):
+		return "is required"
+	case errors.Is(re.Err, openapi3filter.ErrInvalidEmptyValue):
+		return "must not be empty"
+	case errors.As(re.Err, &se):
+		return strings.TrimPrefix(pointer(se)+" ", " ") + schemaReason(se)
+	case errors.As(re.Err, &pe):
+		if re.RequestBody != nil {
+			return "not valid JSON"
+		}
+		if p := re.Parameter; p != nil && p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type != nil {
+			return "must be of type " + strings.Join(p.Schema.Value.Type.Slice(), " or ")
+		}
+		return "cannot be parsed"
+	case re.Reason != "":
+		return re.Reason
+	default:
+		return "invalid"
+	}
+}
+
+// schemaReason is the reason of a schema violation, without kin-openapi's
+// dump of the schema and value.
+func schemaReason(se *openapi3.SchemaError) string {
+	if se.Reason != "" {
+		return se.Reason
+	}
+	return "does not match the schema"
+}
+
+// pointer renders the JSON pointer of a schema violation ("" at the root).
+func pointer(se *openapi3.SchemaError) string {
+	p := se.JSONPointer()
+	if len(p) == 0 {
+		return ""
+	}
+	for i, s := range p {
+		p[i] = clip(s, maxEcho)
+	}
+	return " /" + strings.Join(p, "/")
+}

@@ -1,0 +1,196 @@
+package drsfake
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestRequestValidation sends malformed and unusual requests in-process: the
+// contract's violations get short Huawei-shaped 400s (never text/plain), and
+// what Huawei's SDK really sends is accepted.
+func TestRequestValidation(t *testing.T) {
+	s := mustNew(t, WithToken("tok"), WithTasks(Task{ID: "task-1", Engine: "mysql"}))
+	p := s.ProjectIDs()[0]
+	export := "/v5/" + p + "/jobs/export/template"
+	list := "/v5/" + p + "/templates"
+	for _, tc := range []struct {
+		name          string
+		method, path  string
+		body          string
+		hdr           []string
+		status        int
+		code, msgPart string
+	}{
+		{"JSON body ending in a newline", "POST", export, `{"jobs":["task-1"]}` + "\n", nil, 202, "", ""},
+		{"JSON with charset", "POST", export, `{"jobs":["task-1"]}`, []string{"Content-Type", "application/json;charset=UTF-8"}, 202, "", ""},
+		{"GET with Content-Type application/json", "GET", list, "", nil, 200, "", ""},
+		{"GET without Content-Type", "GET", list, "", []string{"Content-Type", ""}, 200, "", ""},
+		{"X-Language zh-cn", "GET", list, "", []string{"X-Language", "zh-cn"}, 200, "", ""},
+		{"unknown fields are ignored", "POST", export, `{"jobs":["task-1"],"extra":1}`, nil, 202, "", ""},
+		{"text/plain body", "POST", export, `{"jobs":["task-1"]}`, []string{"Content-Type", "text/plain"}, 400, CodeInvalidParameter, "Content-Type must be application/json"},
+		{"body without Content-Type", "POST", export, `{"jobs":["task-1"]}`, []string{"Content-Type", ""}, 400, CodeInvalidParameter, "Content-Type"},
+		{"jobs missing", "POST", export, `{}`, nil, 400, CodeInvalidParameter, `property "jobs" is missing`},
+		{"jobs of numbers", "POST", export, `{"jobs":[1]}`, nil, 400, CodeInvalidParameter, "/jobs/0"},
+		{"empty job id", "POST", export, `{"jobs":[""]}`, nil, 400, CodeInvalidParameter, "/jobs/0"},
+		{"not JSON", "POST", export, `jobs=1`, nil, 400, CodeInvalidParameter, "not valid JSON"},
+		{"JSON array", "POST", export, `["task-1"]`, nil, 400, CodeInvalidParameter, "request body"},
+		{"limit over int32", "GET", list + "?limit=99999999999", "", nil, 400, CodeInvalidParameter, `"limit"`},
+		{"limit not a number", "GET", list + "?limit=ten", "", nil, 400, CodeInvalidParameter, `"limit": must be of type integer`},
+		{"offset negative", "GET", list + "?offset=-1", "", nil, 400, CodeInvalidParameter, `"offset"`},
+		{"unknown X-Language", "GET", list, "", []string{"X-Language", "fr"}, 400, CodeInvalidParameter, `"X-Language"`},
+		{"empty X-Auth-Token value", "GET", list, "", []string{"X-Auth-Token", ""}, 401, CodeAuthFailed, ""},
+		{"unknown method", "PUT", list, "", nil, 404, CodeAPINotFound, ""},
+		{"unknown path", "GET", "/v5/" + p + "/jobs", "", nil, 404, CodeAPINotFound, ""},
+		{"trailing slash", "GET", list + "/", "", nil, 404, CodeAPINotFound, ""},
+		{"root", "GET", "/", "", nil, 404, CodeAPINotFound, ""},
+		{"project id in upper case", "GET", "/v5/" + strings.ToUpper(p) + "/templates", "", nil, 400, CodeInvalidParameter, `"project_id"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := serve(s, tc.method, tc.path, "tok", tc.body, tc.hdr...)
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
+			}
+			if w.Code < 400 {
+				return
+			}
+			e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes())
+			if e.ErrorCode != tc.code || !strings.Contains(e.ErrorMsg, tc.msgPart) {
+				t.Errorf("got %s %q, want %s with %q", e.ErrorCode, e.ErrorMsg, tc.code, tc.msgPart)
+			}
+			if len(e.ErrorMsg) > maxMessage+len("…") || strings.ContainsAny(e.ErrorMsg, "\n\r") {
+				t.Errorf("error_msg not one short line: %q", e.ErrorMsg)
+			}
+		})
+	}
+}
+
+// TestBindingErrorsAreJSON checks requests that pass kin-openapi but fail the
+// generated parameter binding (a header sent twice).
+func TestBindingErrorsAreJSON(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	r := httptest.NewRequest(http.MethodGet, "/v5/"+s.ProjectIDs()[0]+"/templates", nil)
+	r.Header.Set("X-Auth-Token", "tok")
+	r.Header.Add("X-Language", "en-us")
+	r.Header.Add("X-Language", "zh-cn")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if w.Code != 400 {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter || !strings.Contains(e.ErrorMsg, "X-Language") {
+		t.Errorf("got %+v", e)
+	}
+}
+
+// TestBodyTooLarge checks the 12 MB limit on request bodies.
+func TestBodyTooLarge(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	big := `{"files":["` + strings.Repeat("a", 12<<20) + `"]}`
+	w := serve(s, "POST", "/v5/"+s.ProjectIDs()[0]+"/templates/download", "tok", big)
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "12 MB") {
+		t.Errorf("%d %+v", w.Code, e)
+	}
+	w = serve(s, "POST", "/v3/auth/tokens", "", big)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `"code":400`) {
+		t.Errorf("IAM: %d %s", w.Code, w.Body)
+	}
+}
+
+// errRecorder is a testing.TB that records errors instead of failing.
+type errRecorder struct {
+	testing.TB
+	errs []string
+}
+
+func (e *errRecorder) Errorf(format string, args ...any) { e.errs = append(e.errs, format) }
+func (e *errRecorder) Helper()                           {}
+
+// TestResponseCheckerCanFail makes sure the contract check the other tests
+// rely on rejects responses that do not fit the contract.
+func TestResponseCheckerCanFail(t *testing.T) {
+	p := "5237e10fe9aa4ad5b16b6a5245248314"
+	for _, tc := range []struct {
+		name   string
+		method string
+		path   string
+		status int
+		ct     string
+		body   string
+		ok     bool
+	}{
+		{"valid listing", "GET", "/v5/" + p + "/templates", 200, "application/json", `{"count":0,"export_report_obs_files":[]}`, true},
+		{"count as a string", "GET", "/v5/" + p + "/templates", 200, "application/json", `{"count":"0","export_report_obs_files":[]}`, false},
+		{"undeclared status", "GET", "/v5/" + p + "/templates", 418, "application/json", `{}`, false},
+		{"error body without code", "GET", "/v5/" + p + "/templates", 400, "application/json", `{"error_msg":"x"}`, false},
+		{"IAM 201 without X-Subject-Token", "POST", "/v3/auth/tokens", 201, "application/json", `{"token":{"expires_at":"2020-01-05T09:05:22.701000Z"}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &errRecorder{TB: t}
+			req := httptest.NewRequest(tc.method, tc.path, nil)
+			resp := &http.Response{StatusCode: tc.status, Header: http.Header{"Content-Type": {tc.ct}}, Body: io.NopCloser(strings.NewReader(tc.body))}
+			validateResponse(rec, req, resp)
+			if ok := len(rec.errs) == 0; ok != tc.ok {
+				t.Errorf("checker said ok=%v, want %v", ok, tc.ok)
+			}
+		})
+	}
+}
+
+// TestStrictServerErrorHandlersAreJSON calls the generated servers behind
+// validation directly, so their own error handlers answer: they must be
+// Huawei-shaped JSON too.
+func TestStrictServerErrorHandlersAreJSON(t *testing.T) {
+	s := mustNew(t, WithToken("tok"), WithUser("acc", "u", "p"))
+	p := s.ProjectIDs()[0]
+
+	r := httptest.NewRequest(http.MethodPost, "/v5/"+p+"/jobs/export/template", strings.NewReader(`{"jobs":`))
+	w := httptest.NewRecorder()
+	s.drsHandlerFn.ServeHTTP(w, r)
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || e.ErrorMsg != MsgInvalidParameterPrefix+"request body: not valid JSON" {
+		t.Errorf("DRS request error: %d %+v", w.Code, e)
+	}
+
+	r = httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(`[`))
+	w = httptest.NewRecorder()
+	s.iamHandlerFn.ServeHTTP(w, r)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), IAMMsgBadRequestPrefix+"request body: not valid JSON") {
+		t.Errorf("IAM request error: %d %s", w.Code, w.Body)
+	}
+
+	// A template that cannot be built answers 500 DRS.M00500.
+	broken := &templateFile{name: "broken.xlsx", modified: t0}
+	broken.once.Do(func() { broken.err = errors.New("disk on fire") })
+	s.store.mu.Lock()
+	s.store.files[p] = append(s.store.files[p], broken)
+	s.store.byName[p] = map[string]*templateFile{broken.name: broken}
+	s.store.mu.Unlock()
+	w = serve(s, "POST", "/v5/"+p+"/templates/download", "tok", `{"files":["broken.xlsx"]}`)
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 500 || e.ErrorCode != CodeInternalError || strings.Contains(e.ErrorMsg, "fire") {
+		t.Errorf("build failure: %d %+v", w.Code, e)
+	}
+}
+
+// TestLateErrorsDoNotRewriteStartedResponses checks the response error
+// handlers: JSON before the response starts, nothing after.
+func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
+	for _, h := range []func(http.ResponseWriter, *http.Request, error){drsResponseFailed, iamResponseFailed} {
+		rec := httptest.NewRecorder()
+		h(&trackingWriter{ResponseWriter: rec}, nil, errors.New("x"))
+		if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/json" {
+			t.Errorf("before the response: %d %q", rec.Code, rec.Body)
+		}
+
+		rec = httptest.NewRecorder()
+		tw := &trackingWriter{ResponseWriter: rec}
+		tw.WriteHeader(http.StatusOK)
+		_, _ = tw.Write([]byte("PK"))
+		h(tw, nil, errors.New("client went away"))
+		if rec.Code != 200 || rec.Body.String() != "PK" {
+			t.Errorf("started response changed: %d %q", rec.Code, rec.Body)
+		}
+	}
+}
