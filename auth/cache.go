@@ -1,0 +1,156 @@
+package auth
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// maxCacheFile bounds the size of a token cache file that is read.
+const maxCacheFile = 64 << 10
+
+// cacheVersion is the format version of token cache files.
+const cacheVersion = 1
+
+// DefaultCacheDir returns the conventional directory for the token cache:
+// "drstemplate" in the user's cache directory (os.UserCacheDir, e.g.
+// ~/.cache/drstemplate on Linux).
+func DefaultCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("auth: no user cache directory: %w", err)
+	}
+	return filepath.Join(dir, "drstemplate"), nil
+}
+
+// cacheKey identifies a login: a hash of the IAM endpoint, account, user and
+// project scope. The password is not part of it — a changed password makes
+// IAM revoke the user's tokens, and the refused token is then dropped.
+func cacheKey(l PasswordLogin) string {
+	scope := "id:" + l.ProjectID
+	if l.ProjectID == "" {
+		scope = "name:" + l.ProjectName
+	}
+	sum := sha256.Sum256([]byte(l.IAMEndpoint + "\x00" + l.Account + "\x00" + l.User + "\x00" + scope))
+	return hex.EncodeToString(sum[:])
+}
+
+// diskCache keeps one login's token in a file of its own, written with mode
+// 0600 in a directory created with mode 0700. It is best effort: a file
+// that cannot be written is not, and a file that cannot be trusted —
+// unreadable, corrupt, for another key, group- or world-accessible, not a
+// regular file, or in a directory others can write — is ignored.
+type diskCache struct {
+	dir  string
+	key  string
+	path string
+}
+
+// cacheFile is the JSON content of a cache file.
+type cacheFile struct {
+	Version   int       `json:"version"`
+	Key       string    `json:"key"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	IssuedAt  time.Time `json:"issued_at"`
+	ProjectID string    `json:"project_id,omitempty"`
+}
+
+func newDiskCache(dir, key string) *diskCache {
+	return &diskCache{dir: dir, key: key, path: filepath.Join(dir, "iam-token-"+key[:32]+".json")}
+}
+
+// load returns the cached token, if there is one that can be trusted. The
+// caller decides whether it is still fresh.
+func (c *diskCache) load() (iamToken, bool) {
+	if !c.safeDir() {
+		return iamToken{}, false
+	}
+	fi, err := os.Lstat(c.path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxCacheFile || !private(fi) {
+		return iamToken{}, false
+	}
+	f, err := os.Open(c.path)
+	if err != nil {
+		return iamToken{}, false
+	}
+	defer func() { _ = f.Close() }()
+	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile))
+	if err != nil {
+		return iamToken{}, false
+	}
+	var cf cacheFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&cf) != nil || cf.Version != cacheVersion || cf.Key != c.key ||
+		cf.Token == "" || !validHeaderValue(cf.Token) || cf.ExpiresAt.IsZero() || !cf.IssuedAt.Before(cf.ExpiresAt) {
+		return iamToken{}, false
+	}
+	return iamToken{value: cf.Token, expires: cf.ExpiresAt, issued: cf.IssuedAt, projectID: cf.ProjectID}, true
+}
+
+// store writes t atomically (a private temporary file renamed over the old
+// one); failures leave the cache as it was.
+func (c *diskCache) store(t iamToken) {
+	if err := os.MkdirAll(c.dir, 0o700); err != nil || !c.safeDir() {
+		return
+	}
+	data, err := json.Marshal(cacheFile{
+		Version: cacheVersion, Key: c.key, Token: t.value,
+		ExpiresAt: t.expires, IssuedAt: t.issued, ProjectID: t.projectID,
+	})
+	if err != nil {
+		return
+	}
+	f, err := os.CreateTemp(c.dir, ".iam-token-*.tmp") // mode 0600
+	if err != nil {
+		return
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		_ = f.Close()
+		return
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return
+	}
+	if err := f.Close(); err != nil {
+		return
+	}
+	ok = os.Rename(tmp, c.path) == nil
+}
+
+// remove deletes the cache file.
+func (c *diskCache) remove() {
+	_ = os.Remove(c.path)
+}
+
+// safeDir reports whether the cache directory is a real directory that
+// only its owner can write to.
+func (c *diskCache) safeDir() bool {
+	fi, err := os.Lstat(c.dir)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o022 == 0
+}
+
+// private reports whether a file is accessible to its owner only (always
+// true on Windows, where modes do not say).
+func private(fi os.FileInfo) bool {
+	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0
+}

@@ -1,0 +1,80 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
+)
+
+// logIn obtains a token with POST /v3/auth/tokens (without the service
+// catalog) through the generated IAM client.
+func (p *Password) logIn(ctx context.Context) (iamToken, error) {
+	l := p.login
+	scope := iamapi.ProjectRef{}
+	if l.ProjectID != "" {
+		scope.Id = &l.ProjectID
+	} else {
+		scope.Name = &l.ProjectName
+	}
+	body := iamapi.PasswordTokenRequest{Auth: iamapi.PasswordAuth{
+		Identity: iamapi.PasswordIdentity{
+			Methods: []iamapi.PasswordIdentityMethods{iamapi.Password},
+			Password: iamapi.PasswordCredentials{User: iamapi.PasswordUser{
+				Domain:   iamapi.DomainRef{Name: &l.Account},
+				Name:     l.User,
+				Password: l.Password,
+			}},
+		},
+		Scope: iamapi.TokenScope{Project: scope},
+	}}
+	noCatalog := iamapi.True
+	resp, err := p.iam.KeystoneCreateUserTokenByPassword(ctx,
+		&iamapi.KeystoneCreateUserTokenByPasswordParams{Nocatalog: &noCatalog}, body)
+	if err != nil {
+		return iamToken{}, fmt.Errorf("auth: IAM login: %w", err)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		defer func() { _ = resp.Body.Close() }()
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		info := huaweierr.Parse(resp.Header, data)
+		return iamToken{}, &Error{
+			Err:        ErrLoginFailed,
+			StatusCode: resp.StatusCode,
+			Code:       info.Code,
+			Message:    scrub(info.Message, l.Password),
+			RequestID:  info.RequestID,
+		}
+	}
+	parsed, err := iamapi.ParseKeystoneCreateUserTokenByPasswordResponse(resp)
+	if err != nil {
+		return iamToken{}, fmt.Errorf("%w: unreadable IAM response: %w", ErrLoginFailed, err)
+	}
+	if parsed.JSON201 == nil || parsed.Headers201 == nil || parsed.Headers201.XSubjectToken == "" {
+		return iamToken{}, fmt.Errorf("%w: the IAM response has no token (X-Subject-Token) or no token body", ErrLoginFailed)
+	}
+	tok := iamToken{
+		value:   parsed.Headers201.XSubjectToken,
+		expires: parsed.JSON201.Token.ExpiresAt,
+	}
+	if !validHeaderValue(tok.value) {
+		return iamToken{}, errors.New("auth: IAM returned a token that cannot be sent as a header")
+	}
+	if tok.expires.IsZero() {
+		return iamToken{}, fmt.Errorf("%w: the IAM response has no expires_at", ErrLoginFailed)
+	}
+	if t := parsed.JSON201.Token.IssuedAt; t != nil {
+		tok.issued = *t
+	} else {
+		tok.issued = tok.expires.Add(-24 * time.Hour) // IAM tokens live 24 hours
+	}
+	if pr := parsed.JSON201.Token.Project; pr != nil && pr.Id != nil {
+		tok.projectID = *pr.Id
+	}
+	return tok, nil
+}

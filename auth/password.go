@@ -1,0 +1,308 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/drs-tools/drstemplate/endpoint"
+	"github.com/drs-tools/drstemplate/gen/iamapi"
+)
+
+// DefaultRefreshMargin is how long before its expiry a password login's
+// token is replaced, unless [PasswordLogin.RefreshMargin] says otherwise.
+// Huawei's tokens live 24 hours and can be revoked early; an hour's margin
+// keeps a token from expiring in the middle of a long export.
+const DefaultRefreshMargin = time.Hour
+
+// PasswordLogin says how to log in to IAM with a user name and password;
+// [NewPassword] turns it into credentials. Formatting it with fmt redacts
+// the password.
+type PasswordLogin struct {
+	// IAMEndpoint is the base URL of IAM, e.g.
+	// "https://iam.cn-north-4.myhuaweicloud.com" (see endpoint.Config.IAM).
+	// Required.
+	IAMEndpoint string
+	// Account is the name of the account (IAM domain) the user belongs to.
+	// Required.
+	Account string
+	// User is the IAM user name. Required.
+	User string
+	// Password is the user's password. Required.
+	Password string
+	// ProjectID scopes the tokens to the project with this id. Exactly one
+	// of ProjectID and ProjectName must be set.
+	ProjectID string
+	// ProjectName scopes the tokens to the project with this name; a
+	// region id such as "cn-north-4" names the region's default project.
+	ProjectName string
+	// RefreshMargin is how long before its expiry a token is replaced;
+	// zero means [DefaultRefreshMargin]. A token issued for less than twice
+	// the margin is replaced once half its lifetime is over.
+	RefreshMargin time.Duration
+	// CacheDir, when set, keeps tokens in a file in this directory so that
+	// later processes reuse them (see [DefaultCacheDir]); empty disables
+	// the disk cache.
+	CacheDir string
+	// HTTPClient sends the login; nil means NewHTTPClient(nil).
+	HTTPClient *http.Client
+	// AllowHTTP permits a plain http:// IAMEndpoint on a host that is not
+	// loopback — the password then travels unencrypted.
+	AllowHTTP bool
+}
+
+// String describes the login without the password.
+func (l PasswordLogin) String() string {
+	return "IAM password login (user " + orUnset(l.User) + " of account " + orUnset(l.Account) +
+		", password " + orUnset(mask(l.Password)) + ", " + scopeString(l.ProjectID, l.ProjectName) +
+		", IAM " + orUnset(l.IAMEndpoint) + ")"
+}
+
+// GoString renders a Go-syntax form with the password redacted (for %#v).
+func (l PasswordLogin) GoString() string {
+	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p, AllowHTTP:%t}",
+		l.IAMEndpoint, l.Account, l.User, mask(l.Password), l.ProjectID, l.ProjectName,
+		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient, l.AllowHTTP)
+}
+
+// Format redacts the password for every fmt verb.
+func (l PasswordLogin) Format(f fmt.State, verb rune) { format(f, verb, l.String(), l.GoString()) }
+
+func scopeString(id, name string) string {
+	switch {
+	case id != "":
+		return "project id " + id
+	case name != "":
+		return "project " + name
+	}
+	return "no project"
+}
+
+// Password is credentials that log in to IAM with a user name and password
+// and send the token as X-Auth-Token. Create it with [NewPassword].
+//
+// It logs in on first use and reuses the token until RefreshMargin before
+// its expiry; concurrent requests that need a new token share one login.
+// When DRS refuses the token (expired early or revoked), [Transport] calls
+// Invalidate and retries the request once with a new token.
+type Password struct {
+	login  PasswordLogin
+	iam    *iamapi.Client
+	cache  *diskCache // nil: no disk cache
+	margin time.Duration
+
+	mu       sync.Mutex
+	tok      iamToken
+	loaded   bool   // the disk cache was consulted
+	inflight *login // the login in progress, if any
+}
+
+// iamToken is a token with what its login said about it.
+type iamToken struct {
+	value     string
+	expires   time.Time
+	issued    time.Time
+	projectID string
+}
+
+// login is one IAM call that concurrent callers wait for.
+type login struct {
+	done chan struct{}
+	tok  iamToken
+	err  error
+}
+
+// NewPassword checks l and returns credentials that log in with it. It does
+// not contact IAM; the first request does.
+func NewPassword(l PasswordLogin) (*Password, error) {
+	var missing []string
+	for _, f := range []struct{ name, v string }{
+		{"IAM endpoint", l.IAMEndpoint}, {"account name", l.Account}, {"user name", l.User}, {"password", l.Password},
+	} {
+		if f.v == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%w: a password login needs %s", ErrIncompleteCredentials, joinAnd(missing))
+	}
+	if (l.ProjectID == "") == (l.ProjectName == "") {
+		return nil, fmt.Errorf("%w: a password login needs exactly one of a project id and a project name", ErrIncompleteCredentials)
+	}
+	if l.RefreshMargin < 0 {
+		return nil, errors.New("auth: the refresh margin must not be negative")
+	}
+	ep, err := endpoint.Parse(l.IAMEndpoint, l.AllowHTTP)
+	if err != nil {
+		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
+	}
+	l.IAMEndpoint = ep
+	hc := l.HTTPClient
+	if hc == nil {
+		hc = NewHTTPClient(nil)
+	}
+	iam, err := iamapi.NewClient(ep, iamapi.WithHTTPClient(hc))
+	if err != nil {
+		return nil, fmt.Errorf("auth: IAM client: %w", err)
+	}
+	p := &Password{login: l, iam: iam, margin: l.RefreshMargin}
+	if p.margin == 0 {
+		p.margin = DefaultRefreshMargin
+	}
+	if l.CacheDir != "" {
+		p.cache = newDiskCache(l.CacheDir, cacheKey(l))
+	}
+	return p, nil
+}
+
+// Authenticate sets X-Auth-Token to a token that is good at now, logging in
+// if there is none.
+func (p *Password) Authenticate(r *http.Request, _ func() ([]byte, error), now time.Time) error {
+	tok, err := p.token(r.Context(), func(t iamToken) bool { return p.fresh(t, now) })
+	if err != nil {
+		return err
+	}
+	r.Header.Set(HeaderAuthToken, tok.value)
+	return nil
+}
+
+// Invalidate drops the token that refused carried, in memory and on disk, so
+// that the next request logs in again. A token other than the current one
+// (already replaced by a concurrent request) is ignored.
+func (p *Password) Invalidate(refused *http.Request) {
+	v := refused.Header.Get(HeaderAuthToken)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v == "" || v != p.tok.value {
+		return
+	}
+	p.tok = iamToken{}
+	if p.cache != nil {
+		p.cache.remove()
+	}
+}
+
+// ProjectID returns the id of the project the tokens are scoped to: the
+// configured ProjectID, else the project of the current token (logging in
+// if there is none). DRS URLs need it when the login names its project.
+func (p *Password) ProjectID(ctx context.Context) (string, error) {
+	if p.login.ProjectID != "" {
+		return p.login.ProjectID, nil
+	}
+	tok, err := p.token(ctx, func(t iamToken) bool { return t.value != "" && t.projectID != "" })
+	if err != nil {
+		return "", err
+	}
+	if tok.projectID == "" {
+		return "", fmt.Errorf("auth: IAM did not say which project the token is for (project %q)", p.login.ProjectName)
+	}
+	return tok.projectID, nil
+}
+
+// fresh reports whether t can be used at now: it exists and more than the
+// refresh margin (or half its lifetime, for short-lived tokens) remains.
+func (p *Password) fresh(t iamToken, now time.Time) bool {
+	if t.value == "" {
+		return false
+	}
+	margin := p.margin
+	if life := t.expires.Sub(t.issued); life < 2*margin {
+		margin = life / 2
+	}
+	return now.Before(t.expires.Add(-margin))
+}
+
+// token returns the current token if ok accepts it, else the token of a
+// login — the one in progress, or a new one. Concurrent callers share one
+// login; a caller whose context ends stops waiting, and the others then
+// carry on with a login of their own.
+func (p *Password) token(ctx context.Context, ok func(iamToken) bool) (iamToken, error) {
+	for {
+		p.mu.Lock()
+		if !p.loaded {
+			p.loaded = true
+			if p.cache != nil && p.tok.value == "" {
+				if t, found := p.cache.load(); found {
+					p.tok = t
+				}
+			}
+		}
+		if ok(p.tok) {
+			t := p.tok
+			p.mu.Unlock()
+			return t, nil
+		}
+		if l := p.inflight; l != nil {
+			p.mu.Unlock()
+			select {
+			case <-l.done:
+			case <-ctx.Done():
+				return iamToken{}, ctx.Err()
+			}
+			if l.err == nil {
+				return l.tok, nil
+			}
+			if isContextError(l.err) && ctx.Err() == nil {
+				continue // the leader gave up, not IAM: try again
+			}
+			return iamToken{}, l.err
+		}
+		l := &login{done: make(chan struct{})}
+		p.inflight = l
+		p.mu.Unlock()
+
+		l.tok, l.err = p.logIn(ctx)
+		p.mu.Lock()
+		if l.err == nil {
+			p.tok = l.tok
+			if p.cache != nil {
+				p.cache.store(l.tok) // under the lock: an Invalidate cannot slip in between
+			}
+		}
+		p.inflight = nil
+		close(l.done)
+		p.mu.Unlock()
+		return l.tok, l.err
+	}
+}
+
+func isContextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// String describes the credentials without the password or token.
+func (p *Password) String() string {
+	if p == nil {
+		return "<nil>"
+	}
+	return p.login.String()
+}
+
+// GoString renders a Go-syntax form without secrets (for %#v).
+func (p *Password) GoString() string {
+	if p == nil {
+		return "(*auth.Password)(nil)"
+	}
+	return "&auth.Password{login:" + p.login.GoString() + "}"
+}
+
+// Format redacts the password and token for every fmt verb.
+func (p *Password) Format(f fmt.State, verb rune) { format(f, verb, p.String(), p.GoString()) }
+
+// joinAnd joins words as "a, b and c".
+func joinAnd(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	s := words[0]
+	for _, w := range words[1 : len(words)-1] {
+		s += ", " + w
+	}
+	return s + " and " + words[len(words)-1]
+}

@@ -1,0 +1,341 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestPasswordLoginRequest(t *testing.T) {
+	tests := []struct {
+		name  string
+		mod   func(*PasswordLogin)
+		scope map[string]any
+	}{
+		{"scoped by project id", nil, map[string]any{"id": testProject}},
+		{"scoped by project name", func(l *PasswordLogin) { l.ProjectID, l.ProjectName = "", "cn-north-4" }, map[string]any{"name": "cn-north-4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			if status, err := s.get(t, s.client(s.password(t, tt.mod))); err != nil || status != http.StatusOK {
+				t.Fatalf("get = %d, %v", status, err)
+			}
+			want := map[string]any{"auth": map[string]any{
+				"identity": map[string]any{
+					"methods": []any{"password"},
+					"password": map[string]any{"user": map[string]any{
+						"domain": map[string]any{"name": testAccount}, "name": testUser, "password": testPassword,
+					}},
+				},
+				"scope": map[string]any{"project": tt.scope},
+			}}
+			if diff := cmp.Diff(want, s.loginBody); diff != "" {
+				t.Errorf("login body (-want +got):\n%s", diff)
+			}
+			if s.loginQuery != "nocatalog=true" {
+				t.Errorf("login query %q, want nocatalog=true", s.loginQuery)
+			}
+			if got := s.lastDRS.Header.Get(HeaderAuthToken); got != "token-1" {
+				t.Errorf("X-Auth-Token = %q, want the issued token", got)
+			}
+		})
+	}
+}
+
+func TestPasswordReusesAndRefreshesAhead(t *testing.T) {
+	tests := []struct {
+		name     string
+		ttl      time.Duration
+		margin   time.Duration
+		noLogin  time.Duration // clock advance that must not log in again
+		newLogin time.Duration // further advance that must
+	}{
+		{"default margin of one hour", 24 * time.Hour, 0, 23*time.Hour - time.Second, time.Second},
+		{"configured margin", 24 * time.Hour, 10 * time.Minute, 23*time.Hour + 49*time.Minute, 2 * time.Minute},
+		{"short-lived token: half its life", 30 * time.Minute, time.Hour, 14 * time.Minute, 2 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			s.ttl = tt.ttl
+			c := s.client(s.password(t, func(l *PasswordLogin) { l.RefreshMargin = tt.margin }))
+			for range 3 {
+				if status, err := s.get(t, c); err != nil || status != http.StatusOK {
+					t.Fatalf("get = %d, %v", status, err)
+				}
+			}
+			if logins, _ := s.counts(); logins != 1 {
+				t.Fatalf("%d logins for 3 requests, want 1", logins)
+			}
+			s.clock.Advance(tt.noLogin)
+			s.mustGet(t, c)
+			if logins, _ := s.counts(); logins != 1 {
+				t.Fatalf("logged in again %v after the login, before the margin", tt.noLogin)
+			}
+			s.clock.Advance(tt.newLogin)
+			if status, err := s.get(t, c); err != nil || status != http.StatusOK {
+				t.Fatalf("get = %d, %v", status, err)
+			}
+			if logins, _ := s.counts(); logins != 2 {
+				t.Fatalf("%d logins, want a refresh inside the margin", logins)
+			}
+			if got := s.lastDRS.Header.Get(HeaderAuthToken); got != "token-2" {
+				t.Fatalf("X-Auth-Token = %q after the refresh, want token-2", got)
+			}
+		})
+	}
+}
+
+func TestPasswordRenewsRevokedTokenOnce(t *testing.T) {
+	s := newTestServer(t)
+	c := s.client(s.password(t, nil))
+	if status, _ := s.get(t, c); status != http.StatusOK {
+		t.Fatal("first request failed")
+	}
+	s.revoke("token-1")
+	// A POST with a replayable body: it is sent again, whole, with the new token.
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/"+testProject+"/jobs/export/template",
+		bytes.NewReader([]byte(`{"jobs":["j1"]}`)))
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(s.lastBody) != `{"jobs":["j1"]}` || s.lastDRS.Header.Get(HeaderAuthToken) != "token-2" {
+		t.Fatalf("status %d, body %q, token %q", resp.StatusCode, s.lastBody, s.lastDRS.Header.Get(HeaderAuthToken))
+	}
+	if logins, drs := s.counts(); logins != 2 || drs != 3 {
+		t.Fatalf("logins %d, DRS calls %d; want 2 and 3 (one refused, one retried)", logins, drs)
+	}
+}
+
+func TestPasswordRetryRefusedAgain(t *testing.T) {
+	s := newTestServer(t)
+	s.issue = []string{"same-token", "same-token", "same-token"}
+	c := s.client(s.password(t, nil))
+	s.mustGet(t, c)
+	s.revoke("same-token") // IAM keeps handing out the revoked token
+	_, err := s.get(t, c)
+	var ae *Error
+	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) {
+		t.Fatalf("err = %v, want ErrTokenRejected", err)
+	}
+	if logins, drs := s.counts(); logins != 2 || drs != 3 {
+		t.Fatalf("logins %d, DRS calls %d; want 2 and 3: exactly one retry", logins, drs)
+	}
+	if ae.RequestID != "req-3" {
+		t.Fatalf("request id %q, want the retry's req-3", ae.RequestID)
+	}
+	if strings.Contains(err.Error(), "same-token") {
+		t.Fatalf("error %q shows the token", err)
+	}
+}
+
+func TestPasswordNoRetryWithoutReplayableBody(t *testing.T) {
+	s := newTestServer(t)
+	c := s.client(s.password(t, nil))
+	s.mustGet(t, c)
+	s.revoke("token-1")
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/p/x", io.MultiReader(strings.NewReader("once")))
+	if req.GetBody != nil {
+		t.Fatal("test needs a body without GetBody")
+	}
+	err := doErr(c, req)
+	if !errors.Is(err, ErrTokenRejected) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, drs := s.counts(); drs != 2 {
+		t.Fatalf("%d DRS calls, want 2: the one-shot body cannot be retried", drs)
+	}
+	// The refused token was still dropped: the next request logs in again.
+	if status, _ := s.get(t, c); status != http.StatusOK {
+		t.Fatal("no recovery after the refusal")
+	}
+	if logins, _ := s.counts(); logins != 2 {
+		t.Fatalf("%d logins, want 2", logins)
+	}
+}
+
+func TestPasswordConcurrentCallersShareOneLogin(t *testing.T) {
+	for _, phase := range []string{"first login", "refresh", "after revocation"} {
+		t.Run(phase, func(t *testing.T) {
+			s := newTestServer(t)
+			c := s.client(s.password(t, nil))
+			wantLogins := 1
+			if phase != "first login" {
+				s.mustGet(t, c)
+				wantLogins = 2
+				if phase == "refresh" {
+					s.clock.Advance(23*time.Hour + time.Minute)
+				} else {
+					s.revoke("token-1")
+				}
+			}
+			release := make(chan struct{})
+			s.mu.Lock()
+			s.blockLogin = release
+			s.mu.Unlock()
+			const n = 16
+			var started, done sync.WaitGroup
+			errs := make(chan error, n)
+			for range n {
+				started.Add(1)
+				done.Add(1)
+				go func() {
+					defer done.Done()
+					started.Done()
+					status, err := s.get(t, c)
+					if err == nil && status != http.StatusOK {
+						err = errors.New(http.StatusText(status))
+					}
+					errs <- err
+				}()
+			}
+			started.Wait()
+			time.Sleep(20 * time.Millisecond) // let the callers pile up behind the blocked login
+			close(release)
+			done.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if logins, _ := s.counts(); logins != wantLogins {
+				t.Fatalf("%d logins for %d concurrent callers, want %d", logins, n, wantLogins)
+			}
+		})
+	}
+}
+
+func TestPasswordWaiterSurvivesCancelledLeader(t *testing.T) {
+	s := newTestServer(t)
+	p := s.password(t, nil)
+	release := make(chan struct{})
+	s.blockLogin = release
+	leaderCtx, cancel := context.WithCancel(t.Context())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := p.token(leaderCtx, func(iamToken) bool { return false })
+		leaderErr <- err
+	}()
+	for { // wait until the leader's login is in flight
+		p.mu.Lock()
+		inflight := p.inflight != nil
+		p.mu.Unlock()
+		if inflight {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	waiter := make(chan error, 1)
+	go func() {
+		_, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" })
+		waiter <- err
+	}()
+	cancel()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader: %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-waiter; err != nil {
+		t.Fatalf("waiter failed with the leader's cancellation: %v", err)
+	}
+}
+
+func TestPasswordLoginFailure(t *testing.T) {
+	s := newTestServer(t)
+	c := s.client(s.password(t, func(l *PasswordLogin) { l.Password = "wrong-password-123" }))
+	_, err := s.get(t, c)
+	var ae *Error
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want *auth.Error", err)
+	}
+	if !errors.Is(ae.Err, ErrLoginFailed) || ae.StatusCode != http.StatusUnauthorized || ae.Code != "401" || ae.RequestID != "iam-1" {
+		t.Fatalf("got %#v", ae)
+	}
+	if !errors.Is(err, ErrLoginFailed) || !errors.Is(err, ErrUnauthorized) {
+		t.Fatal("errors.Is does not match ErrLoginFailed and ErrUnauthorized")
+	}
+	if strings.Contains(err.Error(), "wrong-password-123") || !strings.Contains(err.Error(), "The username or password is wrong: REDACTED") {
+		t.Fatalf("error %q: the echoed password must be scrubbed", err)
+	}
+	if _, drs := s.counts(); drs != 0 {
+		t.Fatal("a DRS call was made without a token")
+	}
+}
+
+func TestPasswordProjectID(t *testing.T) {
+	s := newTestServer(t)
+	byName := s.password(t, func(l *PasswordLogin) { l.ProjectID, l.ProjectName = "", "cn-north-4" })
+	for range 2 {
+		id, err := byName.ProjectID(t.Context())
+		if err != nil || id != testProject {
+			t.Fatalf("ProjectID = %q, %v", id, err)
+		}
+	}
+	if logins, _ := s.counts(); logins != 1 {
+		t.Fatalf("%d logins, want 1", logins)
+	}
+	byID := s.password(t, nil)
+	if id, err := byID.ProjectID(t.Context()); err != nil || id != testProject {
+		t.Fatalf("ProjectID = %q, %v", id, err)
+	}
+	if logins, _ := s.counts(); logins != 1 {
+		t.Fatal("ProjectID logged in although the id was configured")
+	}
+}
+
+func TestNewPasswordValidates(t *testing.T) {
+	ok := PasswordLogin{IAMEndpoint: "https://iam.cn-north-4.myhuaweicloud.com", Account: "a", User: "u", Password: "secret-pw", ProjectName: "cn-north-4"}
+	tests := []struct {
+		name string
+		mod  func(*PasswordLogin)
+		want error
+	}{
+		{"valid", func(*PasswordLogin) {}, nil},
+		{"no endpoint", func(l *PasswordLogin) { l.IAMEndpoint = "" }, ErrIncompleteCredentials},
+		{"no password", func(l *PasswordLogin) { l.Password = "" }, ErrIncompleteCredentials},
+		{"no user and account", func(l *PasswordLogin) { l.User, l.Account = "", "" }, ErrIncompleteCredentials},
+		{"no project", func(l *PasswordLogin) { l.ProjectName = "" }, ErrIncompleteCredentials},
+		{"both project id and name", func(l *PasswordLogin) { l.ProjectID = testProject }, ErrIncompleteCredentials},
+		{"plain http to a remote host", func(l *PasswordLogin) { l.IAMEndpoint = "http://iam.example.com" }, nil},
+		{"negative margin", func(l *PasswordLogin) { l.RefreshMargin = -time.Second }, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := ok
+			tt.mod(&l)
+			p, err := NewPassword(l)
+			if tt.name == "valid" {
+				if err != nil || p == nil {
+					t.Fatalf("NewPassword = %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("NewPassword accepted an invalid login")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "secret-pw") {
+				t.Fatalf("error %q shows the password", err)
+			}
+		})
+	}
+	l := ok
+	l.IAMEndpoint, l.AllowHTTP = "http://iam.example.com", true
+	if _, err := NewPassword(l); err != nil {
+		t.Fatalf("AllowHTTP: %v", err)
+	}
+}

@@ -1,0 +1,135 @@
+package auth
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The secrets used in this test; none may appear in any formatted output.
+var testSecrets = []string{"tok-SECRET-1", "sk-SECRET-2", "st-SECRET-3", "pw-SECRET-4", testPassword}
+
+func TestFormattingRedactsSecrets(t *testing.T) {
+	s := newTestServer(t)
+	password := s.password(t, nil) // logs in with testPassword
+	login := PasswordLogin{IAMEndpoint: s.URL, Account: "acct", User: "user", Password: "pw-SECRET-4", ProjectID: testProject}
+	key := AccessKey{ID: "AKID", Secret: "sk-SECRET-2", SecurityToken: "st-SECRET-3", ProjectID: testProject}
+	chain := Chain{Token: "tok-SECRET-1", AccessKey: "AKID", SecretKey: "sk-SECRET-2", SecurityToken: "st-SECRET-3",
+		Account: "acct", User: "user", Password: "pw-SECRET-4"}
+	// A password whose token has been fetched holds the token too.
+	s.issue = []string{"tok-SECRET-1"}
+	if status, err := s.get(t, s.client(password)); err != nil || status != http.StatusOK {
+		t.Fatalf("login: %d %v", status, err)
+	}
+
+	values := map[string]any{
+		"AccessKey":       key,
+		"*AccessKey":      &key,
+		"StaticToken":     StaticToken("tok-SECRET-1"),
+		"PasswordLogin":   login,
+		"*PasswordLogin":  &login,
+		"*Password":       password,
+		"Chain":           chain,
+		"*Chain":          &chain,
+		"Resolved":        Resolved{Credentials: key, Source: "settings"},
+		"*Transport":      &Transport{Credentials: key, Endpoint: "https://x"},
+		"Transport":       Transport{Credentials: StaticToken("tok-SECRET-1"), Endpoint: "https://x"},
+		"nested struct":   struct{ A, B, C any }{key, login, password},
+		"slice":           []any{key, StaticToken("tok-SECRET-1"), password, chain},
+		"map":             map[string]any{"k": key, "l": login},
+		"[]AccessKey":     []AccessKey{key},
+		"map of Password": map[string]*Password{"p": password},
+	}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.4v", "%-20s", "%T %v"}
+	for name, v := range values {
+		for _, verb := range verbs {
+			out := fmt.Sprintf(verb, v)
+			if verb == "%T %v" {
+				out = fmt.Sprintf(verb, v, v)
+			}
+			assertNoSecret(t, name+" "+verb, out)
+		}
+		if s, ok := v.(fmt.Stringer); ok {
+			assertNoSecret(t, name+" String()", s.String())
+		}
+		if g, ok := v.(fmt.GoStringer); ok {
+			assertNoSecret(t, name+" GoString()", g.GoString())
+		}
+	}
+
+	// The redacted forms still say what is set.
+	if got := fmt.Sprintf("%v", key); got != "AK/SK (access key AKID, secret key REDACTED, project "+testProject+", temporary)" {
+		t.Errorf("AccessKey %%v = %q", got)
+	}
+	if got := fmt.Sprintf("%#v", key); got != `auth.AccessKey{ID:"AKID", Secret:"REDACTED", SecurityToken:"REDACTED", ProjectID:"`+testProject+`"}` {
+		t.Errorf("AccessKey %%#v = %q", got)
+	}
+	if got := fmt.Sprintf("%#v", AccessKey{ID: "AKID"}); !strings.Contains(got, `Secret:""`) {
+		t.Errorf("an unset secret must show as empty: %q", got)
+	}
+	if got := fmt.Sprintf("%v", StaticToken("")); got != "static IAM token (unset)" {
+		t.Errorf("empty StaticToken = %q", got)
+	}
+	var nilPassword *Password
+	if got := fmt.Sprintf("%v|%#v", nilPassword, nilPassword); got != "<nil>|(*auth.Password)(nil)" {
+		t.Errorf("nil *Password = %q", got)
+	}
+}
+
+func TestErrorsCarryNoSecrets(t *testing.T) {
+	s := newTestServer(t)
+	var errs []error
+
+	// Refusals whose server messages echo the credentials sent.
+	for _, creds := range []Credentials{
+		StaticToken("tok-SECRET-1"),
+		AccessKey{ID: testAK, Secret: "sk-SECRET-2", SecurityToken: "st-SECRET-3"},
+	} {
+		_, err := s.get(t, s.client(creds))
+		errs = append(errs, err)
+	}
+	// A login refusal that echoes the password.
+	_, err := s.get(t, s.client(s.password(t, func(l *PasswordLogin) { l.Password = "pw-SECRET-4" })))
+	errs = append(errs, err)
+	// Configuration errors.
+	_, err = Chain{Token: "tok-SECRET-1", SecretKey: "sk-SECRET-2", LookupEnv: envMap(nil)}.Resolve()
+	errs = append(errs, err)
+	_, err = Chain{SecurityToken: "st-SECRET-3", LookupEnv: envMap(nil)}.Resolve()
+	errs = append(errs, err)
+	_, err = Chain{Password: "pw-SECRET-4", LookupEnv: envMap(nil)}.Resolve()
+	errs = append(errs, err)
+	_, err = NewPassword(PasswordLogin{IAMEndpoint: "http://user:pw-SECRET-4@iam.example.com", Account: "a", User: "u", Password: "pw-SECRET-4", ProjectID: "p"})
+	errs = append(errs, err)
+	err = StaticToken("tok-SECRET-1\n").Authenticate(httptestRequest(t, s.URL), nil, time.Now())
+	errs = append(errs, err)
+	err = AccessKey{ID: "A", Secret: "sk-SECRET-2", SecurityToken: "st-SECRET-3\r\nX: y"}.Authenticate(httptestRequest(t, s.URL), func() ([]byte, error) { return nil, nil }, time.Now())
+	errs = append(errs, err)
+
+	for i, err := range errs {
+		if err == nil {
+			t.Fatalf("case %d: no error", i)
+		}
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+			assertNoSecret(t, fmt.Sprintf("error %d %s", i, verb), fmt.Sprintf(verb, err))
+		}
+		var ae *Error
+		if errors.As(err, &ae) {
+			assertNoSecret(t, fmt.Sprintf("error %d GoString", i), ae.GoString())
+			if !strings.Contains(ae.Message, redacted) {
+				t.Errorf("error %d: the echoed secret was not replaced by %s: %q", i, redacted, ae.Message)
+			}
+		}
+	}
+}
+
+func assertNoSecret(t *testing.T, what, out string) {
+	t.Helper()
+	for _, sec := range testSecrets {
+		if strings.Contains(out, sec) || strings.Contains(out, fmt.Sprintf("%x", sec)) || strings.Contains(out, fmt.Sprintf("%X", sec)) {
+			t.Errorf("%s shows a secret: %s", what, out)
+		}
+	}
+}

@@ -1,0 +1,458 @@
+package auth
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/drs-tools/drstemplate/internal/sdksign"
+)
+
+func TestTransportStaticToken(t *testing.T) {
+	s := newTestServer(t)
+	s.valid["tok-static"] = true
+	status, err := s.get(t, s.client(StaticToken("tok-static")))
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("get = %d, %v; want 200", status, err)
+	}
+	if got := s.lastDRS.Header.Get(HeaderAuthToken); got != "tok-static" {
+		t.Fatalf("X-Auth-Token = %q", got)
+	}
+	if got := s.lastDRS.Header.Get("User-Agent"); got != DefaultUserAgent {
+		t.Fatalf("User-Agent = %q, want %q", got, DefaultUserAgent)
+	}
+	if s.lastDRS.Header.Get("Authorization") != "" || s.lastDRS.Header.Get("X-Sdk-Date") != "" {
+		t.Fatal("token request carries AK/SK headers")
+	}
+}
+
+func TestTransportAccessKeySignsWhatItSends(t *testing.T) {
+	tests := []struct {
+		name       string
+		key        AccessKey
+		method     string
+		body       string
+		header     map[string]string
+		wantSigned string
+	}{
+		{
+			name: "GET with project", key: AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject},
+			method: http.MethodGet, wantSigned: "user-agent;x-project-id;x-sdk-date",
+		},
+		{
+			name: "POST JSON body with X-Language", key: AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject},
+			method: http.MethodPost, body: `{"jobs":["62a055ae-ce03-4232-beb6-46c83b8ef2b2"]}` + "\n",
+			header:     map[string]string{"Content-Type": "application/json", "X-Language": "en-us"},
+			wantSigned: "user-agent;x-language;x-project-id;x-sdk-date",
+		},
+		{
+			name: "temporary credentials", key: AccessKey{ID: testAK, Secret: testSK, SecurityToken: "sec-token-1", ProjectID: testProject},
+			method: http.MethodPost, body: `{"files":["a b.xlsx"]}`, header: map[string]string{"Content-Type": "application/json"},
+			wantSigned: "user-agent;x-project-id;x-sdk-date;x-security-token",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			var body io.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			req, _ := http.NewRequestWithContext(t.Context(), tt.method, s.URL+"/v5/"+testProject+"/templates/download?limit=1&name=a%20b", body)
+			for k, v := range tt.header {
+				req.Header.Set(k, v)
+			}
+			resp, err := s.client(tt.key).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: the test server did not verify the signature", resp.StatusCode)
+			}
+			a, err := sdksign.ParseAuthorization(s.lastDRS.Header.Get("Authorization"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(a.SignedHeaders, ";"); got != tt.wantSigned {
+				t.Errorf("SignedHeaders = %q, want %q", got, tt.wantSigned)
+			}
+			if got := string(s.lastBody); got != tt.body {
+				t.Errorf("server received body %q, want %q", got, tt.body)
+			}
+			if got := s.lastDRS.Header.Get("X-Sdk-Date"); got != s.clock.Now().UTC().Format(sdksign.DateLayout) {
+				t.Errorf("X-Sdk-Date = %q, want the transport clock's time", got)
+			}
+			if got := s.lastDRS.Header.Get(HeaderProjectID); got != testProject {
+				t.Errorf("X-Project-Id = %q", got)
+			}
+			if got := s.lastDRS.Header.Get(HeaderSecurityToken); got != tt.key.SecurityToken {
+				t.Errorf("X-Security-Token = %q, want %q", got, tt.key.SecurityToken)
+			}
+			if len(req.Header) != len(tt.header) {
+				t.Errorf("the caller's request was modified: %v", req.Header)
+			}
+		})
+	}
+}
+
+// A layer above the transport that sends the same request again must get a
+// new X-Sdk-Date and signature, not a replay of the first.
+func TestTransportFreshSignaturePerAttempt(t *testing.T) {
+	s := newTestServer(t)
+	c := s.client(AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/"+testProject+"/jobs/export/template",
+		bytes.NewReader([]byte(`{"jobs":["j1"]}`)))
+	var dates, sigs []string
+	for range 2 {
+		r := req.Clone(req.Context()) // what a retrying layer does
+		r.Body, _ = req.GetBody()
+		resp, err := c.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+		dates = append(dates, s.lastDRS.Header.Get("X-Sdk-Date"))
+		sigs = append(sigs, s.lastDRS.Header.Get("Authorization"))
+		s.clock.Advance(3 * time.Second)
+	}
+	if dates[0] == dates[1] || sigs[0] == sigs[1] {
+		t.Fatalf("second attempt reused the first's date or signature: %q %q", dates, sigs)
+	}
+	// A stale X-Sdk-Date on the caller's request is replaced too.
+	stale := req.Clone(req.Context())
+	stale.Body, _ = req.GetBody()
+	stale.Header.Set("X-Sdk-Date", "20000101T000000Z")
+	resp, err := c.Do(stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || s.lastDRS.Header.Get("X-Sdk-Date") == "20000101T000000Z" {
+		t.Fatalf("stale X-Sdk-Date was sent (status %d)", resp.StatusCode)
+	}
+}
+
+// countingBody counts reads of a request body and whether it was closed.
+type countingBody struct {
+	io.Reader
+	closed *atomic.Int32
+}
+
+func (b countingBody) Close() error { b.closed.Add(1); return nil }
+
+func TestTransportReadsBodyOnce(t *testing.T) {
+	const payload = `{"jobs":["j1"]}`
+	tests := []struct {
+		name         string
+		creds        func(s *testServer) Credentials
+		getBody      bool
+		wantGetBody  int32
+		wantReceived string
+	}{
+		{"AK/SK with GetBody: read once through GetBody", func(*testServer) Credentials { return AccessKey{ID: testAK, Secret: testSK} }, true, 1, payload},
+		{"AK/SK without GetBody: the original body is read", func(*testServer) Credentials { return AccessKey{ID: testAK, Secret: testSK} }, false, 0, payload},
+		{"token: the body is not read, only sent", func(s *testServer) Credentials { s.valid["t"] = true; return StaticToken("t") }, true, 0, payload},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			var closed atomic.Int32
+			var getBodyCalls atomic.Int32
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/p/x", nil)
+			req.Body = countingBody{strings.NewReader(payload), &closed}
+			req.ContentLength = int64(len(payload))
+			if tt.getBody {
+				req.GetBody = func() (io.ReadCloser, error) {
+					getBodyCalls.Add(1)
+					return io.NopCloser(strings.NewReader(payload)), nil
+				}
+			}
+			resp, err := s.client(tt.creds(s)).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || string(s.lastBody) != tt.wantReceived {
+				t.Fatalf("status %d, server got %q", resp.StatusCode, s.lastBody)
+			}
+			if got := getBodyCalls.Load(); got != tt.wantGetBody {
+				t.Errorf("GetBody called %d times, want %d", got, tt.wantGetBody)
+			}
+			// net/http may close a body it sent after RoundTrip returns.
+			deadline := time.Now().Add(5 * time.Second)
+			for closed.Load() < 1 && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if closed.Load() < 1 {
+				t.Error("the original request body was not closed")
+			}
+		})
+	}
+}
+
+func TestTransportBodyTooLarge(t *testing.T) {
+	s := newTestServer(t)
+	big := bytes.Repeat([]byte("x"), sdksign.MaxSignedBody+1)
+	for _, known := range []bool{true, false} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/p/x", bytes.NewReader(big))
+		if !known {
+			req.ContentLength = -1
+		}
+		err := doErr(s.client(AccessKey{ID: testAK, Secret: testSK}), req)
+		if !errors.Is(err, ErrBodyTooLarge) {
+			t.Fatalf("length known=%v: err = %v, want ErrBodyTooLarge", known, err)
+		}
+	}
+	if _, drs := s.counts(); drs != 0 {
+		t.Fatalf("%d oversized requests reached the server", drs)
+	}
+	// Token authentication has no such limit.
+	s.valid["t"] = true
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/p/x", bytes.NewReader(big))
+	resp, err := s.client(StaticToken("t")).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(s.lastBody) != len(big) {
+		t.Fatalf("token upload: status %d, %d bytes received", resp.StatusCode, len(s.lastBody))
+	}
+}
+
+func TestTransportPassesOtherResponsesUntouched(t *testing.T) {
+	tests := []struct {
+		status int
+		body   string
+	}{
+		{500, `{"error_code":"DRS.M00500","error_msg":"Internal service error."}`},
+		{403, `{"error_code":"APIGW.0302","error_msg":"The IAM user is not authorized"}`},
+		{404, `not json`},
+		{302, ``},
+		{204, ``},
+	}
+	for _, tt := range tests {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "rid")
+			if tt.status == 302 {
+				w.Header().Set("Location", "https://elsewhere.example.com/")
+			}
+			w.WriteHeader(tt.status)
+			_, _ = io.WriteString(w, tt.body)
+		}))
+		c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL})
+		resp, err := c.Get(srv.URL + "/v5/p/x")
+		if err != nil {
+			t.Fatalf("status %d: err %v", tt.status, err)
+		}
+		got, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		srv.Close()
+		if resp.StatusCode != tt.status || string(got) != tt.body || resp.Header.Get("X-Request-Id") != "rid" {
+			t.Errorf("status %d: got %d %q", tt.status, resp.StatusCode, got)
+		}
+	}
+}
+
+func TestTransportRefusals(t *testing.T) {
+	type want struct {
+		kind      error
+		status    int
+		code      string
+		requestID string
+		skew      time.Duration
+		inMessage []string
+	}
+	tests := []struct {
+		name  string
+		creds Credentials
+		skew  time.Duration // local clock minus server clock
+		want  want
+	}{
+		{
+			name: "revoked static token", creds: StaticToken("tok-revoked"),
+			want: want{kind: ErrTokenRejected, status: 401, code: "APIGW.0301", requestID: "req-1",
+				inMessage: []string{"has been revoked", "request id req-1"}},
+		},
+		{
+			name: "wrong secret key", creds: AccessKey{ID: testAK, Secret: "wrong", SecurityToken: "sec-123456", ProjectID: testProject},
+			want: want{kind: ErrInvalidSignature, status: 401, code: "APIGW.0301", requestID: "req-1",
+				inMessage: []string{"verify aksk signature fail", "x-security-token:REDACTED"}},
+		},
+		{
+			name: "local clock 20 minutes fast", creds: AccessKey{ID: testAK, Secret: testSK}, skew: 20 * time.Minute,
+			want: want{kind: ErrClockSkew, status: 401, code: "APIGW.0303", requestID: "req-1", skew: 20 * time.Minute,
+				inMessage: []string{"local clock is off: it is 20m0s ahead of the server's clock", "NTP"}},
+		},
+		{
+			name: "local clock 17 minutes slow", creds: AccessKey{ID: testAK, Secret: testSK}, skew: -17 * time.Minute,
+			want: want{kind: ErrClockSkew, status: 401, code: "APIGW.0303", requestID: "req-1", skew: -17 * time.Minute,
+				inMessage: []string{"it is 17m0s behind the server's clock"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestServer(t)
+			c := NewHTTPClient(&Transport{Credentials: tt.creds, Endpoint: s.URL,
+				Now: func() time.Time { return s.clock.Now().Add(tt.skew) }})
+			_, err := s.get(t, c)
+			var ue *url.Error
+			if !errors.As(err, &ue) {
+				t.Fatalf("err = %v, want a *url.Error from http.Client", err)
+			}
+			var ae *Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v, want an *auth.Error", err)
+			}
+			if !errors.Is(err, tt.want.kind) || !errors.Is(err, ErrUnauthorized) {
+				t.Errorf("errors.Is(%v, %v / ErrUnauthorized) = false", err, tt.want.kind)
+			}
+			if ae.StatusCode != tt.want.status || ae.Code != tt.want.code || ae.RequestID != tt.want.requestID || ae.ClockSkew != tt.want.skew {
+				t.Errorf("got %#v", ae)
+			}
+			for _, sub := range tt.want.inMessage {
+				if !strings.Contains(err.Error(), sub) {
+					t.Errorf("error %q does not contain %q", err, sub)
+				}
+			}
+			if _, drs := s.counts(); drs != 1 {
+				t.Errorf("%d DRS calls, want 1 (no retry for these credentials)", drs)
+			}
+		})
+	}
+}
+
+func TestTransportClockSkewWithoutDate(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil // suppress the automatic Date header
+		writeErr(w, 401, "APIGW.0303", "signature expired")
+	}))
+	defer srv.Close()
+	err := getErr(NewHTTPClient(&Transport{Credentials: AccessKey{ID: testAK, Secret: testSK}, Endpoint: srv.URL}), srv.URL)
+	var ae *Error
+	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrClockSkew) || ae.ClockSkew != 0 {
+		t.Fatalf("err = %#v", err)
+	}
+	if !strings.Contains(err.Error(), "the local clock is off: the request time differs from the server's by more than 15 minutes") {
+		t.Fatalf("message %q", err)
+	}
+	if ae.RequestID != "body-id" {
+		t.Fatalf("request id %q, want the body's", ae.RequestID)
+	}
+}
+
+func TestTransportDRSInvalidToken403(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "r403")
+		writeErr(w, 403, "DRS.M00100", "Invalid token.")
+	}))
+	defer srv.Close()
+	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL}), srv.URL)
+	var ae *Error
+	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) || ae.StatusCode != http.StatusForbidden || ae.RequestID != "r403" || !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("err = %#v", err)
+	}
+}
+
+func TestTransportForeignHost(t *testing.T) {
+	var hits atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer other.Close()
+	s := newTestServer(t)
+	tr := &Transport{Credentials: StaticToken("secret-token"), Endpoint: s.URL}
+	tests := []string{
+		other.URL + "/v5/p/templates",
+		strings.Replace(s.URL, "http://", "https://", 1) + "/v5/p/templates",
+		strings.Replace(s.URL, "127.0.0.1", "localhost", 1) + "/v5/p/templates",
+	}
+	for _, u := range tests {
+		err := getErr(NewHTTPClient(tr), u)
+		if !errors.Is(err, ErrForeignHost) {
+			t.Errorf("GET %s: err = %v, want ErrForeignHost", u, err)
+		}
+	}
+	if hits.Load() != 0 {
+		t.Fatal("a request reached the foreign host")
+	}
+	// The same host with an explicit default port is the same origin.
+	ep := &Transport{Credentials: StaticToken("t"), Endpoint: "https://drs.example.com"}
+	if err := ep.check(httptestRequest(t, "https://DRS.example.com:443/v5")); err != nil {
+		t.Fatalf("same origin refused: %v", err)
+	}
+	for _, bad := range []*Transport{{Endpoint: s.URL}, {Credentials: StaticToken("t")}, {Credentials: StaticToken("t"), Endpoint: "/relative"}} {
+		if err := bad.check(httptestRequest(t, s.URL)); err == nil {
+			t.Errorf("%+v: check passed", bad)
+		}
+	}
+}
+
+func httptestRequest(t *testing.T, u string) *http.Request {
+	t.Helper()
+	r, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// A redirect to another host must not carry credentials there, neither with
+// NewHTTPClient (which does not follow redirects) nor with a client that
+// follows them (the transport's host binding refuses).
+func TestRedirectsNeverLeakCredentials(t *testing.T) {
+	var leaked atomic.Int32
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get(HeaderAuthToken) != "" || r.Header.Get("Authorization") != "" {
+			leaked.Add(1)
+		}
+	}))
+	defer evil.Close()
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+"/steal", http.StatusTemporaryRedirect)
+	}))
+	defer origin.Close()
+	for _, creds := range []Credentials{StaticToken("secret-token"), AccessKey{ID: testAK, Secret: testSK}} {
+		tr := &Transport{Credentials: creds, Endpoint: origin.URL}
+		resp, err := NewHTTPClient(tr).Get(origin.URL + "/v5/p/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusTemporaryRedirect {
+			t.Fatalf("NewHTTPClient followed the redirect: status %d", resp.StatusCode)
+		}
+		following := &http.Client{Transport: tr}
+		if err := getErr(following, origin.URL+"/v5/p/x"); !errors.Is(err, ErrForeignHost) {
+			t.Fatalf("following client: err = %v, want ErrForeignHost", err)
+		}
+	}
+	if leaked.Load() != 0 {
+		t.Fatal("credentials reached the redirect target")
+	}
+}
+
+func TestTransportReturnsAuthenticateErrors(t *testing.T) {
+	s := newTestServer(t)
+	var closed atomic.Int32
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, s.URL+"/v5/p/x", nil)
+	req.Body = countingBody{strings.NewReader("x"), &closed}
+	err := doErr(s.client(AccessKey{ID: testAK}), req)
+	if !errors.Is(err, ErrIncompleteCredentials) {
+		t.Fatalf("err = %v", err)
+	}
+	if closed.Load() != 1 {
+		t.Fatal("request body not closed after a failed Authenticate")
+	}
+	if _, drs := s.counts(); drs != 0 {
+		t.Fatal("an unauthenticated request was sent")
+	}
+}

@@ -1,0 +1,92 @@
+package endpoint
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// ErrInvalidEndpoint reports an endpoint URL that [Parse] refuses.
+var ErrInvalidEndpoint = errors.New("endpoint: invalid endpoint")
+
+// Parse checks an endpoint URL and returns it in normal form: scheme and host
+// lower-cased, the scheme's default port and any trailing "/" removed. A path
+// prefix is kept (for proxies that route by path).
+//
+// The URL must be absolute http or https with a host, and must not carry
+// user info, a query or a fragment. Plain http is accepted only for loopback
+// hosts ("localhost", 127.0.0.0/8, ::1) unless allowHTTP is true. Errors wrap
+// [ErrInvalidEndpoint] and do not echo user info.
+func Parse(raw string, allowHTTP bool) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("%w: not a URL", ErrInvalidEndpoint)
+	}
+	fail := func(why string) (string, error) {
+		return "", fmt.Errorf("%w %q: %s", ErrInvalidEndpoint, clip(u.Scheme+"://"+u.Host), why)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme != "https" && scheme != "http":
+		return fail("want an absolute https:// URL")
+	case u.Opaque != "" || u.Host == "":
+		return fail("no host")
+	case u.User != nil:
+		return fail("user info is not allowed in an endpoint")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fail("query and fragment are not allowed in an endpoint")
+	}
+	host := strings.ToLower(u.Hostname())
+	if !validHost(host) {
+		return fail("invalid host")
+	}
+	if scheme == "http" && !allowHTTP && !isLoopback(host) {
+		return fail("plain http is only allowed for loopback hosts; use https")
+	}
+	port := u.Port()
+	if scheme == "https" && port == "443" || scheme == "http" && port == "80" {
+		port = ""
+	}
+	u.Scheme = scheme
+	u.Host = host
+	if strings.Contains(host, ":") {
+		u.Host = "[" + host + "]"
+	}
+	if port != "" {
+		u.Host += ":" + port
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u.String(), nil
+}
+
+// isLoopback reports whether host (a host name or IP literal, without port
+// or brackets) is "localhost" or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validHost reports whether host is an IP literal or a DNS name made of
+// letters, digits, '-', '_' and '.'.
+func validHost(host string) bool {
+	if net.ParseIP(host) != nil {
+		return !strings.Contains(host, "%")
+	}
+	if host == "" || host[0] == '.' || host[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
