@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/drs-tools/drstemplate/auth/internal/ini"
 	"github.com/drs-tools/drstemplate/endpoint"
+	"github.com/drs-tools/drstemplate/internal/envvar"
 )
 
 // Chain finds the credentials to use. It looks at three levels, in order:
@@ -102,10 +102,11 @@ func (c Chain) Resolve() (Resolved, error) {
 		tokenName: "Token", akName: "AccessKey", skName: "SecretKey",
 		accountName: "Account", userName: "User", passwordName: "Password",
 	}
+	getenv := envvar.Lookup(c.LookupEnv).Get
 	env := level{
-		source: "environment", token: c.env(EnvToken), ak: c.env(EnvAccessKey), sk: c.env(EnvSecretKey),
-		securityToken: c.env(EnvSecurityToken), account: c.env(EnvIAMAccount), user: c.env(EnvIAMUser),
-		password: c.env(EnvIAMPassword), projectID: c.env(EnvProjectID), iamEndpoint: c.env(EnvIAMEndpoint),
+		source: "environment", token: getenv(EnvToken), ak: getenv(EnvAccessKey), sk: getenv(EnvSecretKey),
+		securityToken: getenv(EnvSecurityToken), account: getenv(EnvIAMAccount), user: getenv(EnvIAMUser),
+		password: getenv(EnvIAMPassword), projectID: getenv(EnvProjectID), iamEndpoint: getenv(EnvIAMEndpoint),
 		tokenName: EnvToken, akName: EnvAccessKey, skName: EnvSecretKey,
 		accountName: EnvIAMAccount, userName: EnvIAMUser, passwordName: EnvIAMPassword,
 	}
@@ -204,29 +205,20 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 	return res, nil
 }
 
-// env returns the trimmed value of an environment variable.
-func (c Chain) env(key string) string {
-	lookup := c.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
-	v, _ := lookup(key)
-	return strings.TrimSpace(v)
-}
-
 // profilePath returns the profile file to read: [EnvCredentialsFile] if
 // set, else ~/.huaweicloud/credentials if it exists, else "".
 func (c Chain) profilePath() (string, error) {
-	if p := c.env(EnvCredentialsFile); p != "" {
+	getenv := envvar.Lookup(c.LookupEnv).Get
+	if p := getenv(EnvCredentialsFile); p != "" {
 		return p, nil
 	}
 	var home string
 	if c.LookupEnv == nil {
 		home, _ = os.UserHomeDir()
 	} else if runtime.GOOS == "windows" {
-		home = c.env("USERPROFILE")
+		home = getenv("USERPROFILE")
 	} else {
-		home = c.env("HOME")
+		home = getenv("HOME")
 	}
 	if home == "" {
 		return "", nil

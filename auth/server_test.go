@@ -13,28 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
-
-// clock is a settable clock for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // testServer is a small IAM + DRS service on loopback: POST /v3/auth/tokens
 // issues tokens for one user; every other path is a DRS call that accepts
@@ -42,7 +23,7 @@ func (c *clock) Advance(d time.Duration) {
 // errors with request ids.
 type testServer struct {
 	*httptest.Server
-	clock *clock
+	clock *drsfake.ManualClock
 
 	mu         sync.Mutex
 	logins     int
@@ -69,7 +50,7 @@ const (
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	s := &testServer{clock: newClock(), ttl: 24 * time.Hour, valid: map[string]bool{}, revoked: map[string]bool{}}
+	s := &testServer{clock: drsfake.NewManualClock(time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)), ttl: 24 * time.Hour, valid: map[string]bool{}, revoked: map[string]bool{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s

@@ -1,8 +1,9 @@
 package endpoint
 
 import (
-	"os"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/envvar"
 )
 
 // Environment variables read by [Config] (the official SDK's names).
@@ -43,7 +44,7 @@ func (c Config) DRS() (string, error) {
 	if err := ValidateRegion(c.Region); err != nil {
 		return "", err
 	}
-	if v := c.env(EnvDRSPrefix + envSuffix(c.Region)); v != "" {
+	if v := envvar.Lookup(c.LookupEnv).Get(EnvDRSPrefix + envSuffix(c.Region)); v != "" {
 		return Parse(withScheme(first(v)), c.AllowHTTP)
 	}
 	return builtinDRS(c.Region)
@@ -58,19 +59,10 @@ func (c Config) IAM() (string, error) {
 	if c.Endpoint != "" {
 		return Parse(withScheme(c.Endpoint), c.AllowHTTP)
 	}
-	if v := c.env(EnvIAMEndpoint); v != "" {
+	if v := envvar.Lookup(c.LookupEnv).Get(EnvIAMEndpoint); v != "" {
 		return Parse(withScheme(v), c.AllowHTTP)
 	}
 	return builtinIAM(c.Region)
-}
-
-func (c Config) env(key string) string {
-	lookup := c.LookupEnv
-	if lookup == nil {
-		lookup = os.LookupEnv
-	}
-	v, _ := lookup(key)
-	return strings.TrimSpace(v)
 }
 
 // envSuffix turns a (validated) region id into its variable suffix:
