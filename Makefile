@@ -10,10 +10,11 @@ GOLANGCI_LINT_VERSION := v2.15.0
 BIN := $(CURDIR)/.bin
 GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 NPM_STAMP := node_modules/.package-lock.json
+COMPAT := compat/huaweisdk
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
-.PHONY: all generate generate-check build test test-short lint lint-spec spec-reuse docs ci clean
+.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench ci clean
 
 all: generate build test
 
@@ -38,9 +39,10 @@ test:
 	go vet ./...
 	go test -race -count=1 ./...
 
-## lint: golangci-lint (its config: .golangci.yml; staticcheck runs inside it)
+## lint: golangci-lint (its config: .golangci.yml; staticcheck runs inside it), both modules
 lint: $(GOLANGCI_LINT)
 	$(GOLANGCI_LINT) run ./...
+	cd $(COMPAT) && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...
 
 $(GOLANGCI_LINT):
 	@mkdir -p $(BIN)
@@ -62,12 +64,16 @@ spec-reuse: $(NPM_STAMP)
 	cd spec-reuse && $(NPX) tsc -p tsconfig.json
 	@echo "spec-reuse: TypeScript types generated and type-checked"
 
+## sdk-compat: Huawei's official Go SDK drives drsfake (a module of its own: the SDK is big)
+sdk-compat:
+	cd $(COMPAT) && go vet ./... && go test -race -count=1 ./...
+
 ## docs: render a self-contained HTML API reference into docs/api/
 docs: $(NPM_STAMP)
 	for api in $(SPEC_APIS); do $(NPX) redocly build-docs $$api --inlineBundle -o docs/api/$$api.html; done
 
 ## ci: what .ci/run runs
-ci: test generate-check lint lint-spec spec-reuse
+ci: test generate-check lint lint-spec spec-reuse sdk-compat
 
 clean:
 	rm -rf spec-reuse/generated docs/api/*.html
