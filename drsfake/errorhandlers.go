@@ -23,8 +23,8 @@ func drsResponseFailed(w http.ResponseWriter, _ *http.Request, _ error) {
 }
 
 // badIAMRequest answers a request the generated IAM server cannot bind.
-func badIAMRequest(w http.ResponseWriter, _ *http.Request, err error) {
-	writeIAMError(w, http.StatusBadRequest, IAMMsgBadRequestPrefix+describeBinding(err))
+func badIAMRequest(w http.ResponseWriter, r *http.Request, err error) {
+	writeIAMError(w, http.StatusBadRequest, iamInvalidPrefix(r)+describeBinding(err))
 }
 
 // iamResponseFailed answers an IAM handler error with 500.

@@ -95,14 +95,20 @@ const (
 	MsgServiceUnavailable = "The service is temporarily unavailable."
 )
 
-// IAM (Keystone-style) error messages of POST /v3/auth/tokens.
+// IAM (Keystone-style) error messages of POST /v3/auth/tokens and GET
+// /v3/projects. (Refused credentials on GET /v3/projects get the gateway's
+// APIGW.0301 / APIGW.0303 bodies, as on DRS calls.)
 const (
 	// IAMMsgWrongPassword (401): unknown account or user, or wrong password.
 	IAMMsgWrongPassword = "The username or password is wrong."
 	// IAMMsgProjectNotFound (404): the scope names a project the fake lacks.
 	IAMMsgProjectNotFound = "Could not find project."
-	// IAMMsgBadRequestPrefix (400) is followed by a short description.
+	// IAMMsgBadRequestPrefix (400, POST /v3/auth/tokens) is followed by a
+	// short description.
 	IAMMsgBadRequestPrefix = "The request body is invalid: "
+	// IAMMsgInvalidRequestPrefix (400, other IAM calls, e.g. an empty name
+	// query parameter of GET /v3/projects) is followed by a short description.
+	IAMMsgInvalidRequestPrefix = "The request is invalid: "
 	// IAMMsgNotFound (404): no IAM API at this method and path.
 	IAMMsgNotFound = "The resource could not be found."
 )

@@ -24,12 +24,15 @@ const (
 	OpDownloadCreateTemplate Operation = "DownloadCreateTemplate"
 	// OpCreateToken is IAM's POST /v3/auth/tokens.
 	OpCreateToken Operation = "KeystoneCreateUserTokenByPassword"
+	// OpListProjects is IAM's GET /v3/projects.
+	OpListProjects Operation = "KeystoneListProjects"
 )
 
 // Operations returns every operation of the fake.
 func Operations() []Operation {
 	return []Operation{
-		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate, OpCreateToken,
+		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate,
+		OpCreateToken, OpListProjects,
 	}
 }
 

@@ -144,3 +144,58 @@ func FuzzIAMLogin(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIAMListProjects sends arbitrary queries and credentials to GET
+// /v3/projects: every answer is 200, 400 or 401 and fits the contract (200:
+// the projects whose name is the name asked for; 400: Keystone's body; 401:
+// the gateway's body).
+func FuzzIAMListProjects(f *testing.F) {
+	f.Add("name=cn-north-4", "tok", "")
+	f.Add("name=cn-north-4_2", "tok", "")
+	f.Add("name=cn-south-1", "tok", "")
+	f.Add("", "tok", "")
+	f.Add("name=", "tok", "")
+	f.Add("name=cn-north-4&name=x", "tok", "")
+	f.Add("name=%ff%00&domain_id=x&page=-1", "tok", "")
+	f.Add("name=cn-north-4", "", "")
+	f.Add("name=cn-north-4", "wrong", "")
+	f.Add("name=cn-north-4", "", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature="+strings.Repeat("0", 64))
+	f.Add("name=cn-north-4", "", "garbage")
+	s := mustNew(f, WithToken("tok"), WithAccessKey("AK", "SK"),
+		WithProjectID("5237e10fe9aa4ad5b16b6a5245248314", "0123456789abcdef0123456789abcdef"))
+	f.Fuzz(func(t *testing.T, query, token, authorization string) {
+		r, err := http.NewRequest(http.MethodGet, "http://iam.example.com/v3/projects?"+query, nil)
+		if err != nil {
+			t.Skip()
+		}
+		if token != "" {
+			r.Header["X-Auth-Token"] = []string{token}
+		}
+		if authorization != "" {
+			r.Header["Authorization"] = []string{authorization}
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		switch w.Code {
+		case 200:
+			var l iamapi.ProjectList
+			if err := json.Unmarshal(w.Body.Bytes(), &l); err != nil || l.Projects == nil {
+				t.Fatalf("not a project list: %s", w.Body)
+			}
+			name := r.URL.Query().Get("name")
+			for _, p := range l.Projects {
+				if name != "" && p.Name != name {
+					t.Fatalf("name %q listed %q", name, p.Name)
+				}
+			}
+			checkAnswer(t, w, true)
+		case 400:
+			checkAnswer(t, w, true)
+		case 401:
+			checkAnswer(t, w, false)
+		default:
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+		validateResponse(t, r, w.Result())
+	})
+}

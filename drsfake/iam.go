@@ -19,6 +19,10 @@ const IAMTimeLayout = "2006-01-02T15:04:05.000000Z"
 // HeaderSubjectToken is the IAM response header that carries a new token.
 const HeaderSubjectToken = "X-Subject-Token"
 
+// HeaderIAMTraceID is the IAM response header that carries IAM's trace id
+// (the fake sends the request id); Huawei's SDKs quote it in their errors.
+const HeaderIAMTraceID = "X-IAM-Trace-Id"
+
 // tokenAlphabet is what issued tokens are made of after their "MII" prefix.
 const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -122,7 +126,7 @@ type tokenCreated struct {
 func (t tokenCreated) VisitKeystoneCreateUserTokenByPasswordResponse(w http.ResponseWriter) error {
 	w.Header().Set(HeaderSubjectToken, t.token)
 	w.Header().Set(HeaderRequestID, t.requestID)
-	w.Header().Set("X-IAM-Trace-Id", t.requestID)
+	w.Header().Set(HeaderIAMTraceID, t.requestID)
 	writeJSON(w, http.StatusCreated, t.body)
 	return nil
 }

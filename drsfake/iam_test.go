@@ -159,9 +159,9 @@ func TestIAMTokenScope(t *testing.T) {
 	if l, _ := drs.ListTemplatesWithResponse(context.Background(), ts.ProjectID, nil); l.StatusCode() != 403 {
 		t.Errorf("other project: %d %s", l.StatusCode(), l.Body)
 	}
-	// Unknown IAM paths answer IAM-shaped 404s.
-	w := serve(ts.Server, "GET", "/v3/projects", "", "")
+	// Unknown IAM paths answer IAM-shaped 404s, without asking for credentials.
+	w := serve(ts.Server, "GET", "/v3/users", "", "")
 	if w.Code != 404 || !strings.Contains(w.Body.String(), `"code":404`) {
-		t.Errorf("GET /v3/projects: %d %s", w.Code, w.Body)
+		t.Errorf("GET /v3/users: %d %s", w.Code, w.Body)
 	}
 }

@@ -10,13 +10,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/routers"
+
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // reqInfo is what the pipeline tells the handlers about a request.
 type reqInfo struct {
-	id  string
-	now time.Time
+	id   string
+	now  time.Time
+	base string // scheme://host the request was sent to ("" outside ServeHTTP)
 }
 
 type ctxKey struct{}
@@ -53,7 +56,7 @@ func readBody(r *http.Request) ([]byte, error) {
 // Date header read from the fake's clock.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
-	info := reqInfo{id: s.reqIDs.hex(32), now: now}
+	info := reqInfo{id: s.reqIDs.hex(32), now: now, base: baseURL(r)}
 	w.Header().Set(HeaderRequestID, info.id)
 	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
 	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
@@ -74,7 +77,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if iam {
-		s.serveIAM(tw, r, body)
+		s.serveIAM(tw, r, body, now)
 		return
 	}
 	s.serveDRS(tw, r, body, now)
@@ -125,22 +128,62 @@ func (s *Server) serveDRS(w http.ResponseWriter, r *http.Request, body []byte, n
 	s.withFaults(w, r, Operation(route.Operation.OperationID), false, handle)
 }
 
-// serveIAM answers POST /v3/auth/tokens (and 404 for anything else under
-// /v3/), with IAM's Keystone-style error bodies.
-func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request, body []byte) {
+// serveIAM answers the IAM calls (and 404 for anything else under /v3/),
+// with IAM's Keystone-style error bodies. Calls whose operation requires
+// credentials (GET /v3/projects; not the password login) are authenticated
+// first, like DRS calls, and refused with the gateway's JSON.
+func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request, body []byte, now time.Time) {
 	route, params, ok := s.iam.route(r)
 	if !ok {
 		writeIAMError(w, http.StatusNotFound, IAMMsgNotFound)
 		return
 	}
+	if requiresCredentials(route) {
+		if _, aerr := s.auth.authenticate(r, body, now); aerr != nil {
+			aerr.write(w)
+			return
+		}
+	}
 	handle := func(w http.ResponseWriter) {
 		if err := s.iam.check(r.Context(), r, route, params, body); err != nil {
-			writeIAMError(w, http.StatusBadRequest, IAMMsgBadRequestPrefix+describeValidation(err))
+			writeIAMError(w, http.StatusBadRequest, iamInvalidPrefix(r)+describeValidation(err))
 			return
 		}
 		s.iamHandlerFn.ServeHTTP(w, r)
 	}
 	s.withFaults(w, r, Operation(route.Operation.OperationID), true, handle)
+}
+
+// requiresCredentials reports whether the contract names a security
+// requirement for route's operation (its own, else the document's): an
+// empty list, as for POST /v3/auth/tokens, means none.
+func requiresCredentials(route *routers.Route) bool {
+	sec := route.Operation.Security
+	if sec == nil && route.Spec != nil {
+		sec = &route.Spec.Security
+	}
+	return sec != nil && len(*sec) > 0
+}
+
+// iamInvalidPrefix starts IAM's 400 message for r: the password login's
+// complaints are about its body, those of other calls about parameters.
+func iamInvalidPrefix(r *http.Request) string {
+	if r.URL.Path == "/v3/auth/tokens" {
+		return IAMMsgBadRequestPrefix
+	}
+	return IAMMsgInvalidRequestPrefix
+}
+
+// baseURL is the scheme and host r was sent to, as the client wrote them.
+func baseURL(r *http.Request) string {
+	if r.Host == "" {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // withFaults runs handle under the faults drawn for op.

@@ -14,7 +14,8 @@ import (
 )
 
 // Server is the fake DRS service: an [http.Handler] that serves the four DRS
-// template calls under /v5/ and IAM's POST /v3/auth/tokens on one handler.
+// template calls under /v5/ and IAM's POST /v3/auth/tokens and GET
+// /v3/projects on one handler.
 // It implements the generated strict server interfaces of both APIs
 // (drsserver.StrictServerInterface, iamserver.StrictServerInterface); its
 // ServeHTTP puts authentication, throttling, fault injection and

@@ -26,7 +26,7 @@ func DefaultCredentials(seed uint64) Credentials {
 		Token:     "MIIdrsfake" + rs.text(64, tokenAlphabet),
 		AccessKey: rs.text(20, alnum[:26]+alnum[52:]),
 		SecretKey: rs.text(40, alnum),
-		User:      IAMUser{Account: "drsfake-account", Name: "drsfake-user", Password: rs.text(16, alnum)},
+		User:      IAMUser{Account: DefaultAccount, Name: "drsfake-user", Password: rs.text(16, alnum)},
 	}
 }
 

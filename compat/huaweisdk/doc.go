@@ -15,9 +15,12 @@
 // them against what drsfake is built to accept (user-agent, x-project-id and
 // x-sdk-date signed, Content-Type on GETs, JSON bodies ending in a newline).
 //
-// One SDK path is known not to work: credentials without a project id make
-// the SDK look the project up with IAM's GET /v3/projects, which drsfake
-// does not serve; TestProjectIDDiscovery is skipped until it does.
+// Credentials without a project id work too: building the client
+// WithRegion, the SDK looks the project id up with IAM's GET
+// /v3/projects?name={region} at the IAM endpoint (the fake), and
+// TestProjectIDDiscovery checks that lookup, its use in DRS calls and the
+// failed builds when no project has the region's name or the signature is
+// wrong.
 //
 // This is a separate Go module because the SDK is large (about 250 MB of
 // source, every Huawei service) and must not become a dependency of

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -753,32 +754,115 @@ func TestFaultsAndRetry(t *testing.T) {
 	}
 }
 
-// TestProjectIDDiscovery builds credentials without a project id, which the
-// SDK then looks up with IAM's KeystoneListProjects (GET /v3/projects?name=
-// {region}, AK/SK-signed) at the IAM endpoint. drsfake serves only IAM's
-// password login, so today the lookup fails with 404 and the test is
-// skipped; it runs for real once the fake serves that call.
+// TestProjectIDDiscovery builds AK/SK credentials without a project id and
+// a client WithRegion: while building the client the SDK looks the project id
+// up with IAM's KeystoneListProjects (GET /v3/projects?name={region},
+// AK/SK-signed) at the IAM endpoint — the fake — and then calls DRS with it.
+// The fake has two projects (cn-north-4 and cn-north-4_2), so the lookup
+// only succeeds because the fake filters by exact name (the SDK refuses
+// several matches). A region that names no project, and a wrong secret key,
+// make the client build fail, as against Huawei's IAM.
 func TestProjectIDDiscovery(t *testing.T) {
-	f := start(t, drsfake.NewManualClock(time.Now()))
+	const second = "0123456789abcdef0123456789abcdef"
+	// The SDK caches discovered project ids per access key and region for
+	// the life of the process: access keys of their own for this run make
+	// every case really ask the fake, also with -count=N.
+	run := strconv.FormatInt(time.Now().UnixNano(), 36)
+	akFound, akNone, akWrongSK := "FOUND"+run, "NONE"+run, "WRONGSK"+run
+	const sk = "project-id-discovery-secret-key-0000001"
+	started := time.Now()
+	f := start(t, drsfake.NewManualClock(started), drsfake.WithProjectID(strings.Repeat("ab", 16), second),
+		drsfake.WithAccessKey(akFound, sk), drsfake.WithAccessKey(akNone, sk), drsfake.WithAccessKey(akWrongSK, sk))
 	ts := f.ts
-	cred, err := basic.NewCredentialsBuilder().WithAk(ts.AccessKey).WithSk(ts.SecretKey).
-		WithIamEndpointOverride(f.url).SafeBuild()
-	if err != nil {
-		t.Fatal(err)
+	if ts.Region() != "cn-north-4" || ts.ProjectName(second) != "cn-north-4_2" {
+		t.Fatalf("the fake's projects are named %s and %s", ts.ProjectName(ts.ProjectID), ts.ProjectName(second))
 	}
-	hc, err := drs.DrsClientBuilder().
-		WithRegion(region.NewRegion(ts.Region(), f.url)).
-		WithCredential(cred).
-		WithHttpConfig(httpConfig()).
-		SafeBuild()
-	if err != nil {
-		r := f.rec.last(t)
-		t.Skipf("drsfake does not serve the SDK's project id lookup %s %s?%s: %v", r.Method, r.Path, r.RawQuery, err)
+
+	// newBuilder is the SDK's DRS client builder with credentials without a
+	// project id, the fake as IAM endpoint and regionID at the fake.
+	newBuilder := func(ak, sk, regionID string) (*core.HcHttpClientBuilder, *basic.Credentials) {
+		cred, err := basic.NewCredentialsBuilder().WithAk(ak).WithSk(sk).
+			WithIamEndpointOverride(f.url).SafeBuild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return drs.DrsClientBuilder().
+			WithRegion(region.NewRegion(regionID, f.url)).
+			WithCredential(cred).
+			WithHttpConfig(httpConfig()), cred
 	}
-	if cred.ProjectId != ts.ProjectID {
-		t.Errorf("discovered project id %q, want %s", cred.ProjectId, ts.ProjectID)
+	// checkLookup checks the one request the client build sent: the SDK's
+	// project lookup for regionID, signed by ak over x-sdk-date only.
+	checkLookup := func(t *testing.T, regionID, ak string) exchange {
+		t.Helper()
+		reqs := f.rec.take()
+		if len(reqs) != 1 {
+			t.Fatalf("the client build sent %d requests, want the one project lookup", len(reqs))
+		}
+		r := reqs[0]
+		t.Logf("project lookup: %s %s?%s, User-Agent %q, Authorization %q -> X-Request-Id %s",
+			r.Method, r.Path, r.RawQuery, r.Header.Get("User-Agent"), r.Header.Get("Authorization"), r.RequestID)
+		if r.Method != http.MethodGet || r.Path != "/v3/projects" || r.RawQuery != "name="+regionID {
+			t.Errorf("lookup %s %s?%s, want GET /v3/projects?name=%s", r.Method, r.Path, r.RawQuery, regionID)
+		}
+		m := authorizationRE.FindStringSubmatch(r.Header.Get("Authorization"))
+		if m == nil || m[1] != ak || m[2] != "x-sdk-date" {
+			t.Errorf("lookup Authorization %q, want SDK-HMAC-SHA256 by %s over x-sdk-date only", r.Header.Get("Authorization"), ak)
+		}
+		for _, h := range []string{"X-Project-Id", "Content-Type"} {
+			if v, ok := r.Header[h]; ok {
+				t.Errorf("lookup sent %s %q", h, v)
+			}
+		}
+		return r
 	}
-	if n, _ := list(t, drs.NewDrsClient(hc), nil, nil, nil); n != 0 {
-		t.Errorf("ListTemplates: count %d", n)
-	}
+
+	t.Run("found", func(t *testing.T) {
+		b, cred := newBuilder(akFound, sk, ts.Region())
+		hc, err := b.SafeBuild()
+		if err != nil {
+			t.Fatalf("client build with project id discovery: %v", err)
+		}
+		checkLookup(t, ts.Region(), akFound)
+		if cred.ProjectId != ts.ProjectID {
+			t.Fatalf("discovered project id %q, want %s (the project named %s)", cred.ProjectId, ts.ProjectID, ts.Region())
+		}
+		// The discovered id fills the path and X-Project-Id of DRS calls.
+		c := drs.NewDrsClient(hc)
+		if n, files := list(t, c, nil, nil, nil); n != 0 || len(files) != 0 {
+			t.Errorf("ListTemplates: count %d, files %v", n, names(files))
+		}
+		id := export(t, c, nil, ts.TaskIDs[0])
+		if got := waitExport(t, f, c, nil, id, 250*time.Millisecond); got[len(got)-1] != "success" {
+			t.Fatalf("ShowExportProgress went %v", got)
+		}
+		checkWire(t, f.rec.take(), akFound, ts.ProjectID, "", started)
+	})
+
+	t.Run("no project of that name", func(t *testing.T) {
+		b, cred := newBuilder(akNone, sk, "ap-southeast-1")
+		_, err := b.SafeBuild()
+		r := checkLookup(t, "ap-southeast-1", akNone)
+		t.Logf("client build: %v", err)
+		if err == nil || !strings.Contains(err.Error(), "failed to get project id of region 'ap-southeast-1'") {
+			t.Fatalf("client build: error %v, want the SDK's failed project id lookup", err)
+		}
+		// The SDK quotes IAM's trace id, which the fake sets to the request id.
+		if !strings.Contains(err.Error(), "X-IAM-Trace-Id="+r.RequestID) {
+			t.Errorf("the error does not quote X-IAM-Trace-Id=%s", r.RequestID)
+		}
+		if cred.ProjectId != "" {
+			t.Errorf("project id %q set after a failed lookup", cred.ProjectId)
+		}
+	})
+
+	t.Run("wrong secret key", func(t *testing.T) {
+		b, _ := newBuilder(akWrongSK, sk+"x", ts.Region())
+		_, err := b.SafeBuild()
+		checkLookup(t, ts.Region(), akWrongSK)
+		t.Logf("client build: %v", err)
+		if err == nil || !strings.Contains(err.Error(), drsfake.CodeAuthFailed) || !strings.Contains(err.Error(), drsfake.MsgSignatureMismatch) {
+			t.Fatalf("client build: error %v, want the gateway's 401 %s", err, drsfake.CodeAuthFailed)
+		}
+	})
 }

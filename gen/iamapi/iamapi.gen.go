@@ -54,6 +54,12 @@ func (e KeystoneCreateUserTokenByPasswordParamsNocatalog) Valid() bool {
 	}
 }
 
+// AuthenticationError A refusal of the credentials: the API gateway's body (`GatewayError`) or
+// IAM's Keystone-style body (`IAMError`).
+type AuthenticationError struct {
+	union json.RawMessage
+}
+
 // DomainRef An account (domain), by name or by id.
 type DomainRef struct {
 	// Id Account id.
@@ -65,6 +71,24 @@ type DomainRef struct {
 	//
 	// Example: example-account
 	Name *string `json:"name,omitempty"`
+}
+
+// GatewayError The API gateway's error body, as on DRS calls.
+type GatewayError struct {
+	// ErrorCode Machine-readable error code, such as `APIGW.0301`.
+	//
+	// Example: APIGW.0301
+	ErrorCode string `json:"error_code"`
+
+	// ErrorMsg Human-readable error message.
+	//
+	// Example: Incorrect IAM authentication information: verify aksk signature fail
+	ErrorMsg string `json:"error_msg"`
+
+	// RequestId Id of the request at the gateway.
+	//
+	// Example: 9f6c0dbd8b4c4e6b8c7b1c1d2e3f4a5b
+	RequestId *string `json:"request_id,omitempty"`
 }
 
 // IAMError IAM's (Keystone-style) error body.
@@ -89,6 +113,20 @@ type IAMErrorDetail struct {
 	//
 	// Example: Unauthorized
 	Title *string `json:"title,omitempty"`
+}
+
+// Links Resource links.
+type Links struct {
+	// Next Link to the next page, if any.
+	Next *string `json:"next,omitempty"`
+
+	// Previous Link to the previous page, if any.
+	Previous *string `json:"previous,omitempty"`
+
+	// Self Link to this resource.
+	//
+	// Example: https://iam.myhuaweicloud.com/v3/projects/5237e10fe9aa4ad5b16b6a5245248314
+	Self *string `json:"self,omitempty"`
 }
 
 // NamedEntity A project or user, with its account (domain).
@@ -158,6 +196,58 @@ type PasswordUser struct {
 	Password string `json:"password"`
 }
 
+// Project A project of the account. IAM may send more fields; clients ignore them.
+type Project struct {
+	// Description Description of the project (often empty).
+	//
+	// Example:
+	Description *string `json:"description,omitempty"`
+
+	// DomainId Id of the account (domain) the project belongs to.
+	//
+	// Example: d78cbac186b744899480f25bd022f468
+	DomainId *string `json:"domain_id,omitempty"`
+
+	// Enabled Whether the project is enabled.
+	//
+	// Example: true
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Id Project id (the `{project_id}` of DRS paths).
+	//
+	// Example: 5237e10fe9aa4ad5b16b6a5245248314
+	Id string `json:"id"`
+
+	// IsDomain Always `false` for projects.
+	//
+	// Example: false
+	IsDomain *bool `json:"is_domain,omitempty"`
+
+	// Links Resource links.
+	Links *Links `json:"links,omitempty"`
+
+	// Name Project name, for example `cn-north-4` or `cn-north-4_1`.
+	//
+	// Example: cn-north-4
+	Name string `json:"name"`
+
+	// ParentId For a region's default project (such as `cn-north-4`) the account id; for
+	// a sub-project the id of its region's default project.
+	//
+	//
+	// Example: d78cbac186b744899480f25bd022f468
+	ParentId *string `json:"parent_id,omitempty"`
+}
+
+// ProjectList The projects that match the query.
+type ProjectList struct {
+	// Links Resource links.
+	Links *Links `json:"links,omitempty"`
+
+	// Projects The matching projects; empty if none matches.
+	Projects []Project `json:"projects"`
+}
+
 // ProjectRef A project, by id or by name (the region id for a region's default project).
 type ProjectRef struct {
 	// Id Project id.
@@ -207,6 +297,10 @@ type TokenScope struct {
 	Project ProjectRef `json:"project"`
 }
 
+// AuthenticationFailed A refusal of the credentials: the API gateway's body (`GatewayError`) or
+// IAM's Keystone-style body (`IAMError`).
+type AuthenticationFailed = AuthenticationError
+
 // BadRequest IAM's (Keystone-style) error body.
 type BadRequest = IAMError
 
@@ -237,8 +331,86 @@ type KeystoneCreateUserTokenByPasswordParams struct {
 // KeystoneCreateUserTokenByPasswordParamsNocatalog defines parameters for KeystoneCreateUserTokenByPassword.
 type KeystoneCreateUserTokenByPasswordParamsNocatalog string
 
+// KeystoneListProjectsParams defines parameters for KeystoneListProjects.
+type KeystoneListProjectsParams struct {
+	// Name Project name to match exactly: a region id such as `cn-north-4` (the
+	// region's default project) or a sub-project name such as `cn-north-4_1`.
+	// Without it every project of the account is listed.
+	Name *string `form:"name,omitempty" json:"name,omitempty"`
+
+	// ContentType Huawei documents `application/json;charset=utf8`; IAM does not require it
+	// on this GET, and Huawei's Go SDK sends none.
+	ContentType *string `json:"Content-Type,omitempty"`
+
+	// XAuthToken IAM user token (see the `IAMToken` security scheme). Required unless the
+	// request is AK/SK-signed.
+	XAuthToken *string `json:"X-Auth-Token,omitempty"`
+}
+
 // KeystoneCreateUserTokenByPasswordJSONRequestBody defines body for KeystoneCreateUserTokenByPassword for application/json ContentType.
 type KeystoneCreateUserTokenByPasswordJSONRequestBody = PasswordTokenRequest
+
+// AsGatewayError returns the union data inside the AuthenticationError as a GatewayError
+func (t AuthenticationError) AsGatewayError() (GatewayError, error) {
+	var body GatewayError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromGatewayError overwrites any union data inside the AuthenticationError as the provided GatewayError
+func (t *AuthenticationError) FromGatewayError(v GatewayError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeGatewayError performs a merge with any union data inside the AuthenticationError, using the provided GatewayError
+func (t *AuthenticationError) MergeGatewayError(v GatewayError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsIAMError returns the union data inside the AuthenticationError as a IAMError
+func (t AuthenticationError) AsIAMError() (IAMError, error) {
+	var body IAMError
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromIAMError overwrites any union data inside the AuthenticationError as the provided IAMError
+func (t *AuthenticationError) FromIAMError(v IAMError) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeIAMError performs a merge with any union data inside the AuthenticationError, using the provided IAMError
+func (t *AuthenticationError) MergeIAMError(v IAMError) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AuthenticationError) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AuthenticationError) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -335,6 +507,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v3/auth/tokens (the `KeystoneCreateUserTokenByPassword` operationId).
 	KeystoneCreateUserTokenByPassword(ctx context.Context, params *KeystoneCreateUserTokenByPasswordParams, body KeystoneCreateUserTokenByPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// KeystoneListProjects Query projects by name
+	//
+	// Lists the projects of the caller's account that match the query, each with
+	// its id, name and account (domain) id. With `name` set to a region id such as
+	// `cn-north-4` it finds that region's default project: this is how Huawei's SDKs
+	// fill in the project id of AK/SK credentials that have none (they expect
+	// exactly one match). A name that matches nothing gives an empty list, not 404.
+	//
+	// Authenticated with an IAM token (`X-Auth-Token`; a token scoped to any
+	// project of the account will do) or an AK/SK signature; no `X-Project-Id` is
+	// needed.
+	//
+	// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+	KeystoneListProjects(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // KeystoneCreateUserTokenByPasswordWithBody Obtain a user token with a password
@@ -369,6 +556,31 @@ func (c *Client) KeystoneCreateUserTokenByPasswordWithBody(ctx context.Context, 
 // Corresponds with POST /v3/auth/tokens (the `KeystoneCreateUserTokenByPassword` operationId).
 func (c *Client) KeystoneCreateUserTokenByPassword(ctx context.Context, params *KeystoneCreateUserTokenByPasswordParams, body KeystoneCreateUserTokenByPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewKeystoneCreateUserTokenByPasswordRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// KeystoneListProjects Query projects by name
+//
+// Lists the projects of the caller's account that match the query, each with
+// its id, name and account (domain) id. With `name` set to a region id such as
+// `cn-north-4` it finds that region's default project: this is how Huawei's SDKs
+// fill in the project id of AK/SK credentials that have none (they expect
+// exactly one match). A name that matches nothing gives an empty list, not 404.
+//
+// Authenticated with an IAM token (`X-Auth-Token`; a token scoped to any
+// project of the account will do) or an AK/SK signature; no `X-Project-Id` is
+// needed.
+//
+// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+func (c *Client) KeystoneListProjects(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewKeystoneListProjectsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -446,6 +658,86 @@ func NewKeystoneCreateUserTokenByPasswordRequestWithBody(server string, params *
 	return req, nil
 }
 
+// NewKeystoneListProjectsRequest constructs an http.Request for the KeystoneListProjects method
+func NewKeystoneListProjectsRequest(server string, params *KeystoneListProjectsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v3/projects")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Name != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "name", *params.Name, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.ContentType != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", *params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Content-Type", headerParam0)
+		}
+
+		if params.XAuthToken != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Auth-Token", *params.XAuthToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Auth-Token", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -511,6 +803,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v3/auth/tokens (the `KeystoneCreateUserTokenByPassword` operationId).
 	KeystoneCreateUserTokenByPasswordWithResponse(ctx context.Context, params *KeystoneCreateUserTokenByPasswordParams, body KeystoneCreateUserTokenByPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*KeystoneCreateUserTokenByPasswordResponse, error)
+
+	// KeystoneListProjectsWithResponse Query projects by name
+	//
+	// Lists the projects of the caller's account that match the query, each with
+	// its id, name and account (domain) id. With `name` set to a region id such as
+	// `cn-north-4` it finds that region's default project: this is how Huawei's SDKs
+	// fill in the project id of AK/SK credentials that have none (they expect
+	// exactly one match). A name that matches nothing gives an empty list, not 404.
+	//
+	// Authenticated with an IAM token (`X-Auth-Token`; a token scoped to any
+	// project of the account will do) or an AK/SK signature; no `X-Project-Id` is
+	// needed.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+	KeystoneListProjectsWithResponse(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*KeystoneListProjectsResponse, error)
 }
 
 // KeystoneCreateUserTokenByPasswordResponse201Headers the declared response headers of an HTTP 201 response for KeystoneCreateUserTokenByPassword
@@ -611,6 +920,104 @@ func (r KeystoneCreateUserTokenByPasswordResponse) ContentType() string {
 	return ""
 }
 
+// KeystoneListProjectsResponse200Headers the declared response headers of an HTTP 200 response for KeystoneListProjects
+type KeystoneListProjectsResponse200Headers struct {
+	XIAMTraceId *string
+	XRequestId  *string
+}
+
+type KeystoneListProjectsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ProjectList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *AuthenticationFailed
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalServerError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *KeystoneListProjectsResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON200() *ProjectList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON401() *AuthenticationFailed {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON500() *InternalServerError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r KeystoneListProjectsResponse) GetJSON503() *ServiceUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r KeystoneListProjectsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r KeystoneListProjectsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r KeystoneListProjectsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r KeystoneListProjectsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // KeystoneCreateUserTokenByPasswordWithBodyWithResponse Obtain a user token with a password
 //
 // Authenticates an IAM user with the password method and returns a token
@@ -643,6 +1050,29 @@ func (c *ClientWithResponses) KeystoneCreateUserTokenByPasswordWithResponse(ctx 
 		return nil, err
 	}
 	return ParseKeystoneCreateUserTokenByPasswordResponse(rsp)
+}
+
+// KeystoneListProjectsWithResponse Query projects by name
+//
+// Lists the projects of the caller's account that match the query, each with
+// its id, name and account (domain) id. With `name` set to a region id such as
+// `cn-north-4` it finds that region's default project: this is how Huawei's SDKs
+// fill in the project id of AK/SK credentials that have none (they expect
+// exactly one match). A name that matches nothing gives an empty list, not 404.
+//
+// Authenticated with an IAM token (`X-Auth-Token`; a token scoped to any
+// project of the account will do) or an AK/SK signature; no `X-Project-Id` is
+// needed.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v3/projects (the `KeystoneListProjects` operationId).
+func (c *ClientWithResponses) KeystoneListProjectsWithResponse(ctx context.Context, params *KeystoneListProjectsParams, reqEditors ...RequestEditorFn) (*KeystoneListProjectsResponse, error) {
+	rsp, err := c.KeystoneListProjects(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKeystoneListProjectsResponse(rsp)
 }
 
 // ParseKeystoneCreateUserTokenByPasswordResponse parses an HTTP response from a KeystoneCreateUserTokenByPasswordWithResponse call
@@ -740,57 +1170,185 @@ func ParseKeystoneCreateUserTokenByPasswordResponse(rsp *http.Response) (*Keysto
 	return response, nil
 }
 
+// ParseKeystoneListProjectsResponse parses an HTTP response from a KeystoneListProjectsWithResponse call
+func ParseKeystoneListProjectsResponse(rsp *http.Response) (*KeystoneListProjectsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &KeystoneListProjectsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ProjectList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest AuthenticationFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers KeystoneListProjectsResponse200Headers
+		if values := rsp.Header.Values("X-IAM-Trace-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-IAM-Trace-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XIAMTraceId = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"tFrrbhu59X+Vg/n/gdjA6Gr5pnxSsrtYoXUaJA66bWzU1PBIw90ZUktyrKiBgD5En7BPUvAyM5zR2FI2",
-	"7jfLInluv3PO75D6GiUiXwuOXKto+jVKkVCU9s9fPuDvBSo9p+YTRZVIttZM8GgazSmIJeiUKZBuFRAN",
-	"PxdkgwzeZqKg/SiO8AvJ1xlG0+h6eZEM6YJeLSbJBC8WV8nlYpSM6BjPlhNyvojiSCUp5sSI0tu12aO0",
-	"ZHwV7Xa7OJKo1oIrtIq9IdSrZj4lgmvk9k+yXmcsIUbHwa/KKPq11uFrhFIK6bZQjKaT4TCOclSKrIy4",
-	"2xQrWxaCboEpYPyRZMzaopm2lrwhFErpRrNa7f+XuIym0f8Nao8O3LdqMJ/d/GilW2uavuwSnJNsKWSO",
-	"tB/t4ugnIReMUuTfae9ZaO/fRAFEInChgRQ6FZL9EyloAWuURjjoWjGkQBIjJ3RFrdbLOaJQKCEnW6uW",
-	"WGjCOBDQ4jfksBTSQU4lYo3WM3OuUXKSfUT5iPLH2uA/6KPzJiZmHAqOX9aYGA/YtbCW+IjcfDb+UVYw",
-	"LKXIYVlkS5ZljK9gKwpZ+i50WakvOIWh9MVLuG8+u4ElYRnS1yBRyy1kRKO0fnon9E+i4PQ7ATQJnfNW",
-	"FBm1cVoyTmEtxa+YNKx9JzQ4sS8HEC8GhASSJKLgGjjJkQLjIWCBClRWOfzCTAx2cWR8zhL8xMkjYRlZ",
-	"OCO/Aytn7fqhnASTwUUtJXSJ1wFCJV4u/EyBxnwtJJEs24Y67EPiVogbwre+lqnvQ8b4uu0KnUqhtU0G",
-	"nUpUqcgopETBApGDRJKk2Cist0KAUQgqjV4INEJAbs51RcTjQ72GDWEaCKfOM9Ynn3hdCb8zVUZth5jK",
-	"ZpBqkLsmSm2EpCZgGyn4KnREQ4kXrqxGgbgW30qiSp0YbKn1m5gCypRBkWlHlUIWMj+InDD+wajV5ggz",
-	"Xh1+Qu2y0xgWWyidsNiCa61rKdYoNXPdnXXQjZk/h7VoBb28ShYkGV1dLC4nk6vr68nVcDk+X9DheLyc",
-	"XFxFcZQz/mfkK51G01HcphZxZJR5Wp75tinR/9Xzlh0SsKv+IxambNmeVQZqn1XNbl4pOPkTbpUWHHtK",
-	"bzM89X3HUIN9b1W4OwYaP6AmLIscofq9YNKg/LM/4/4ZVf3GPYX/mhING+S6RnFTPZcNXzvg+PPt7XtQ",
-	"muhCgVnVcLNNH68N4xpXKI06VUK1D/y5yAnvSSTUoNQ7zK9uxu+4TGyjxKdmW+zHVEgN9ktHh73opshG",
-	"PnchJIyFdVhtaVdQ3pl29yPXTG87kBs2SGNoDBumU2Ba7WXjfrjcF4fgVOf8Lu5M13krTc/HZ5c4Gi7x",
-	"mpAJoeeL0cXigpyPJ+fjydXZaBIdnZjv9hIy4T0upE57k+io7HvvAz4rTMbuA1pYMoxcm2KPKoZUbGLb",
-	"Jgz93KQsSUv+uV+5sIrKc/4rVZiX621JFWs8tPHWdLCPdmUbN5Xs8qj7Z2x/K9EuJ5nqTk5b9jepUNhI",
-	"kBV7RL5vt1l9rM2fzNq28vaA5xSeB57toISlikHkmOCQo05FR4dx/+8wfda1X72Gh1LCQz2DJCTLGkj8",
-	"HJWrjClMY+4KNC/y9pd7YM8Zn7sNdd0jUhILjWrnkS4Oo9v2dGl63KXPvt8t4IJZu+mu90/43QLQTpIk",
-	"nAqaQSA+/46xyOZq2xR7wHPKf/Kw3GMlhilbhIslEP6/KYvd5auS/DSxsLlwkLaEmOhO31eqyos+zEBh",
-	"IlF3i6wOiyMz9xMdTaPgf4cIThgU7ylv/yGUOWx0k8cSObHjiZ4w2rZ94ua8lcEac3WZ+M+vFFBckiLT",
-	"5f7T4xim12WPYR7Ruv4QwyzlOUJuTPAy4aHuaA/PtLpvpp02lzvwYqeiHDWhRJO+TQ6FnCrIhURYMsyo",
-	"gpOEaJKJVQxSZKhOX0OSMYN+YCtu1ukU8w52+mXNJKp/EN3VatFN7G4u80vh5NPt29Om3ePheNgbjnrD",
-	"89vh9XR4Ph2P+5fD0XA4/HsIWUo09jSzuNuLAlOqQHqMIhuiwK1+VpfJH9flyf5z474w+evKZ8BEjuk1",
-	"+7y13Uoc6g5VspBh7uKj+ntjS3u+qFFw/xQwP/gL3u6CZiPzSlUwdSXAxYtphdnSXn2kCA+/9D4W9uie",
-	"PfcB3I12RxnQZUIcpFx7FrmtTxrzsSRzHdNSoLgCe7tssr8PP3z4CByRqrpp9qpG+lsX7ToymEGVbZtR",
-	"nrBviFnJ+FKUlyDEyXG1LKJSaczXGdEIpt5rwjhKwyoKmUXTKNV6raaDwYrptFj0E5EPqFQ9LUSmBsHm",
-	"qPOiQnCEkvBZ4j1LElQKbggnK8zNtHkyn92cWgoG2jg1VMg6cQq6kJzx1R0ndcN/pVwDMYfWvJaHRKX0",
-	"ue3S1vGxKYfapKMJEVF3/OGXnmEkHmB9MEpbXVz8uGgTIrG085fY8P4dv+O3IQS6QVu+d3j0vrbL7OOA",
-	"IlsFm9QC/45XVdOepyBjjwjjCaSikMramRAOC9MuH8VvSAGJzJiZCsOWs/EV8I63mIOdkFHmTCkmuIIk",
-	"JXyFp314S5IUobo/W0pUqf1o9DX2WsW23lymgIqksKGzjxseMtS0dGNZGL9yfrVX6u5FyWhULDKWmEje",
-	"8dn7uZGJEnmCr41YB6IFKhA8c0f6xhWeXCh0PmHuZtieqVKkd3yx9aL6d4a9ZCxBX4w85G/mt3vwFmvk",
-	"ShQywb6Qq4HfpAZmbX1pEIWvYhaKj2fwn3/9u37dqLFm/BEwr0eUyuXFWX/YH5pDjUyyZv5fZ5Zi6dTW",
-	"g8Hj2cAAb+CwYEuE6OLts3DAhSA/3FWBDkcq16vKa9JCclU+x9zxmueblC3jdmL5WhwSNmMtCRibKpIU",
-	"iGpQndP+HTcJxsICmOEjZuWt+tToWIlxM7iNlimKNtHmNJpG5e3ZW4lEoxkCbE692b6vHbsmkuSo7UPn",
-	"57Z7HrQs8AEyJI/o8vMkI3KFp9X1vidDIApd3vtUCVte09WUwRwXmXIaTaPfC5Tbkh5PIy78UY33z3Jk",
-	"9BuXJFPYMTbu7l01R6XfCLr9tvvqcvwK7ywqXtKkF+GsUVKBeiLylrTvRSvi2x5s6tP254/dLrwJCfqb",
-	"PyogwLvd8TfjndPsrtkMja/b78zj4ejbnFoxipD3HqCvATE9QC6fCk/tpjoqZsQ55nb86ejZE46YfjpC",
-	"E3fA5IUUuhyNLujwenl1tSST0fXw6uLyYknpZDE8u8Zr+zuCLth9A1iabPSJt5T2pOA4wLfwUVMiwt9a",
-	"9Dwue/Mn73n88kHwu4xdHLXOf+Y+z7MZLQwfaHIaaFOa8MKgmSShH5+fQY3rJsPhU+ZUqTYIfs9ht4wO",
-	"b2m+kZlNZ4c3Bb9XMDsmh3dUz+Zmw/j68Ib2o+oujs6PcUHX7xjs3iPM6njWtnDHpJC2sn++jyNV5DmR",
-	"22ga/aWDdti+T0LqocnKVppbxyXuXQZZ7bp65gfb20lmqQRyuhaMa8daV5lYkAweStbESN7Pt6klRYn9",
-	"pVAi8gcgmRJAuNqgVP09qmU2fXUEYre/21AlIpkx3WaTW+hSwV4GtS9PupS3pOXpi5id7bfeLW3zvU8r",
-	"HuUYWL+uRt6Nu/vdfwMAAP//",
+	"7Hzrbhu5kv+rFPr/B2IvWrZ8S2wZg4UmmZkYGc/Jxg7OzImMiOouqXncIjUk24o2ELAPsU+4T7Iokt1i",
+	"t1oXT3K+7TdL4qWqWFX81YX+GiVyOpMChdFR72uUIUtR2T9/v+nf3iuW4E1KH1PUieIzw6WIetFN//aF",
+	"BkM/A09BjsFkXIPCPwvU5hreFmyO/IWGuzfvNPxZSIPADXABJkOuAJWSSh9FcYRf2HSWY9SLrsYvk246",
+	"Si9H58k5vhxdJq9GJ8lJeopn43N2MYriSCcZThmRYxYzmqON4mISLZdx9PsHt3kruWskAjOeSHidyyL9",
+	"jqQs40ihnkmh0QqyX5gMheEJI2p+ZjxHS2IihUFh6E82m+X+9+N/aiL5a0mNXWLCDM7Zgv7UxXTK1CLq",
+	"RR9wXGhMYbQgoUL//Q2U4+LoieUF2mVI0p8TmRKN/fc3v/z9qHvWPSF27S9TPSEBiUQqhYmBm/4tsBrF",
+	"wMVYqqn9uwdPqPh4AexRP4LmE8FMoRDGjOcR8W2F+5mn+wiRJPWIC22kwI2s3fRv19hx0iOOzrsncTRF",
+	"rdmE+LvPsDrghSwgY08IU5a6b7lC3eCNjt1wYw/9o6DfpOL/iSkd4zI85P+vcBz1ov93vLKXY/erPq4f",
+	"8E+WQju9roREXKIwpaEs1zBHRXRZTnsgkJsMFQx/79B6nXv5iGIIQioY9j1ddv0hzJkeCI3CxPbgDY0E",
+	"rqEQj0LORQz4ZcYVpiAVKHySj5jG9LfVknfHd++Cg+N6IOZKiskR3NeViIx1rKQwZDpWK4Seo9Iw5yYD",
+	"bjTIuYCRTBcDcTBcadbQ7rX64mwIY6mACWLtLn3svGEGhzCVCsFkTMDJBUy5KAxqkONxPBB2AxMcJU8P",
+	"ry0J3GjMxxUl77zydLRZ5Hg0ENEyjn5kqfcE+xtZq2Z1N2kW8Uzy5uKJ5TwNdehHlkK5+/4KdNO/3ao1",
+	"lRw0TFlOxogpHNARWFJIujBjik3RoDo8Iin8LNWIpymKbxTCWSiEP2QBTCEIaWBlK2AkzFARWeGpYQos",
+	"adrYiqzvJ51Co4IpW1iyUunc/IEcGcYFMG8eY6v/XINO5AytiuZcG5gp+U9MjHZSuxEGlWD5HaonVD+t",
+	"hPEX5XdRV6K+gELglxkmJB07FmYKn1DQZ5KdthuT3U1hXORjnudcTMiXqVKuoThLesERDKWcvodoyd7G",
+	"9rK6BoVGLSBnBpWV02/S/CwLkX6jcp2Hwnktizy1ZzjmIi0PJuT2N2nAbfv9lMdvY20oSWQhDAhG5uWg",
+	"Sin0lf98f0PQwarSFE0mU2BELTNZDKlEbTnAL5wOahlHdDA8wY+CPTGes5GTxDco1FnTK2m3g7sAql1C",
+	"uXkaICTi++kI12BwOpOKKZ4vQhrW9eZeylsmFt5D6m9Tn9OrpihMpqQx1mJMplBnMk8hYxpGiAIUsiTD",
+	"mru+lxKIIKgo+k6aJSVMaV2vPvoa5owbqypWJlYaNcDxbZa0hoLIKZIik97OmNZzqVI6KnfXb0Y939Up",
+	"EwHxavuGjVXkVMZlJ3ENKdekP+lRQFALlK78c337vgNVLHeYvwa6ek2o/MLfoQfDX9wXdtHhIUg1EC7K",
+	"qaOMcngpgOEh4Y44kgL/No56n7aLLdwkWsb7yvhhGUdv5JRx8YGGr3EsKsEepHbYYUzYuVSA0QIcTJkp",
+	"OUNluIsqeEuk1Pfr8EZElL66TEYsObl8OXp1fn55dXV+2R2fXozS7unp+PzlZRRHUy5+RTExWdQ7iZtR",
+	"URwRMZv3o1/rO/q/Op6zXRssq2/kiDw6bVmT9trW92ua4G5kOuAYmAYp4M2HO0hYnut16YWBVXPpW5Zk",
+	"XGBHIUtJk/3KNDgGXSQZLR9i5jrrtTBtTZBB3Nbc920xZaK5q3cM9S2+U8C3RlwYAW6KwjEMwumjP4Fn",
+	"x+DrKuDDvDTqfQoPKBTaQ4uiVJa2IdFxUPcBh4GmbFCMff3nGzQkyVbat5LqJ64R/PeMGZijMCtXXyev",
+	"XWPJGN7e378HbZgptFXV2nnYO8ZTw4XBCZIDW906f10V97uumorm76/mtneZVAbsj6Wy2a3rW9YuvV16",
+	"5DWo5LTtUH7l4lGvE/MBtSxUgpDT7+tHIfCLWZ9Fi1FMRbTTCJixCcbAKe616iaK3CNJowpskQ3FFFwW",
+	"evva5ajnr09B+La1bZrNsV6Xe2bMTPeOjzmbHk0Xmc2/JTb9lsjp8dPZcRmOHV+cnr3Ck+4Yrxg7Z+nF",
+	"6OTl6CW7OD2/OD2/PDs5j/a6AH4jKP+TMNws2nBCAP5JAeNVaqN5na6fnfthl5mvLu1lHLX7xLqEns/3",
+	"ppv1t7UbNREdIZXJOntK7703REJdbY5GhvcG6hgyOY8txqVoe57xJHPhdhv0wOpUtsmvJOGmHG/xoJzh",
+	"rok2fXZnRzbtudq7XOphC++vV9ix3WlazDrPpMaa45rwJxTrfNPofXn+SGObxNsFthF8E0i2JdwtSWzc",
+	"+C6UXafXfd/Cer9tvr6GYbnDcJVyIQBV08RPUTmKWOEGp+7iFMW0+eOask+5uHETVvcRU4pZ1ahm7ini",
+	"8HSbki5Zj9voWZe7Vbgg8VgX1/sNcrcKaDNoLMx41A+BefvbhyNrq01W7ALbiP/o1XItrCBwaDVc0u3w",
+	"r3GL7e6r2nlzZGBtYWfcEepEu/m+0JVdHEEfNCYKTfuW1WJx5CBy1IuC73ZFKOGheEl5/ndpmdONrZeY",
+	"Qzv+iI7s0U3ZAjSK1GXbxxxzstEk53QawCfCJeFx2nKQ4TbNXd+sPpX7lmQcyLFBATidmcVhXYhtd5eT",
+	"wo5woal2tQ1HmEsx0WDksyPW9dBK2LxD22WHtjoTbsw1+PG1jWuYaSRljkxsuv3fl0ulcEBLD7/6xT/z",
+	"dDkk9ikAnTGT6cNn44QddsH155WxNpQqn7OFhuGY5RqdIy+BWY0K+3sbr3mJh7c5AQeaNzqAUjYuiUQ0",
+	"+H1huAIyQ1trWn3+3Ayla5hnp6dQKNpD159tjUXhhEvxQkOKY1bkZqX0VUwfkHZY012eXhMTA8FAF6NO",
+	"OZOGuAI6wc5NG7gU07fo9hoGKh3PFm/zK2+7yoKsuQZD0eaUmcQV7P4sULVExM9Th3Lx9q3tZlxMKhqu",
+	"na+h+EVI4QegVdQKWWy9Ob1rXTbhRENkFVlbJNaenStJjV0izmfkbLh74LIhE5t1cbh5s5od7pfCWzmV",
+	"7+0yvsVQ/6pZtgUmFmu1qIet9E3RsJQZ5m5Auv10eP3BQcIMy+UkBiVz1Id73oeupq4/M9N6O4igFO+H",
+	"wsHH+9cNt33aPe12uied7sV996rXveidnh696p50u91/hJAiZQY7hltc0OK4dYHpPoTMmQY3eist53+d",
+	"lo3xwa37AWwbh6lHivvEAuv5nibUXyGibdYdZgCW8V7xV21KMy+30oKHTYr5wTf/tPsvezIvdKWmzgX4",
+	"Hg7X3sC1PcPh7527wi5dNoO47qwWN2BKg9gZEq9x5KZuZOauDLZbsoy15hPbCkHWf2Qxi0BM9Sqo6VSB",
+	"zmNbWLznYQZedoN3bmHE5quSQnGzuKN1fFPWu7t3La7adseU2WnNJ4KLSQwsn0jFTTaF4d2bd523t/3X",
+	"nbu3/dOLl8OYnF1i8gXd/uT7qorBQBxotN7EfpfKpJiiMC80DGnzIViu0IfJCNrgTB/26l0yGo1P1w3E",
+	"x/vXQHZoccYff/zxx+3tmzf3b9/e3t7d/WNo8y5EMaYxMEiYkIInLK+4kU8evzqbjQfCFa3tnR37qV7F",
+	"tF3NVroypjOX1Km3IfUGoiEL6CcJav3D1/67ZQx3dr23brkfvuZcG/+tLSD88LWqJSyHRwNRNQz+IuHu",
+	"jetQ0jAs8+4ERfzp66FL0w3rO3zp6PSxQ85qOBBS5As4EJKE6ad1btLhoWtyKhucFDoQs601aSDK3iTb",
+	"k0EgLcll8ggHYYeTrwESlvYtlCW8cpmSSmorH8pm/B0ufEZ/w4UWBuDWclz50jbDlbHRupcomw/9WYIc",
+	"D8Tw/d/u7uH46eyYHPGxXUwPj8BO0ZDzJ4TTc8hk4c8+YQJGWLaPATKVc1TXMEaTZARiBc6B4Nacrhxm",
+	"VR5s3td17tkjOu+ebBFM2Oi2LheyWy7GsiyMM+ce/NxUaYPTWc4MAT4uDOMClY7iqFB5kGiecJMVI5td",
+	"TpXuGClzfRxMjlqL12YuocyjWWk4zYZbJtgEyYrh4KZ/e+gM3YFga/ceSJDz6w3EQPzbSoNfK2QGP2pU",
+	"luEfF++rRJkplLBaWB72C+3QoessKZOKwsiBgHWfulKPmOCOdRhEDbmJWjOh0357Us49C7dgPSXlQxE5",
+	"F2585eH30rZrWpFGWuehKYy0GsLNChaZ/ZSOVvJ6V4eV8xLlNJI3tniEasq15lJoSDImJnh4BK9ZQg4U",
+	"oGrBGCvUmf1IZBPPlrrFUe3M6l4nl/JRr0KfYhaDWczIx+aLII4LUgS0pesmYmODK2gPB8NffnLmWC73",
+	"7zTuhzB6dDwHvQtOssxAwpRagJCrTER6BDc2IRHCrBRy/ojAqiupV+qYPQArD9HsN3Wdms0u0YN6Pzf9",
+	"QMIjI6dlNrtidyuhSKHFGZOF3GdcV3eja3D01lw1Noe2XnJsnXFF1KwY5Twh1gai//6GzhcVigSviUpn",
+	"3yPUYK8FWtKHAuHKhUanhNy1cNk1dUZqOFr4rZwzy3mCHt55b3R7c7/meeQMhS+BSTU59pP0MY1dlS+j",
+	"sAfdns3TGfzPf/13YNSOqpJxUsJiFsXREyrtPNbZUfeoS2vSlmzG/VdnNqdoMgt3Gp7fYi7ZFt33w4pO",
+	"6JOg6sqtzC3of1PonVipW6vENl0SVZ7EBsBxGAETsywIgVszKUcDQUrMQ0SZ4xPmZfdbj2istnFFJ9eW",
+	"M0Nl/dpNGvWinc7Yysw30mrbzVMXz9CoAoeQI3tC5xEPcqYmeFi14fnoEmRhVt0O3kWW/QKrGIyWK+9H",
+	"C8RW16OQfqnaY4OyRuIn2gxcS51k+VC1Yvwo08XzusvKekNYpKsCvXq8FibXy9hqlVX0nDQ7eapMQjOT",
+	"v1ptPeHu+/F9NBIEDH6pIKPwnN791vLNsh5dkKybjzpOuyfPE2oVooWJhB35gCDS3xGtbzqeoGxQnYp9",
+	"nLFHBnHz6dkV9kgntRxN3KIm34mgVycnL9Pu1fjycszOT666ly9fvRyn6fmoe3aFV7ZhqE3tnqEs9fB+",
+	"Q+djM/VSQ1F7BfjkIsKHWB2vl52bjYVNP/w4eAS1jKPG+lsK2B4+Gkn4aweIDCtkdSMJ5bg9qUeiO+92",
+	"N7FTmdpx8JrDTjnZPaXe0UqTznZPCh4m0Izz3TOqHniacHq1e0Kz+XkZRxf7iKDtUYKduwdbLe3nYUIk",
+	"6n16iIN3V38rH02slMLd+wyCKqdhE+tpXPAYPdCKIZa1L9awtbNJGx0CZF216LI8t1i+LJe0FRZiQJZk",
+	"HnVSjEJQogqU1oqEhIr/bjMFNKbKpbSAjYGolZS4e4LgA7tN2fiea27gGjI5rz94HIgxp3BY1OuFNjxw",
+	"0Dp8B2Z3sS/VbP3iwGS4APdKZCDK7FJV2TgkA7RMr0TkXh3YqsiEPznc5ooiOdcmtnj2vHtuAXe/FiG4",
+	"ww2iAjiom/t19YImaFUQi4FoLzvDnBhP5WF7IHG9HgbYF2gUjmK6DbGFodgukBYWJIhep0Zekr2daNOe",
+	"wEBsrMK491ZhEc9u1LLU55Ph0UCQDhIapBD4CdViQ8WeNImOq5TDhmJJK1R0HQT7Ot94vVfTBiFlGKZh",
+	"2AQz10nGlEbzQ2HGl0P3GK967eIvAeBmIKRwZvHLT/cua7iW2LMFGdL0Jptb99yURHrtAFjnnnjc+kB4",
+	"Y4OJ1/syWTss83HkMZyb9KnawyP7TsQ+rSxEjlqD15TqeZ7V947Lpe6f+tr34B7WQGj3eSC0KsS6zlNR",
+	"5HnYLeo+u+7O/Xs1m6mLeg13zTqjWtPHPriv6spwGGNf9Bk0OPhGhYr957K4ux112YZ2ay0Fuzm1zzz2",
+	"DFuCCv32l21hjf66fjFUJXOy5DXQedO/7dj3//vAzuB/BVjc+dcQ678SFba+wv8/dLgDHX4NqhOfHsiJ",
+	"usLZp4dlDTj+RxFcbLpM7gRYsbq7H1y8Zaltcw8f7LXLcnvFoEhnkgtz7Z6J5HLEchhuNdshsFzL8on4",
+	"0VpejiZ9dXf7cn22/VcDipMorBm4gQ7JWhTQNPA24i0u3dwHsbSO3Aumyb5H4PXLybLh3YsH3ev32a9S",
+	"PkIxW4PXq7bNYJXqOJYPy/8NAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

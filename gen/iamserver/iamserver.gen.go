@@ -22,6 +22,9 @@ type ServerInterface interface {
 	// KeystoneCreateUserTokenByPassword Obtain a user token with a password
 	// (POST /v3/auth/tokens)
 	KeystoneCreateUserTokenByPassword(w http.ResponseWriter, r *http.Request, params KeystoneCreateUserTokenByPasswordParams)
+	// KeystoneListProjects Query projects by name
+	// (GET /v3/projects)
+	KeystoneListProjects(w http.ResponseWriter, r *http.Request, params KeystoneListProjectsParams)
 }
 
 // ServerInterfaceWrapper converts contexts to parameters.
@@ -57,6 +60,79 @@ func (siw *ServerInterfaceWrapper) KeystoneCreateUserTokenByPassword(w http.Resp
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.KeystoneCreateUserTokenByPassword(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// KeystoneListProjects operation middleware
+func (siw *ServerInterfaceWrapper) KeystoneListProjects(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params KeystoneListProjectsParams
+
+	// ------------- Optional query parameter "name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "name", r.URL.Query(), &params.Name, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Content-Type" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Content-Type")]; found {
+		var ContentType string
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Content-Type", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Content-Type", valueList[0], &ContentType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Content-Type", Err: err})
+			return
+		}
+
+		params.ContentType = &ContentType
+
+	}
+
+	// ------------- Optional header parameter "X-Auth-Token" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Auth-Token")]; found {
+		var XAuthToken string
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Auth-Token", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Auth-Token", valueList[0], &XAuthToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Auth-Token", Err: err})
+			return
+		}
+
+		params.XAuthToken = &XAuthToken
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.KeystoneListProjects(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -187,8 +263,19 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v3/auth/tokens", wrapper.KeystoneCreateUserTokenByPassword)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v3/projects", wrapper.KeystoneListProjects)
 
 	return m
+}
+
+type AuthenticationFailedJSONResponse AuthenticationError
+
+func (t AuthenticationFailedJSONResponse) MarshalJSON() ([]byte, error) {
+	return AuthenticationError(t).MarshalJSON()
+}
+
+func (t *AuthenticationFailedJSONResponse) UnmarshalJSON(b []byte) error {
+	return (*AuthenticationError)(t).UnmarshalJSON(b)
 }
 
 type BadRequestJSONResponse IAMError
@@ -340,11 +427,152 @@ func (response KeystoneCreateUserTokenByPassword503JSONResponse) VisitKeystoneCr
 	return err
 }
 
+type KeystoneListProjectsRequestObject struct {
+	Params KeystoneListProjectsParams
+}
+
+type KeystoneListProjectsResponseObject interface {
+	VisitKeystoneListProjectsResponse(w http.ResponseWriter) error
+}
+
+type KeystoneListProjects200ResponseHeaders struct {
+	XIAMTraceId *string
+	XRequestId  *string
+}
+
+type KeystoneListProjects200JSONResponse struct {
+	Body    ProjectList
+	Headers KeystoneListProjects200ResponseHeaders
+}
+
+func (response KeystoneListProjects200JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XIAMTraceId != nil {
+		w.Header().Set("X-IAM-Trace-Id", fmt.Sprint(*response.Headers.XIAMTraceId))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response KeystoneListProjects400JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects401JSONResponse struct {
+	AuthenticationFailedJSONResponse
+}
+
+func (response KeystoneListProjects401JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response KeystoneListProjects403JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response KeystoneListProjects404JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response KeystoneListProjects429JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response KeystoneListProjects500JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type KeystoneListProjects503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response KeystoneListProjects503JSONResponse) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// KeystoneCreateUserTokenByPassword Obtain a user token with a password
 	// (POST /v3/auth/tokens)
 	KeystoneCreateUserTokenByPassword(ctx context.Context, request KeystoneCreateUserTokenByPasswordRequestObject) (KeystoneCreateUserTokenByPasswordResponseObject, error)
+	// KeystoneListProjects Query projects by name
+	// (GET /v3/projects)
+	KeystoneListProjects(ctx context.Context, request KeystoneListProjectsRequestObject) (KeystoneListProjectsResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error)
@@ -412,6 +640,32 @@ func (sh *strictHandler) KeystoneCreateUserTokenByPassword(w http.ResponseWriter
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(KeystoneCreateUserTokenByPasswordResponseObject); ok {
 		if err := validResponse.VisitKeystoneCreateUserTokenByPasswordResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// KeystoneListProjects operation middleware
+func (sh *strictHandler) KeystoneListProjects(w http.ResponseWriter, r *http.Request, params KeystoneListProjectsParams) {
+	var request KeystoneListProjectsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.KeystoneListProjects(ctx, request.(KeystoneListProjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "KeystoneListProjects")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(KeystoneListProjectsResponseObject); ok {
+		if err := validResponse.VisitKeystoneListProjectsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
