@@ -11,6 +11,7 @@ BIN := $(CURDIR)/.bin
 GOLANGCI_LINT := $(BIN)/golangci-lint-$(GOLANGCI_LINT_VERSION)
 NPM_STAMP := node_modules/.package-lock.json
 COMPAT := compat/huaweisdk
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
@@ -71,6 +72,12 @@ sdk-compat:
 ## docs: render a self-contained HTML API reference into docs/api/
 docs: $(NPM_STAMP)
 	for api in $(SPEC_APIS); do $(NPX) redocly build-docs $$api --inlineBundle -o docs/api/$$api.html; done
+
+## bench: run every benchmark BENCH_COUNT times into bench.txt, summarised with benchstat
+BENCH_COUNT ?= 6
+bench:
+	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) ./... | tee bench.txt
+	go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) bench.txt
 
 ## ci: what .ci/run runs
 ci: test generate-check lint lint-spec spec-reuse sdk-compat
