@@ -42,7 +42,7 @@ func Parse(raw string, allowHTTP bool) (string, error) {
 	if !validHost(host) {
 		return fail("invalid host")
 	}
-	if scheme == "http" && !allowHTTP && !isLoopback(host) {
+	if scheme == "http" && !allowHTTP && !IsLoopbackHost(host) {
 		return fail("plain http is only allowed for loopback hosts; use https")
 	}
 	port := u.Port()
@@ -62,9 +62,9 @@ func Parse(raw string, allowHTTP bool) (string, error) {
 	return u.String(), nil
 }
 
-// isLoopback reports whether host (a host name or IP literal, without port
+// IsLoopbackHost reports whether host (a host name or IP literal, without port
 // or brackets) is "localhost" or a loopback address.
-func isLoopback(host string) bool {
+func IsLoopbackHost(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}

@@ -2,6 +2,7 @@ package sdksign
 
 import (
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -39,6 +40,16 @@ func (a Authorization) GoString() string {
 		a.Access, a.SignedHeaders, redacted)
 }
 
+// Format implements fmt.Formatter so that no verb prints the signature:
+// %#v is GoString, every other verb formats String.
+func (a Authorization) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, a.GoString())
+		return
+	}
+	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), a.String())
+}
+
 func (a Authorization) render(sig string) string {
 	return Algorithm + " Access=" + a.Access + ", SignedHeaders=" +
 		strings.Join(a.SignedHeaders, ";") + ", Signature=" + sig
@@ -71,7 +82,7 @@ func ParseAuthorization(v string) (Authorization, error) {
 		switch key {
 		case "Access":
 			i = 0
-			if !validAccessKey(val) {
+			if !ValidAccessKey(val) {
 				return a, verr(ErrMalformedAuthorization, "invalid Access")
 			}
 			a.Access = val
@@ -99,9 +110,9 @@ func ParseAuthorization(v string) (Authorization, error) {
 	return a, nil
 }
 
-// validAccessKey reports whether ak can be carried in the header: non-empty
+// ValidAccessKey reports whether ak can be carried in the header: non-empty
 // printable ASCII without space or comma.
-func validAccessKey(ak string) bool {
+func ValidAccessKey(ak string) bool {
 	if ak == "" {
 		return false
 	}

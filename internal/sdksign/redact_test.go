@@ -18,11 +18,12 @@ func TestRedaction(t *testing.T) {
 
 	check := func(what string, v any) {
 		t.Helper()
-		for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d", "%x", "%X", "%10.4v", "%-20s"} {
 			out := fmt.Sprintf(format, v)
-			for _, s := range secrets {
-				if strings.Contains(out, s) {
-					t.Errorf("%s formatted with %s reveals a secret: %s", what, format, out)
+			for i, s := range secrets {
+				hexed := fmt.Sprintf("%x", s)
+				if strings.Contains(out, s) || strings.Contains(strings.ToLower(out), hexed) {
+					t.Errorf("%s formatted with %s reveals secret #%d", what, format, i)
 				}
 			}
 		}

@@ -60,7 +60,7 @@ func Sign(r *http.Request, body []byte, ak, sk string, now time.Time) error {
 		return errors.New("sdksign: opaque URLs cannot be signed")
 	case len(body) > MaxSignedBody:
 		return fmt.Errorf("%w: %d bytes (limit %d)", ErrBodyTooLarge, len(body), MaxSignedBody)
-	case !validAccessKey(ak):
+	case !ValidAccessKey(ak):
 		return errors.New("sdksign: access key is empty or contains space, comma or non-printable characters")
 	case sk == "":
 		return errors.New("sdksign: empty secret key")
