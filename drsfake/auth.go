@@ -45,16 +45,16 @@ type tokenInfo struct {
 type authStore struct {
 	mu     sync.Mutex
 	tokens map[string]*tokenInfo
-	keys   map[string]AccessKey
+	keys   map[string]accessKey
 }
 
-func newAuthStore(tokens []string, keys []AccessKey) *authStore {
-	a := &authStore{tokens: make(map[string]*tokenInfo), keys: make(map[string]AccessKey)}
+func newAuthStore(tokens []string, keys []accessKey) *authStore {
+	a := &authStore{tokens: make(map[string]*tokenInfo), keys: make(map[string]accessKey)}
 	for _, t := range tokens {
 		a.tokens[t] = &tokenInfo{}
 	}
 	for _, k := range keys {
-		a.keys[k.AK] = k
+		a.keys[k.ID] = k
 	}
 	return a
 }
@@ -92,7 +92,7 @@ func (a *authStore) checkToken(tok string, now time.Time) (principal, *apiError)
 	return principal{project: ti.project}, nil
 }
 
-func (a *authStore) key(ak string) (AccessKey, bool) {
+func (a *authStore) key(ak string) (accessKey, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	k, ok := a.keys[ak]
@@ -114,7 +114,7 @@ func (a *authStore) authenticate(r *http.Request, body []byte, now time.Time) (p
 	}
 	secretFor := func(ak string) (string, bool) {
 		k, ok := a.key(ak)
-		return k.SK, ok
+		return k.Secret, ok
 	}
 	ak, err := sdksign.Verify(r, body, secretFor, now, MaxClockSkew)
 	if err != nil {

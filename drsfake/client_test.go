@@ -31,8 +31,8 @@ func TestGeneratedClientWorkflow(t *testing.T) {
 	if err != nil || exp.StatusCode() != http.StatusAccepted || exp.JSON202 == nil {
 		t.Fatalf("export: %v %v %s", err, exp.Status(), exp.Body)
 	}
-	if _, err := uuid.Parse(exp.JSON202.Id); err != nil || exp.JSON202.Status != StatusAccepted {
-		t.Fatalf("export answer %+v: id is not a UUID (%v) or status is not %s", *exp.JSON202, err, StatusAccepted)
+	if _, err := uuid.Parse(exp.JSON202.Id); err != nil || exp.JSON202.Status != AcceptedStatus {
+		t.Fatalf("export answer %+v: id is not a UUID (%v) or status is not %s", *exp.JSON202, err, AcceptedStatus)
 	}
 
 	progress := func() string {

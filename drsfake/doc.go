@@ -36,5 +36,7 @@
 // token expiry without sleeping. The drstemplate command runs one with
 // `drstemplate fake-server`. The error codes and messages the fake answers
 // with are constants of this package (CodeAuthFailed, MsgTokenExpired, ...)
-// so tests can check for them.
+// so tests can check for them. Values that hold credentials ([TestServer],
+// [Server], [Credentials], [IAMUser]) never show them when
+// formatted with fmt, whatever the verb: secrets print as REDACTED.
 package drsfake

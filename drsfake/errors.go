@@ -10,29 +10,31 @@ import (
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
 // Error codes the fake answers with, in the `error_code` field of its JSON
 // error bodies. The APIGW./APIG. codes are the API gateway's, the DRS. codes
-// the DRS service's (see api/openapi.yaml).
+// the DRS service's (see api/openapi.yaml). Those the client also branches on
+// are the shared values of internal/huaweierr.
 const (
-	// CodeAuthFailed (HTTP 401): missing, unknown, expired or revoked token,
+	// CodeAuthFailed, "APIGW.0301" (HTTP 401): missing, unknown, expired or revoked token,
 	// unknown access key, wrong or malformed signature, bad security token.
-	CodeAuthFailed = "APIGW.0301"
+	CodeAuthFailed = huaweierr.CodeAuthFailed
 	// CodeForbidden (HTTP 403): the credentials are valid but belong to another
 	// project than the one in the URI (token scope or X-Project-Id).
 	CodeForbidden = "APIGW.0302"
-	// CodeSignatureExpired (HTTP 401): X-Sdk-Date is more than [MaxClockSkew]
+	// CodeSignatureExpired, "APIGW.0303" (HTTP 401): X-Sdk-Date is more than [MaxClockSkew]
 	// away from the fake's clock.
-	CodeSignatureExpired = "APIGW.0303"
+	CodeSignatureExpired = huaweierr.CodeSignatureExpired
 	// CodeAPINotFound (HTTP 404): no API at this method and path.
 	CodeAPINotFound = "APIGW.0101"
-	// CodeThrottled (HTTP 429, with Retry-After): rate limit exceeded or an
+	// CodeThrottled, "APIG.0308" (HTTP 429, with Retry-After): rate limit exceeded or an
 	// injected throttling fault.
-	CodeThrottled = "APIG.0308"
-	// CodeInvalidParameter (HTTP 400): the request violates the API contract,
+	CodeThrottled = huaweierr.CodeThrottled
+	// CodeInvalidParameter, "DRS.M00007" (HTTP 400): the request violates the API contract,
 	// or names a task that does not exist.
-	CodeInvalidParameter = "DRS.M00007"
+	CodeInvalidParameter = huaweierr.CodeInvalidParameter
 	// CodeNotFound (HTTP 404): unknown project, export id or template file.
 	CodeNotFound = "DRS.M00404"
 	// CodeInternalError (HTTP 500): an injected fault or an internal failure.

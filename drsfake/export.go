@@ -9,7 +9,7 @@ import (
 
 // ExportCreationTemplate starts an export of the named tasks of the project
 // (POST /v5/{project_id}/jobs/export/template). It answers 202 with a new
-// UUID and [StatusAccepted], or 400 DRS.M00007 for a task the project does
+// UUID and [AcceptedStatus], or 400 DRS.M00007 for a task the project does
 // not have. Repeated task ids are exported once.
 func (s *Server) ExportCreationTemplate(ctx context.Context, req drsserver.ExportCreationTemplateRequestObject) (drsserver.ExportCreationTemplateResponseObject, error) {
 	info := s.requestInfo(ctx)
@@ -41,7 +41,7 @@ func (s *Server) ExportCreationTemplate(ctx context.Context, req drsserver.Expor
 	id := s.ids.uuid()
 	s.store.create(id, req.ProjectId, tasks, info.now, s.pending, s.running)
 	return drsserver.ExportCreationTemplate202JSONResponse{
-		Body:    drsapi.ExportJob{Id: id, Status: StatusAccepted},
+		Body:    drsapi.ExportJob{Id: id, Status: AcceptedStatus},
 		Headers: drsserver.ExportCreationTemplate202ResponseHeaders{XRequestId: &info.id},
 	}, nil
 }

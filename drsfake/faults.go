@@ -13,18 +13,29 @@ import (
 	"time"
 )
 
-// Operation names an operation of the fake, by its OpenAPI operationId.
+// Operation names an operation of the fake, by its OpenAPI operationId. The
+// constants are named Op + the operationId, without the Keystone prefix of
+// IAM's operations.
 type Operation string
 
 // The operations of the fake.
 const (
+	// OpExportCreationTemplate is DRS's POST
+	// /v5/{project_id}/jobs/export/template, which starts an export.
 	OpExportCreationTemplate Operation = "ExportCreationTemplate"
-	OpShowExportProgress     Operation = "ShowExportProgress"
-	OpListTemplates          Operation = "ListTemplates"
+	// OpShowExportProgress is DRS's GET
+	// /v5/{project_id}/jobs/{async_job_id}/export/progress.
+	OpShowExportProgress Operation = "ShowExportProgress"
+	// OpListTemplates is DRS's GET /v5/{project_id}/templates.
+	OpListTemplates Operation = "ListTemplates"
+	// OpDownloadCreateTemplate is DRS's POST
+	// /v5/{project_id}/templates/download.
 	OpDownloadCreateTemplate Operation = "DownloadCreateTemplate"
-	// OpCreateToken is IAM's POST /v3/auth/tokens.
-	OpCreateToken Operation = "KeystoneCreateUserTokenByPassword"
-	// OpListProjects is IAM's GET /v3/projects.
+	// OpCreateUserTokenByPassword is IAM's POST /v3/auth/tokens, the
+	// password login (operationId KeystoneCreateUserTokenByPassword).
+	OpCreateUserTokenByPassword Operation = "KeystoneCreateUserTokenByPassword"
+	// OpListProjects is IAM's GET /v3/projects, the project lookup
+	// (operationId KeystoneListProjects).
 	OpListProjects Operation = "KeystoneListProjects"
 )
 
@@ -32,7 +43,7 @@ const (
 func Operations() []Operation {
 	return []Operation{
 		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate,
-		OpCreateToken, OpListProjects,
+		OpCreateUserTokenByPassword, OpListProjects,
 	}
 }
 
@@ -53,7 +64,12 @@ type FaultRates struct {
 	// closes the connection.
 	Truncate float64
 	// Latency is real time added, with probability LatencyRate, before the
-	// request is handled. A client that gives up ends the wait.
+	// request is handled. The wait ends early when the request's context is
+	// cancelled, and the request then gets no answer (its connection is
+	// closed): when the client gives up, or when the server stops if its
+	// http.Server cancels request contexts on shutdown (Shutdown alone waits
+	// for handlers without cancelling them; give the http.Server a
+	// BaseContext that you cancel first, as drstemplate fake-server does).
 	Latency time.Duration
 	// LatencyRate is the probability that Latency is added.
 	LatencyRate float64
@@ -207,6 +223,17 @@ func wait(r *http.Request, d time.Duration) bool {
 		return true
 	case <-r.Context().Done():
 		return false
+	}
+}
+
+// abandon ends a request that will not be answered (its context was
+// cancelled) by closing its connection, so that a client still waiting sees
+// the connection end rather than an empty 200. Where the connection cannot be
+// taken over (HTTP/2, a ResponseWriter without a connection) it does
+// nothing.
+func abandon(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
 	}
 }
 

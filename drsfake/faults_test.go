@@ -116,7 +116,7 @@ func TestFaultsPerOperationAtRuntime(t *testing.T) {
 		t.Error("faults not turned off")
 	}
 	// IAM is subject to faults too, with IAM-shaped bodies.
-	if err := s.SetFaults(Faults{PerOperation: map[Operation]FaultRates{OpCreateToken: {Throttle: 1}}}); err != nil {
+	if err := s.SetFaults(Faults{PerOperation: map[Operation]FaultRates{OpCreateUserTokenByPassword: {Throttle: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	w := serve(s, "POST", "/v3/auth/tokens", "", `{}`)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // t0 is the time tests pin the ManualClock at.
@@ -176,4 +177,14 @@ func mustNew(t testing.TB, opts ...Option) *Server {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// signedPart describes an Authorization header value for a failure message:
+// its access key and signed headers, with the signature redacted.
+func signedPart(authorization string) string {
+	a, err := sdksign.ParseAuthorization(authorization)
+	if err != nil {
+		return "a malformed Authorization (not shown)"
+	}
+	return a.String()
 }

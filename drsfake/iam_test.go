@@ -45,7 +45,7 @@ func TestIAMLogin(t *testing.T) {
 		}
 		tok := r.HTTPResponse.Header.Get(HeaderSubjectToken)
 		if !strings.HasPrefix(tok, "MII") || len(tok) < 100 {
-			t.Fatalf("X-Subject-Token %q does not look like an IAM token", tok)
+			t.Fatalf("the X-Subject-Token (%d bytes) does not look like an IAM token: want MII and at least 100 bytes", len(tok))
 		}
 		issued := clock.Now().UTC()
 		var raw struct {

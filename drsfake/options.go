@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"regexp"
 	"time"
+
+	"github.com/drs-tools/drstemplate/endpoint"
+	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // Defaults used by [New] for anything its options leave open.
@@ -34,6 +37,7 @@ const (
 type Option func(*config) error
 
 // IAMUser is an IAM user that can log in with POST /v3/auth/tokens.
+// Formatting it with fmt never shows the password.
 type IAMUser struct {
 	// Account is the account (domain) name, auth.identity.password.user.domain.name.
 	Account string
@@ -43,12 +47,14 @@ type IAMUser struct {
 	Password string
 }
 
-// AccessKey is an AK/SK pair the fake accepts for SDK-HMAC-SHA256 signatures.
-type AccessKey struct {
-	// AK is the access key id, sent in the Authorization header.
-	AK string
-	// SK is the secret key the signature is keyed with.
-	SK string
+// accessKey is an AK/SK pair the fake accepts for SDK-HMAC-SHA256 signatures
+// (added with [WithAccessKey] or [WithTemporaryAccessKey]). Formatting it
+// with fmt shows the key id but never the secret key or the security token.
+type accessKey struct {
+	// ID is the access key id (AK), sent in the Authorization header.
+	ID string
+	// Secret is the secret key (SK) the signature is keyed with.
+	Secret string
 	// SecurityToken, when set, makes this a temporary credential: requests
 	// must also carry it, signed, in X-Security-Token.
 	SecurityToken string
@@ -67,7 +73,7 @@ type config struct {
 	generatedTasks int
 	failing        []string
 	tokens         []string
-	keys           []AccessKey
+	keys           []accessKey
 	users          []IAMUser
 	tokenTTL       time.Duration
 	pending        time.Duration
@@ -91,10 +97,7 @@ func defaultConfig() config {
 	}
 }
 
-var (
-	projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
-	regionPattern    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-)
+var projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 // WithClock makes the fake read time from c instead of the wall clock. Pass a
 // [*ManualClock] to step exports and token expiry without sleeping.
@@ -119,13 +122,14 @@ func WithSeed(seed uint64) Option {
 	}
 }
 
-// WithRegion sets the region (default [DefaultRegion]). Its name is the name
+// WithRegion sets the region (default [DefaultRegion]), an id shaped as
+// endpoint.ValidateRegion requires (e.g. cn-north-4). Its name is the name
 // of the first project for IAM logins scoped by project name, and the default
 // region of seeded tasks.
 func WithRegion(region string) Option {
 	return func(cfg *config) error {
-		if !regionPattern.MatchString(region) {
-			return fmt.Errorf("drsfake: WithRegion: %q is not a region id like cn-north-4", region)
+		if err := endpoint.ValidateRegion(region); err != nil {
+			return fmt.Errorf("drsfake: WithRegion: %w", err)
 		}
 		cfg.region = region
 		return nil
@@ -191,9 +195,12 @@ func WithToken(tok string) Option {
 }
 
 // WithAccessKey makes the fake accept SDK-HMAC-SHA256 signatures by the
-// permanent AK/SK pair ak, sk for every project.
+// permanent AK/SK pair ak, sk for every project. ak must be printable ASCII
+// without space or comma (what an Authorization header can carry).
 func WithAccessKey(ak, sk string) Option {
-	return WithCredential(AccessKey{AK: ak, SK: sk})
+	return func(cfg *config) error {
+		return cfg.addKey("WithAccessKey", accessKey{ID: ak, Secret: sk})
+	}
 }
 
 // WithTemporaryAccessKey makes the fake accept signatures by a temporary
@@ -205,29 +212,26 @@ func WithTemporaryAccessKey(ak, sk, securityToken string, expires time.Time) Opt
 		if securityToken == "" {
 			return errors.New("drsfake: WithTemporaryAccessKey: empty security token")
 		}
-		return WithCredential(AccessKey{AK: ak, SK: sk, SecurityToken: securityToken, Expires: expires})(cfg)
+		return cfg.addKey("WithTemporaryAccessKey", accessKey{ID: ak, Secret: sk, SecurityToken: securityToken, Expires: expires})
 	}
 }
 
-// WithCredential adds an access key as described by k.
-func WithCredential(k AccessKey) Option {
-	return func(cfg *config) error {
-		if k.AK == "" || k.SK == "" {
-			return errors.New("drsfake: access key and secret key must not be empty")
-		}
-		for _, c := range k.AK {
-			if c <= ' ' || c == ',' || c == '=' || c > '~' {
-				return errors.New("drsfake: access key contains a space, comma, '=' or a non-printable character")
-			}
-		}
-		for _, prev := range cfg.keys {
-			if prev.AK == k.AK {
-				return fmt.Errorf("drsfake: access key %s given twice", k.AK)
-			}
-		}
-		cfg.keys = append(cfg.keys, k)
-		return nil
+// addKey checks k and adds it; opt names the option in errors, which never
+// quote the secret key.
+func (cfg *config) addKey(opt string, k accessKey) error {
+	if k.ID == "" || k.Secret == "" {
+		return fmt.Errorf("drsfake: %s: access key and secret key must not be empty", opt)
 	}
+	if !sdksign.ValidAccessKey(k.ID) {
+		return fmt.Errorf("drsfake: %s: access key contains a space, a comma or a character that is not printable ASCII", opt)
+	}
+	for _, prev := range cfg.keys {
+		if prev.ID == k.ID {
+			return fmt.Errorf("drsfake: %s: access key %s given twice", opt, k.ID)
+		}
+	}
+	cfg.keys = append(cfg.keys, k)
+	return nil
 }
 
 // WithUser adds an IAM user that can obtain tokens with POST /v3/auth/tokens.

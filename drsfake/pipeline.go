@@ -190,7 +190,8 @@ func baseURL(r *http.Request) string {
 func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, op Operation, iam bool, handle func(http.ResponseWriter)) {
 	d := s.faults.decide(op)
 	if !wait(r, d.latency) {
-		return // the client gave up
+		abandon(w) // the client gave up, or the server is stopping
+		return
 	}
 	switch d.kind {
 	case faultInternal:

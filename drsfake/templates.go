@@ -7,12 +7,15 @@ import (
 	"time"
 )
 
+// AcceptedStatus is the `status` value of the 202 answer to
+// ExportCreationTemplate, "SUCCESS" (Huawei's documented example value). It
+// only says the export request was accepted, not that the export is done:
+// that is ShowExportProgress's process_status reaching [StatusSuccess] (or
+// [StatusFailed]).
+const AcceptedStatus = "SUCCESS"
+
 // Export states, as ShowExportProgress reports them in process_status.
 const (
-	// StatusAccepted is the `status` of the 202 answer to
-	// ExportCreationTemplate (Huawei's documented example value). It only
-	// says the export was accepted.
-	StatusAccepted = "SUCCESS"
 	// StatusPending: the export waits to start.
 	StatusPending = "pending"
 	// StatusRunning: the export is being produced.

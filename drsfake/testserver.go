@@ -1,6 +1,7 @@
 package drsfake
 
 import (
+	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -8,6 +9,8 @@ import (
 )
 
 // Credentials are one working set of each kind of credential of the fake.
+// Formatting them with fmt shows the access key id and the user's account
+// and name, never the token, the secret key or the password.
 type Credentials struct {
 	// Token is accepted as X-Auth-Token for every project.
 	Token string
@@ -17,33 +20,68 @@ type Credentials struct {
 	User IAMUser
 }
 
-// DefaultCredentials returns the credentials that [Start] adds for a seed
-// (see [WithSeed]). They are made up, not secret: this is a fake.
-func DefaultCredentials(seed uint64) Credentials {
-	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	rs := newRandSource(seed, streamCreds)
+// credentialAlphabet is what generated access keys, secret keys and
+// passwords are made of (access keys: its upper-case letters and digits).
+const credentialAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// newCredentials makes a set of credentials with characters drawn by text.
+func newCredentials(text func(n int, alphabet string) string) Credentials {
 	return Credentials{
-		Token:     "MIIdrsfake" + rs.text(64, tokenAlphabet),
-		AccessKey: rs.text(20, alnum[:26]+alnum[52:]),
-		SecretKey: rs.text(40, alnum),
-		User:      IAMUser{Account: DefaultAccount, Name: "drsfake-user", Password: rs.text(16, alnum)},
+		Token:     "MIIdrsfake" + text(64, tokenAlphabet),
+		AccessKey: text(20, credentialAlphabet[:26]+credentialAlphabet[52:]),
+		SecretKey: text(40, credentialAlphabet),
+		User:      IAMUser{Account: DefaultAccount, Name: "drsfake-user", Password: text(16, credentialAlphabet)},
 	}
 }
 
+// DefaultCredentials returns the credentials that [Start] adds for a seed
+// (see [WithSeed]). They are made up, not secret: this is a fake, and the
+// ones of a seed are the same on every run (the documentation prints those
+// of seed 1). For a fake that other machines can reach, use
+// [RandomCredentials].
+func DefaultCredentials(seed uint64) Credentials {
+	return newCredentials(newRandSource(seed, streamCreds).text)
+}
+
+// RandomCredentials returns credentials shaped like [DefaultCredentials] but
+// drawn from crypto/rand, so nobody can know them in advance: for a fake
+// reachable from other machines (drstemplate fake-server --allow-remote).
+func RandomCredentials() Credentials {
+	return newCredentials(cryptoText)
+}
+
+// cryptoText returns n characters drawn uniformly from alphabet (at most 256
+// characters) with crypto/rand.
+func cryptoText(n int, alphabet string) string {
+	// Bytes at or above limit are redrawn, so every character is equally
+	// likely.
+	limit := 256 - 256%len(alphabet)
+	out := make([]byte, 0, n)
+	buf := make([]byte, n)
+	for len(out) < n {
+		_, _ = rand.Read(buf) // crypto/rand.Read never fails
+		for _, b := range buf {
+			if int(b) < limit && len(out) < n {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
 // TestServer is a [Server] listening on a loopback port for the duration of
-// a test, with everything a client needs to call it.
+// a test, with everything a client needs to call it. Its [Credentials] are
+// embedded: ts.Token, ts.AccessKey, ts.SecretKey and ts.User are theirs.
+// Formatting it with fmt never shows a secret.
 type TestServer struct {
 	*Server
+	// Credentials are working credentials of each kind: the first ones given
+	// in the options, else the seeded [DefaultCredentials].
+	Credentials
 	// URL is the base URL, e.g. http://127.0.0.1:40123 (no trailing slash).
 	URL string
 	// ProjectID is the fake's first project.
 	ProjectID string
-	// Token is accepted as X-Auth-Token for every project.
-	Token string
-	// AccessKey and SecretKey are an accepted AK/SK pair.
-	AccessKey, SecretKey string
-	// User can log in with POST /v3/auth/tokens.
-	User IAMUser
 	// TaskIDs are the ids of the fake's tasks.
 	TaskIDs []string
 	// Clock is the ManualClock passed with WithClock, or nil.
@@ -80,7 +118,7 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 		all = append(all, WithAccessKey(def.AccessKey, def.SecretKey))
 		ts.AccessKey, ts.SecretKey = def.AccessKey, def.SecretKey
 	} else {
-		ts.AccessKey, ts.SecretKey = given.keys[0].AK, given.keys[0].SK
+		ts.AccessKey, ts.SecretKey = given.keys[0].ID, given.keys[0].Secret
 	}
 	if len(given.users) == 0 {
 		all = append(all, WithUser(def.User.Account, def.User.Name, def.User.Password))

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 )
 
 // fakeServerFlags are the flags of `drstemplate fake-server`.
@@ -33,6 +34,7 @@ type fakeServerFlags struct {
 	tokenTTL       time.Duration
 	pageSizeLimit  int
 	seed           uint64
+	seedSet        bool // --seed was given
 	faults         drsfake.FaultRates
 	retryAfter     time.Duration
 	rateLimit      float64
@@ -53,18 +55,24 @@ pending → running → success over --export-duration, and writes real .xlsx fi
 On start it prints the base URL, the project id, the task ids, a curl command
 and the credentials it accepts. Printing credentials is intended: they are
 made-up test credentials of this fake (seeded by --seed unless given), never
-real ones. It listens on loopback only, unless --allow-remote.`,
+real ones. It listens on loopback only, unless --allow-remote.
+
+With --allow-remote and without --seed, the credentials not given by flags
+are random (crypto/rand, new on every start) instead of seeded: the seeded
+ones are the same everywhere (the documentation prints those of seed 1), so
+anyone who can reach the fake could use them.`,
 		Example: `  drstemplate fake-server
   drstemplate fake-server --addr 127.0.0.1:9000 --tasks 5 --export-duration 10s
   drstemplate fake-server --fault-503 0.2 --fault-429 0.1 --latency 200ms --seed 7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.seedSet = cmd.Flags().Changed("seed")
 			return runFakeServer(cmd.Context(), cmd, &f)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
-	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --addr (the fake has no real security)")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow a non-loopback --addr (the fake has no real security); without --seed, credentials not given are random")
 	fl.StringSliceVar(&f.projectIDs, "project-id", nil, "project id(s), 32 lower-case hex characters (default: seeded)")
 	fl.StringVar(&f.region, "region", drsfake.DefaultRegion, "region; also the IAM project name of the first project")
 	fl.StringVar(&f.token, "token", "", "accepted X-Auth-Token (default: seeded)")
@@ -79,7 +87,7 @@ real ones. It listens on loopback only, unless --allow-remote.`,
 	fl.DurationVar(&f.exportDuration, "export-duration", 5*time.Second, "time from export to success (1/5 pending, 4/5 running)")
 	fl.DurationVar(&f.tokenTTL, "token-ttl", drsfake.DefaultTokenTTL, "lifetime of IAM-issued tokens")
 	fl.IntVar(&f.pageSizeLimit, "page-size-limit", drsfake.DefaultPageSizeLimit, "most files ListTemplates returns per page")
-	fl.Uint64Var(&f.seed, "seed", 1, "seed of ids, generated credentials and fault draws")
+	fl.Uint64Var(&f.seed, "seed", 1, "seed of ids, generated credentials and fault draws (with --allow-remote, credentials are random unless --seed is given)")
 	fl.Float64Var(&f.faults.InternalError, "fault-500", 0, "probability of 500 DRS.M00500 per request")
 	fl.Float64Var(&f.faults.Unavailable, "fault-503", 0, "probability of 503 DRS.M00503 per request")
 	fl.Float64Var(&f.faults.Throttle, "fault-429", 0, "probability of 429 APIG.0308 (with Retry-After) per request")
@@ -94,8 +102,13 @@ real ones. It listens on loopback only, unless --allow-remote.`,
 }
 
 // options turns the flags into drsfake options and the credentials to print.
+// Credentials not given by flags are the seeded ones, or random ones for a
+// fake other machines can reach (--allow-remote) unless --seed was given.
 func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, error) {
 	creds := drsfake.DefaultCredentials(f.seed)
+	if f.allowRemote && !f.seedSet {
+		creds = drsfake.RandomCredentials()
+	}
 	if f.token != "" {
 		creds.Token = f.token
 	}
@@ -155,10 +168,7 @@ func checkLoopback(addr string, allowRemote bool) error {
 	if err != nil {
 		return fmt.Errorf("--addr %q: %w", addr, err)
 	}
-	if allowRemote || host == "localhost" {
-		return nil
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+	if allowRemote || endpoint.IsLoopbackHost(host) {
 		return nil
 	}
 	return fmt.Errorf("--addr %q is not a loopback address; the fake accepts made-up credentials, so pass --allow-remote to listen there anyway", addr)
@@ -181,7 +191,16 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", f.addr, err)
 	}
-	srv := &http.Server{Handler: fake, ReadHeaderTimeout: 10 * time.Second}
+	// Shutdown waits for handlers but does not cancel their contexts, and a
+	// request held by --latency waits on its context: cancel them all first
+	// so that stopping is prompt (such requests get no answer).
+	base, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRequests()
+	srv := &http.Server{
+		Handler:           fake,
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return base },
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -192,6 +211,7 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
+	stopRequests()
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
@@ -66,7 +68,8 @@ func startCommand(t *testing.T, args ...string) (banner map[string]string, tasks
 	if curl == "" {
 		cancel()
 		err := <-done
-		t.Fatalf("no banner; command ended with %v: %s", err, <-rest)
+		out := <-rest
+		t.Fatalf("no banner; command ended with %v (%d more bytes of output, not shown: they may hold credentials)", err, len(out))
 	}
 	return banner, tasks, curl, func() error {
 		cancel()
@@ -90,14 +93,15 @@ func TestFakeServerCommand(t *testing.T) {
 	banner, tasks, curl, stop := startCommand(t, "fake-server", "--addr", "127.0.0.1:0", "--seed", "3", "--tasks", "2", "--export-duration", "0s")
 	base, project, token := banner["Base URL"], banner["Project ID"], banner["X-Auth-Token"]
 	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(base) || len(project) != 32 || token == "" || len(tasks) != 2 {
-		t.Fatalf("banner %v, tasks %v", banner, tasks)
+		t.Fatalf("banner: base URL %q, project %q, token printed %t, %d tasks (want 2)", base, project, token != "", len(tasks))
 	}
 	if want := drsfake.DefaultCredentials(3); token != want.Token || banner["Access key (AK)"] != want.AccessKey {
 		t.Errorf("printed credentials are not the seeded ones")
 	}
 	wantCurl := "curl -sS -H 'X-Auth-Token: " + token + "' " + base + "/v5/" + project + "/templates"
 	if curl != wantCurl {
-		t.Errorf("curl line %q, want %q", curl, wantCurl)
+		hide := strings.NewReplacer(token, "<the printed token>")
+		t.Errorf("curl line %q, want %q", hide.Replace(curl), hide.Replace(wantCurl))
 	}
 
 	// What the curl line does.
@@ -181,9 +185,120 @@ func TestFakeServerHelp(t *testing.T) {
 	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"made-up test credentials", "--allow-remote", "--export-duration", "--fault-503", "--seed"} {
+	for _, want := range []string{"made-up test credentials", "--allow-remote", "crypto/rand", "--export-duration", "--fault-503", "--seed"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+// TestFakeServerAllowRemoteCredentials checks that a fake other machines can
+// reach does not accept the seeded credentials the documentation prints:
+// with --allow-remote and without --seed, credentials not given by flags are
+// random (different on every start) and work; --seed or explicit
+// credentials are kept.
+func TestFakeServerAllowRemoteCredentials(t *testing.T) {
+	seeded := drsfake.DefaultCredentials(1)
+	printed := func(banner map[string]string) drsfake.Credentials {
+		c := drsfake.Credentials{Token: banner["X-Auth-Token"], AccessKey: banner["Access key (AK)"], SecretKey: banner["Secret key (SK)"]}
+		if _, pw, ok := strings.Cut(banner["IAM user"], ", password "); ok {
+			c.User.Password = pw
+		}
+		return c
+	}
+	// same reports, by name only, which printed credentials equal want's.
+	same := func(got, want drsfake.Credentials) []string {
+		var s []string
+		for _, c := range []struct {
+			name      string
+			got, want string
+		}{
+			{"token", got.Token, want.Token},
+			{"access key", got.AccessKey, want.AccessKey},
+			{"secret key", got.SecretKey, want.SecretKey},
+			{"IAM password", got.User.Password, want.User.Password},
+		} {
+			if c.got == c.want {
+				s = append(s, c.name)
+			}
+		}
+		return s
+	}
+	run := func(args ...string) (drsfake.Credentials, map[string]string) {
+		t.Helper()
+		banner, _, _, stop := startCommand(t, append([]string{"fake-server", "--addr", "127.0.0.1:0", "--tasks", "0"}, args...)...)
+		creds := printed(banner)
+		// The printed token works.
+		req, _ := http.NewRequest(http.MethodGet, banner["Base URL"]+"/v5/"+banner["Project ID"]+"/templates", nil)
+		req.Header.Set("X-Auth-Token", creds.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		http.DefaultClient.CloseIdleConnections()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%v: the printed token is refused: %d", args, resp.StatusCode)
+		}
+		if err := stop(); err != nil {
+			t.Errorf("command ended with %v", err)
+		}
+		return creds, banner
+	}
+
+	first, _ := run("--allow-remote")
+	if s := same(first, seeded); len(s) > 0 {
+		t.Errorf("--allow-remote without --seed prints the seed-1 %s", strings.Join(s, ", "))
+	}
+	if !regexp.MustCompile(`^MIIdrsfake[A-Za-z0-9_-]{64}$`).MatchString(first.Token) ||
+		!regexp.MustCompile(`^[A-Z0-9]{20}$`).MatchString(first.AccessKey) ||
+		!regexp.MustCompile(`^[A-Za-z0-9]{40}$`).MatchString(first.SecretKey) ||
+		!regexp.MustCompile(`^[A-Za-z0-9]{16}$`).MatchString(first.User.Password) {
+		t.Error("random credentials are not shaped like the seeded ones")
+	}
+	second, _ := run("--allow-remote")
+	if s := same(second, first); len(s) > 0 {
+		t.Errorf("two starts with --allow-remote print the same %s", strings.Join(s, ", "))
+	}
+
+	withSeed, _ := run("--allow-remote", "--seed", "1")
+	if s := same(withSeed, seeded); len(s) != 4 {
+		t.Errorf("--allow-remote --seed 1: only the %s are the seeded ones", strings.Join(s, ", "))
+	}
+	explicit, banner := run("--allow-remote", "--token", "tok-GIVEN", "--iam-user", "alice")
+	if explicit.Token != "tok-GIVEN" || !strings.Contains(banner["IAM user"], "user alice,") {
+		t.Error("--allow-remote replaced credentials given by flags")
+	}
+	if s := same(explicit, seeded); len(s) > 0 {
+		t.Errorf("--allow-remote --token: the %s not given are the seed-1 ones", strings.Join(s, ", "))
+	}
+}
+
+// TestCheckLoopback checks which --addr hosts count as loopback: the same
+// ones as endpoint.IsLoopbackHost, which the client uses for plain http.
+func TestCheckLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:0", true},
+		{"127.9.9.9:80", true},
+		{"[::1]:8080", true},
+		{"localhost:8080", true},
+		{"LocalHost:8080", true},
+		{"0.0.0.0:8080", false},
+		{"[::]:8080", false},
+		{":8080", false},
+		{"192.168.1.10:8080", false},
+		{"example.com:80", false},
+		{"localhost.example.com:80", false},
+	} {
+		host, _, _ := net.SplitHostPort(tc.addr)
+		if err := checkLoopback(tc.addr, false); (err == nil) != tc.ok || tc.ok != endpoint.IsLoopbackHost(host) {
+			t.Errorf("checkLoopback(%q) = %v, want ok %t (as endpoint.IsLoopbackHost)", tc.addr, err, tc.ok)
+		}
+		if err := checkLoopback(tc.addr, true); err != nil {
+			t.Errorf("checkLoopback(%q, allowRemote) = %v", tc.addr, err)
 		}
 	}
 }

@@ -320,7 +320,14 @@ func checkWire(t *testing.T, reqs []exchange, ak, projectID, securityToken strin
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				b.WriteString("\n    " + k + ": " + strings.Join(r.Header[k], " | "))
+				v := strings.Join(r.Header[k], " | ")
+				switch k {
+				case "Authorization":
+					v = redactedAuthorization(v)
+				case "X-Security-Token", "X-Auth-Token":
+					v = "REDACTED"
+				}
+				b.WriteString("\n    " + k + ": " + v)
 			}
 		}
 		t.Logf("request %d: %s %s?%s (Host %s, %d-byte body %q) -> X-Request-Id %s%s", i+1, r.Method, r.Path, r.RawQuery, r.Host, len(r.Body), r.Body, r.RequestID, b.String())
@@ -328,7 +335,7 @@ func checkWire(t *testing.T, reqs []exchange, ak, projectID, securityToken strin
 		where := r.Method + " " + r.Path
 		m := authorizationRE.FindStringSubmatch(r.Header.Get("Authorization"))
 		if m == nil {
-			t.Errorf("%s: Authorization %q is not SDK-HMAC-SHA256 Access=, SignedHeaders=, Signature=", where, r.Header.Get("Authorization"))
+			t.Errorf("%s: Authorization %v is not SDK-HMAC-SHA256 Access=, SignedHeaders=, Signature=", where, redactedAuthorization(r.Header.Get("Authorization")))
 			continue
 		}
 		if m[1] != ak {
@@ -355,7 +362,7 @@ func checkWire(t *testing.T, reqs []exchange, ak, projectID, securityToken strin
 			t.Errorf("%s: the path does not start with /v5/%s/", where, projectID)
 		}
 		if got := r.Header.Get("X-Security-Token"); got != securityToken {
-			t.Errorf("%s: X-Security-Token %q, want %q", where, got, securityToken)
+			t.Errorf("%s: X-Security-Token is not the one configured (want it sent, signed, unchanged)", where)
 		}
 		if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "huaweicloud-usdk-go/3.0; ") {
 			t.Errorf("%s: User-Agent %q does not start with huaweicloud-usdk-go/3.0; ", where, ua)
@@ -800,14 +807,14 @@ func TestProjectIDDiscovery(t *testing.T) {
 			t.Fatalf("the client build sent %d requests, want the one project lookup", len(reqs))
 		}
 		r := reqs[0]
-		t.Logf("project lookup: %s %s?%s, User-Agent %q, Authorization %q -> X-Request-Id %s",
-			r.Method, r.Path, r.RawQuery, r.Header.Get("User-Agent"), r.Header.Get("Authorization"), r.RequestID)
+		t.Logf("project lookup: %s %s?%s, User-Agent %q, Authorization %v -> X-Request-Id %s",
+			r.Method, r.Path, r.RawQuery, r.Header.Get("User-Agent"), redactedAuthorization(r.Header.Get("Authorization")), r.RequestID)
 		if r.Method != http.MethodGet || r.Path != "/v3/projects" || r.RawQuery != "name="+regionID {
 			t.Errorf("lookup %s %s?%s, want GET /v3/projects?name=%s", r.Method, r.Path, r.RawQuery, regionID)
 		}
 		m := authorizationRE.FindStringSubmatch(r.Header.Get("Authorization"))
 		if m == nil || m[1] != ak || m[2] != "x-sdk-date" {
-			t.Errorf("lookup Authorization %q, want SDK-HMAC-SHA256 by %s over x-sdk-date only", r.Header.Get("Authorization"), ak)
+			t.Errorf("lookup Authorization %v, want SDK-HMAC-SHA256 by %s over x-sdk-date only", redactedAuthorization(r.Header.Get("Authorization")), ak)
 		}
 		for _, h := range []string{"X-Project-Id", "Content-Type"} {
 			if v, ok := r.Header[h]; ok {
@@ -865,4 +872,13 @@ func TestProjectIDDiscovery(t *testing.T) {
 			t.Fatalf("client build: error %v, want the gateway's 401 %s", err, drsfake.CodeAuthFailed)
 		}
 	})
+}
+
+// redactedAuthorization is an Authorization header value safe to print: its
+// signature is replaced.
+func redactedAuthorization(v string) string {
+	if i := strings.Index(v, "Signature="); i >= 0 {
+		return v[:i] + "Signature=REDACTED"
+	}
+	return "(no signature)"
 }
