@@ -47,6 +47,9 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 		return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, r.ContentLength)
 	}
 	data, err := body()
+	if errors.Is(err, ErrBodyTooLarge) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("auth: reading the request body to sign it: %w", err)
 	}
@@ -69,7 +72,7 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 // String describes the key without its secrets: the key id, the project and
 // whether it is temporary.
 func (k AccessKey) String() string {
-	s := "AK/SK (access key " + orUnset(k.ID) + ", secret key " + orUnset(mask(k.Secret))
+	s := "AK/SK (access key " + orDefault(k.ID, unset) + ", secret key " + orDefault(mask(k.Secret), unset)
 	if k.ProjectID != "" {
 		s += ", project " + k.ProjectID
 	}

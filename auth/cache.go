@@ -46,7 +46,8 @@ func cacheKey(l PasswordLogin) string {
 // 0600 in a directory created with mode 0700. It is best effort: a file
 // that cannot be written is not, and a file that cannot be trusted —
 // unreadable, corrupt, for another key, group- or world-accessible, not a
-// regular file, or in a directory others can write — is ignored.
+// regular file (a symbolic link, say), owned by another user, or in a
+// directory that another user owns or can write — is ignored.
 type diskCache struct {
 	dir  string
 	key  string
@@ -69,21 +70,26 @@ func newDiskCache(dir, key string) *diskCache {
 
 // load returns the cached token, if there is one that can be trusted. The
 // caller decides whether it is still fresh.
+//
+// The file is opened without following a symbolic link (on Unix), and the
+// checks — a regular file, private to and owned by this user, of bounded
+// size — are made on the opened file, so that it cannot be swapped for
+// another between the checks and the read.
 func (c *diskCache) load() (iamToken, bool) {
 	if !c.safeDir() {
 		return iamToken{}, false
 	}
-	fi, err := os.Lstat(c.path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxCacheFile || !private(fi) {
-		return iamToken{}, false
-	}
-	f, err := os.Open(c.path)
+	f, err := openNoFollow(c.path)
 	if err != nil {
 		return iamToken{}, false
 	}
 	defer func() { _ = f.Close() }()
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile))
-	if err != nil {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxCacheFile || !private(fi) || !ownedByUser(fi) {
+		return iamToken{}, false
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile+1))
+	if err != nil || len(data) > maxCacheFile {
 		return iamToken{}, false
 	}
 	var cf cacheFile
@@ -96,8 +102,9 @@ func (c *diskCache) load() (iamToken, bool) {
 	return iamToken{value: cf.Token, expires: cf.ExpiresAt, issued: cf.IssuedAt, projectID: cf.ProjectID}, true
 }
 
-// store writes t atomically (a private temporary file renamed over the old
-// one); failures leave the cache as it was.
+// store writes t atomically: a private temporary file in the cache
+// directory, written, flushed to disk and renamed over the old one.
+// Failures leave the cache as it was.
 func (c *diskCache) store(t iamToken) {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil || !c.safeDir() {
 		return
@@ -128,6 +135,10 @@ func (c *diskCache) store(t iamToken) {
 		_ = f.Close()
 		return
 	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return
+	}
 	if err := f.Close(); err != nil {
 		return
 	}
@@ -139,11 +150,11 @@ func (c *diskCache) remove() {
 	_ = os.Remove(c.path)
 }
 
-// safeDir reports whether the cache directory is a real directory that
-// only its owner can write to.
+// safeDir reports whether the cache directory is a real directory (not a
+// symbolic link), owned by this user, that nobody else can write to.
 func (c *diskCache) safeDir() bool {
 	fi, err := os.Lstat(c.dir)
-	if err != nil || !fi.IsDir() {
+	if err != nil || !fi.IsDir() || !ownedByUser(fi) {
 		return false
 	}
 	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o022 == 0

@@ -30,8 +30,11 @@ func TestDiskCache(t *testing.T) {
 	checkMode(t, dir, 0o700)
 	checkMode(t, files[0], 0o600)
 	data, _ := os.ReadFile(files[0])
-	if !strings.Contains(string(data), `"token":"token-1"`) || strings.Contains(string(data), testPassword) {
-		t.Fatalf("cache file content %s: want the token and never the password", data)
+	if strings.Contains(string(data), testPassword) {
+		t.Fatal("the cache file holds the password")
+	}
+	if !strings.Contains(string(data), `"token":"token-1"`) {
+		t.Fatal("the cache file does not hold the token")
 	}
 
 	// A second process with the same login reuses it without logging in.
@@ -56,7 +59,7 @@ func TestDiskCache(t *testing.T) {
 		t.Fatal("no recovery from a revoked cached token")
 	}
 	if got := readCachedToken(t, files[0]); got != "token-3" {
-		t.Fatalf("cache holds %q after renewal, want token-3", got)
+		t.Fatal("after the renewal, the cache does not hold the renewed token (the third issued)")
 	}
 }
 

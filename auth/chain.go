@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/drs-tools/drstemplate/auth/internal/ini"
@@ -32,10 +33,11 @@ import (
 // configured only in part ([ErrIncompleteCredentials]); no way at any level
 // is [ErrNoCredentials], whose message says what to set.
 //
-// The project id and the IAM endpoint are looked up by the same precedence
-// field by field: the Chain's field, then [EnvProjectID] or [EnvIAMEndpoint],
-// then — only when the credentials come from the profile file — its
-// project_id and iam_endpoint.
+// The project id is looked up by the same precedence: the Chain's ProjectID,
+// then [EnvProjectID], then — only when the credentials come from the
+// profile file — its project_id. The IAM endpoint of a password login is the
+// Chain's IAMEndpoint, else what endpoint.Config finds for Region (which
+// reads [EnvIAMEndpoint]).
 //
 // The zero Chain reads the process environment and the profile file in the
 // user's home directory. Formatting a Chain with fmt redacts its secrets.
@@ -50,8 +52,8 @@ type Chain struct {
 	// ProjectID is the project id: sent as X-Project-Id with an access key,
 	// and the scope of password logins.
 	ProjectID string
-	// IAMEndpoint is the IAM endpoint for password logins; by default the
-	// region's (see endpoint.Config.IAM).
+	// IAMEndpoint is the IAM endpoint for password logins. It wins over
+	// [EnvIAMEndpoint]; by default the region's (see endpoint.Config.IAM).
 	IAMEndpoint string
 	// Region is the region id. Password logins without a project id are
 	// scoped to the project named after it, at the region's IAM endpoint.
@@ -76,7 +78,7 @@ type Resolved struct {
 	Credentials Credentials
 	// ProjectID is the project id found with them; empty if none was (a
 	// password login scoped by region then knows it once it has logged in:
-	// see [Password.ProjectID]).
+	// see [PasswordCredentials.ProjectID]).
 	ProjectID string
 	// Source says where the credentials were found: "settings",
 	// "environment" or "profile file <path>".
@@ -89,7 +91,7 @@ type level struct {
 	source                              string
 	token, ak, sk, securityToken        string
 	account, user, password             string
-	projectID, iamEndpoint              string
+	projectID                           string
 	tokenName, akName, skName           string
 	accountName, userName, passwordName string
 }
@@ -98,7 +100,7 @@ type level struct {
 func (c Chain) Resolve() (Resolved, error) {
 	explicit := level{
 		source: "settings", token: c.Token, ak: c.AccessKey, sk: c.SecretKey, securityToken: c.SecurityToken,
-		account: c.Account, user: c.User, password: c.Password, projectID: c.ProjectID, iamEndpoint: c.IAMEndpoint,
+		account: c.Account, user: c.User, password: c.Password, projectID: c.ProjectID,
 		tokenName: "Token", akName: "AccessKey", skName: "SecretKey",
 		accountName: "Account", userName: "User", passwordName: "Password",
 	}
@@ -106,7 +108,7 @@ func (c Chain) Resolve() (Resolved, error) {
 	env := level{
 		source: "environment", token: getenv(EnvToken), ak: getenv(EnvAccessKey), sk: getenv(EnvSecretKey),
 		securityToken: getenv(EnvSecurityToken), account: getenv(EnvIAMAccount), user: getenv(EnvIAMUser),
-		password: getenv(EnvIAMPassword), projectID: getenv(EnvProjectID), iamEndpoint: getenv(EnvIAMEndpoint),
+		password: getenv(EnvIAMPassword), projectID: getenv(EnvProjectID),
 		tokenName: EnvToken, akName: EnvAccessKey, skName: EnvSecretKey,
 		accountName: EnvIAMAccount, userName: EnvIAMUser, passwordName: EnvIAMPassword,
 	}
@@ -150,15 +152,14 @@ func (l *level) methods() []string {
 }
 
 // build makes the credentials of the one way l configures; ancillary lists
-// the levels that may supply the project id and IAM endpoint, in order.
+// the levels that may supply the project id, in order.
 func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 	if m := l.methods(); len(m) > 1 {
 		return Resolved{}, fmt.Errorf("%w: the %s sets %s; keep one", ErrAmbiguousCredentials, l.source, joinAnd(m))
 	}
-	var projectID, iamEndpoint string
+	var projectID string
 	for _, a := range ancillary {
 		projectID = orDefault(projectID, a.projectID)
-		iamEndpoint = orDefault(iamEndpoint, a.iamEndpoint)
 	}
 	res := Resolved{ProjectID: projectID, Source: l.source}
 	switch {
@@ -177,7 +178,8 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 		if projectID == "" && c.Region == "" {
 			return Resolved{}, fmt.Errorf("%w: a password login needs a project: set %s or a region", ErrIncompleteCredentials, EnvProjectID)
 		}
-		iam, err := endpoint.Config{Region: c.Region, Endpoint: iamEndpoint, LookupEnv: c.LookupEnv, AllowHTTP: c.AllowHTTP}.IAM()
+		// endpoint.Config reads the environment's IAM endpoint.
+		iam, err := endpoint.Config{Region: c.Region, IAMEndpoint: c.IAMEndpoint, LookupEnv: c.LookupEnv, AllowHTTP: c.AllowHTTP}.IAM()
 		if err != nil {
 			return Resolved{}, fmt.Errorf("auth: IAM endpoint for the password login: %w", err)
 		}
@@ -252,8 +254,7 @@ func readProfile(path string) (*level, error) {
 	}
 	l := &level{
 		source: "profile file " + path, ak: basic["ak"], sk: basic["sk"], securityToken: basic["security_token"],
-		projectID: basic["project_id"], iamEndpoint: basic["iam_endpoint"],
-		akName: "ak", skName: "sk",
+		projectID: basic["project_id"], akName: "ak", skName: "sk",
 	}
 	if len(l.methods()) == 0 && (basic["idp_id"] != "" || basic["id_token_file"] != "") {
 		return nil, fmt.Errorf("%w: profile file %s uses federated identity (idp_id, id_token_file), which drstemplate does not support; use ak and sk",
@@ -262,15 +263,40 @@ func readProfile(path string) (*level, error) {
 	return l, nil
 }
 
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// String describes the chain's explicit settings without their secrets:
+// the way to authenticate they configure, if any (else that the environment
+// and the profile file decide), and the project, region and IAM endpoint.
+func (c Chain) String() string {
+	var ways []string
+	if c.Token != "" {
+		ways = append(ways, staticToken{token: c.Token}.String())
 	}
-	return v
+	if c.AccessKey != "" || c.SecretKey != "" || c.SecurityToken != "" {
+		ways = append(ways, AccessKey{ID: c.AccessKey, Secret: c.SecretKey, SecurityToken: c.SecurityToken}.String())
+	}
+	if c.Account != "" || c.User != "" || c.Password != "" {
+		ways = append(ways, "IAM password login (user "+orDefault(c.User, unset)+" of account "+orDefault(c.Account, unset)+
+			", password "+orDefault(mask(c.Password), unset)+")")
+	}
+	parts := []string{"the environment, then the profile file"}
+	if len(ways) > 0 {
+		parts[0] = "explicit " + joinAnd(ways)
+	}
+	for _, f := range []struct{ name, v string }{
+		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", c.IAMEndpoint}, {"token cache ", c.TokenCacheDir},
+	} {
+		if f.v != "" {
+			parts = append(parts, f.name+f.v)
+		}
+	}
+	if c.RefreshMargin != 0 {
+		parts = append(parts, "refresh margin "+c.RefreshMargin.String())
+	}
+	if c.AllowHTTP {
+		parts = append(parts, "plain http allowed")
+	}
+	return "credential chain: " + strings.Join(parts, "; ")
 }
-
-// String describes the chain's explicit settings without their secrets.
-func (c Chain) String() string { return c.GoString() }
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Chain) GoString() string {

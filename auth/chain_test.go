@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // envMap returns a LookupEnv over m.
@@ -79,6 +80,14 @@ func TestChainResolve(t *testing.T) {
 				EnvProjectID: "envproject", EnvIAMEndpoint: "iam.internal.example.com"},
 			want:    "IAM password login (user user of account acct, password REDACTED, project id envproject, IAM https://iam.internal.example.com)",
 			project: "envproject", source: "environment",
+		},
+		{
+			name:  "explicit IAM endpoint wins over the environment's",
+			chain: Chain{Region: "cn-north-4", IAMEndpoint: "iam.flag.example.com"},
+			env: map[string]string{"HOME": home, EnvIAMAccount: "acct", EnvIAMUser: "user", EnvIAMPassword: "env-password",
+				EnvIAMEndpoint: "https://iam.env.example.com"},
+			want:   "IAM password login (user user of account acct, password REDACTED, project cn-north-4, IAM https://iam.flag.example.com)",
+			source: "environment",
 		},
 		{
 			name:  "explicit password login",
@@ -180,17 +189,17 @@ func TestChainResolve(t *testing.T) {
 				if err == nil {
 					t.Fatalf("Resolve = %v, want an error", got.Credentials)
 				}
+				for i, s := range tt.secretsIn {
+					if strings.Contains(err.Error(), s) {
+						t.Fatalf("the error shows secretsIn[%d]", i)
+					}
+				}
 				if tt.err != nil && !errors.Is(err, tt.err) {
 					t.Errorf("err = %v, want %v", err, tt.err)
 				}
 				for _, s := range tt.errHas {
 					if !strings.Contains(err.Error(), s) {
 						t.Errorf("error %q does not mention %q", err, s)
-					}
-				}
-				for _, s := range tt.secretsIn {
-					if strings.Contains(err.Error(), s) {
-						t.Errorf("error %q shows the secret %q", err, s)
 					}
 				}
 				return
@@ -225,5 +234,47 @@ func TestChainReadsProcessEnvironment(t *testing.T) {
 	}
 	if k, ok := got.Credentials.(AccessKey); !ok || k.ID != "PROCAK" || k.Secret != "proc-sk" || k.ProjectID != "procproject" {
 		t.Fatalf("got %v", got.Credentials)
+	}
+}
+
+// String says in words what the chain is set to; GoString is the Go syntax.
+// Neither shows a secret.
+func TestChainString(t *testing.T) {
+	tests := []struct {
+		chain Chain
+		want  string
+	}{
+		{Chain{}, "credential chain: the environment, then the profile file"},
+		{Chain{Region: "cn-north-4", LookupEnv: envMap(nil)}, "credential chain: the environment, then the profile file; region cn-north-4"},
+		{Chain{Token: "tok-SECRET-1", ProjectID: "p"}, "credential chain: explicit static IAM token (REDACTED); project p"},
+		{
+			Chain{AccessKey: "AKID", SecretKey: "sk-SECRET-2", SecurityToken: "st-SECRET-3", Region: "cn-north-4"},
+			"credential chain: explicit AK/SK (access key AKID, secret key REDACTED, temporary); region cn-north-4",
+		},
+		{
+			Chain{Account: "acct", User: "user", Password: "pw-SECRET-4", IAMEndpoint: "https://iam.example.com",
+				TokenCacheDir: "/cache", RefreshMargin: time.Minute, AllowHTTP: true},
+			"credential chain: explicit IAM password login (user user of account acct, password REDACTED); " +
+				"IAM https://iam.example.com; token cache /cache; refresh margin 1m0s; plain http allowed",
+		},
+		{
+			Chain{Token: "tok-SECRET-1", AccessKey: "AKID"},
+			"credential chain: explicit static IAM token (REDACTED) and AK/SK (access key AKID, secret key unset)",
+		},
+	}
+	for _, tt := range tests {
+		for _, verb := range []string{"%v", "%s", "%+v"} {
+			if got := fmt.Sprintf(verb, tt.chain); got != tt.want {
+				t.Errorf("%s = %q\n want %q", verb, got, tt.want)
+			}
+		}
+		if got := tt.chain.String(); got != tt.want {
+			t.Errorf("String() = %q\n want %q", got, tt.want)
+		}
+		goSyntax := fmt.Sprintf("%#v", tt.chain)
+		if goSyntax != tt.chain.GoString() || !strings.HasPrefix(goSyntax, "auth.Chain{") {
+			t.Errorf("%%#v = %q, want GoString's Go syntax", goSyntax)
+		}
+		assertNoSecret(t, "Chain %#v", goSyntax)
 	}
 }

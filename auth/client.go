@@ -13,38 +13,41 @@ const DefaultUserAgent = "drstemplate"
 
 // NewHTTPClient returns an *http.Client for Huawei Cloud APIs that
 //
+//   - authenticates every request through a copy of t (t itself is not
+//     modified or used): a nil t.Base is replaced by a transport of the
+//     client's own that verifies TLS certificates and requires TLS 1.2 or
+//     later (a Base of the caller's own keeps its own TLS settings), and an
+//     empty t.UserAgent by [DefaultUserAgent];
 //   - never follows redirects: a 3xx response is returned as is, so no
-//     credential is ever sent to the host a redirect names;
-//   - verifies TLS certificates and requires TLS 1.2 or later;
-//   - authenticates requests through a copy of t, when t is not nil. A nil
-//     t.Base is replaced by the TLS-hardened transport above (a Base of the
-//     caller's own keeps its own TLS settings) and an empty t.UserAgent by
-//     [DefaultUserAgent].
+//     credential is ever sent to the host a redirect names.
 //
-// With t nil, requests are sent unauthenticated (as for the IAM login). The
+// There is no unauthenticated client: with t nil, or without Credentials,
+// every request fails with [ErrNoCredentials] and nothing is sent.
+//
+// Each call makes a new connection pool (when t.Base is nil): make one
+// client per endpoint and share it — it is safe for concurrent use. The
 // client has no overall timeout: bound calls with their contexts.
 func NewHTTPClient(t *Transport) *http.Client {
-	var rt http.RoundTripper = newBaseTransport()
-	if t != nil {
-		c := *t
-		if c.Base == nil {
-			c.Base = rt
-		}
-		if c.UserAgent == "" {
-			c.UserAgent = DefaultUserAgent
-		}
-		rt = &c
+	if t == nil {
+		t = &Transport{}
 	}
-	return &http.Client{
-		Transport: rt,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+	c := &Transport{
+		Credentials: t.Credentials,
+		Endpoint:    t.Endpoint,
+		AllowHTTP:   t.AllowHTTP,
+		Base:        t.Base,
+		UserAgent:   orDefault(t.UserAgent, DefaultUserAgent),
+		Now:         t.Now,
 	}
+	if c.Base == nil {
+		c.Base = newBaseTransport()
+	}
+	return &http.Client{Transport: c, CheckRedirect: noRedirects}
 }
 
-// newBaseTransport returns the transport NewHTTPClient sends through: the
-// settings of http.DefaultTransport, with TLS 1.2 as the minimum version and
+// newBaseTransport returns the transport NewHTTPClient and password logins
+// without a client of the caller's send through: the settings of
+// http.DefaultTransport, with TLS 1.2 as the minimum version and
 // certificate verification on.
 func newBaseTransport() *http.Transport {
 	return &http.Transport{

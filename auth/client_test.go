@@ -3,12 +3,16 @@ package auth
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestNewHTTPClientTLS(t *testing.T) {
@@ -24,38 +28,50 @@ func TestNewHTTPClientTLS(t *testing.T) {
 	old.StartTLS()
 	defer old.Close()
 
+	client := func(srv *httptest.Server) *http.Client {
+		return NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL})
+	}
 	// Certificates are verified: the test server's is self-signed.
-	if err := getErr(NewHTTPClient(nil), modern.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
+	if err := getErr(client(modern), modern.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Fatalf("unverified certificate accepted: err = %v", err)
 	}
 
-	trusting := func(srv *httptest.Server, c *http.Client) *http.Client {
+	trusting := func(srv *httptest.Server) *http.Client {
+		c := client(srv)
 		pool := x509.NewCertPool()
 		pool.AddCert(srv.Certificate())
-		base := c.Transport.(*http.Transport)
-		if base.TLSClientConfig.MinVersion != tls.VersionTLS12 || base.TLSClientConfig.InsecureSkipVerify {
-			t.Fatalf("base TLS config %+v", base.TLSClientConfig)
+		tr := c.Transport.(*Transport)
+		base, isBase := tr.Base.(*http.Transport)
+		if !isBase || base.TLSClientConfig.MinVersion != tls.VersionTLS12 || base.TLSClientConfig.InsecureSkipVerify {
+			t.Fatalf("base transport %T, TLS config %+v", tr.Base, base.TLSClientConfig)
 		}
 		base.TLSClientConfig.RootCAs = pool
 		return c
 	}
-	resp, err := trusting(modern, NewHTTPClient(nil)).Get(modern.URL)
+	resp, err := trusting(modern).Get(modern.URL)
 	if err != nil {
 		t.Fatalf("TLS 1.2+ server with a trusted certificate: %v", err)
 	}
 	_ = resp.Body.Close()
-	if err := getErr(trusting(old, NewHTTPClient(nil)), old.URL); err == nil || !strings.Contains(err.Error(), "version") {
+	if err := getErr(trusting(old), old.URL); err == nil || !strings.Contains(err.Error(), "version") {
 		t.Fatalf("TLS 1.1 server accepted: err = %v", err)
 	}
 
-	// An authenticating client uses the same hardened base.
-	c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: modern.URL})
-	tr := c.Transport.(*Transport)
-	if base, isBase := tr.Base.(*http.Transport); !isBase || base.TLSClientConfig.MinVersion != tls.VersionTLS12 {
-		t.Fatalf("authenticating client's base is %T", tr.Base)
-	}
-	if tr.UserAgent != DefaultUserAgent || c.CheckRedirect == nil {
+	c := client(modern)
+	if tr := c.Transport.(*Transport); tr.UserAgent != DefaultUserAgent || c.CheckRedirect == nil {
 		t.Fatalf("client defaults: UA %q, CheckRedirect set %v", tr.UserAgent, c.CheckRedirect != nil)
+	}
+
+	// A password login without a client of the caller's verifies
+	// certificates too.
+	p, err := NewPassword(PasswordLogin{IAMEndpoint: modern.URL, Account: "a", User: "u", Password: "pw-SECRET", ProjectName: "cn-north-4"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ProjectID(t.Context()); err == nil {
+		t.Fatal("IAM login accepted an unverified certificate")
+	} else if !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("IAM login: err = %v, want a certificate error", err)
 	}
 }
 
@@ -71,5 +87,42 @@ func TestNewHTTPClientKeepsCallerSettings(t *testing.T) {
 	}
 	if in.Base != base || in.UserAgent != "mine/1.0" {
 		t.Fatal("the caller's Transport was modified")
+	}
+}
+
+// NewHTTPClient copies the Transport field by field (it holds a sync.Once):
+// every exported field must be copied.
+func TestNewHTTPClientCopiesEveryField(t *testing.T) {
+	now := func() time.Time { return time.Time{} }
+	in := &Transport{Credentials: StaticToken("t"), Endpoint: "https://x", AllowHTTP: true, Base: &http.Transport{}, UserAgent: "ua", Now: now}
+	out := NewHTTPClient(in).Transport.(*Transport)
+	vin, vout := reflect.ValueOf(in).Elem(), reflect.ValueOf(out).Elem()
+	for i := range vin.NumField() {
+		f := vin.Type().Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		a, b := vin.Field(i), vout.Field(i)
+		if a.IsZero() {
+			t.Fatalf("test: set field %s", f.Name)
+		}
+		same := a.Kind() == reflect.Func && a.Pointer() == b.Pointer() ||
+			a.Kind() != reflect.Func && a.Interface() == b.Interface()
+		if !same {
+			t.Errorf("field %s not copied", f.Name)
+		}
+	}
+}
+
+// There is no unauthenticated client: NewHTTPClient(nil) sends nothing.
+func TestNewHTTPClientNil(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	if err := getErr(NewHTTPClient(nil), srv.URL); !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("err = %v, want ErrNoCredentials", err)
+	}
+	if hits.Load() != 0 {
+		t.Fatal("an unauthenticated request was sent")
 	}
 }

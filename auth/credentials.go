@@ -3,6 +3,8 @@ package auth
 import (
 	"net/http"
 	"time"
+
+	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // Credentials authenticate outgoing requests. [Transport] calls Authenticate
@@ -15,12 +17,13 @@ type Credentials interface {
 	// time of this attempt, read from the Transport's clock. body returns
 	// the exact bytes r will send (nil when it has none); the Transport
 	// reads the request body only if body is called, and at most once per
-	// request. r.Context() is the request's context.
+	// request. A body over 12 MB is not read whole: body then fails with
+	// [ErrBodyTooLarge]. r.Context() is the request's context.
 	Authenticate(r *http.Request, body func() ([]byte, error), now time.Time) error
 }
 
 // Invalidator is implemented by credentials that can replace a credential
-// the server refused, such as the tokens of [Password]. When a request they
+// the server refused, such as the tokens of [PasswordCredentials]. When a request they
 // authenticated is refused, [Transport] calls Invalidate with it and, if the
 // request body can be sent again, retries the request once.
 type Invalidator interface {
@@ -36,8 +39,8 @@ const (
 	// HeaderAuthToken carries an IAM token.
 	HeaderAuthToken = "X-Auth-Token"
 	// HeaderProjectID carries the project id on AK/SK-signed requests.
-	HeaderProjectID = "X-Project-Id"
+	HeaderProjectID = sdksign.HeaderProjectID
 	// HeaderSecurityToken carries the session token of temporary AK/SK
 	// credentials.
-	HeaderSecurityToken = "X-Security-Token"
+	HeaderSecurityToken = sdksign.HeaderSecurityToken
 )

@@ -14,7 +14,8 @@ const (
 	EnvSecurityToken = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
 	// EnvProjectID is the project id.
 	EnvProjectID = "HUAWEICLOUD_SDK_PROJECT_ID"
-	// EnvIAMEndpoint overrides the IAM endpoint for password logins.
+	// EnvIAMEndpoint overrides the IAM endpoint for password logins
+	// ([Chain.IAMEndpoint] wins over it). Package endpoint reads it.
 	EnvIAMEndpoint = endpoint.EnvIAMEndpoint
 	// EnvCredentialsFile is the path of the SDK profile file (default
 	// ~/.huaweicloud/credentials).

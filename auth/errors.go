@@ -47,16 +47,10 @@ var (
 	ErrBodyTooLarge = errors.New("auth: request body exceeds the 12 MB limit for AK/SK-signed requests")
 )
 
-// Codes of the API gateway's authentication errors.
-const (
-	codeAuthFailed       = "APIGW.0301"
-	codeSignatureExpired = "APIGW.0303"
-	codeDRSInvalidToken  = "DRS.M00100"
-)
-
 // Error is a refusal by Huawei Cloud: DRS refusing a request's credentials,
-// or IAM refusing a password login. It never holds a credential: Message is
-// scrubbed of the credentials the request carried.
+// or IAM refusing a password login. It never holds a credential: the
+// credentials the request carried are removed from Message (and from Code
+// and RequestID) before they are cut to length.
 type Error struct {
 	// Err is the kind of refusal, one of the sentinel errors of this
 	// package; errors.Is matches it.
@@ -95,8 +89,9 @@ func (e *Error) Error() string {
 		}
 		b.WriteString("; synchronise it (e.g. with NTP) and retry")
 	}
-	b.WriteString(" (HTTP " + strconv.Itoa(e.StatusCode))
-	if e.Code != "" {
+	status := strconv.Itoa(e.StatusCode)
+	b.WriteString(" (HTTP " + status)
+	if e.Code != "" && e.Code != status { // IAM's codes are the status again
 		b.WriteString(" " + e.Code)
 	}
 	if e.Message != "" {

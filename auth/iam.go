@@ -12,9 +12,13 @@ import (
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
+// maxLoginBody bounds how much of IAM's answer to a login is read: a token
+// body without the service catalog is a few kilobytes.
+const maxLoginBody = 1 << 20
+
 // logIn obtains a token with POST /v3/auth/tokens (without the service
 // catalog) through the generated IAM client.
-func (p *Password) logIn(ctx context.Context) (iamToken, error) {
+func (p *PasswordCredentials) logIn(ctx context.Context) (iamToken, error) {
 	l := p.login
 	scope := iamapi.ProjectRef{}
 	if l.ProjectID != "" {
@@ -42,16 +46,24 @@ func (p *Password) logIn(ctx context.Context) (iamToken, error) {
 	if resp.StatusCode != http.StatusCreated {
 		defer func() { _ = resp.Body.Close() }()
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		info := huaweierr.Parse(resp.Header, data)
+		info := huaweierr.Parse(resp.Header, data, l.Password)
+		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+			info.Message = "IAM redirected the login; redirects are not followed"
+		}
 		return iamToken{}, &Error{
 			Err:        ErrLoginFailed,
 			StatusCode: resp.StatusCode,
 			Code:       info.Code,
-			Message:    scrub(info.Message, l.Password),
+			Message:    info.Message,
 			RequestID:  info.RequestID,
 		}
 	}
-	parsed, err := iamapi.ParseKeystoneCreateUserTokenByPasswordResponse(resp)
+	limited := &io.LimitedReader{R: resp.Body, N: maxLoginBody + 1}
+	resp.Body = readCloser{Reader: limited, Closer: resp.Body}
+	parsed, err := iamapi.ParseKeystoneCreateUserTokenByPasswordResponse(resp) // closes the body
+	if limited.N == 0 {
+		return iamToken{}, fmt.Errorf("%w: the IAM response is larger than %d bytes", ErrLoginFailed, maxLoginBody)
+	}
 	if err != nil {
 		return iamToken{}, fmt.Errorf("%w: unreadable IAM response: %w", ErrLoginFailed, err)
 	}
@@ -77,4 +89,10 @@ func (p *Password) logIn(ctx context.Context) (iamToken, error) {
 		tok.projectID = *pr.Id
 	}
 	return tok, nil
+}
+
+// readCloser is a response body read through Reader and closed by Closer.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -19,8 +20,8 @@ import (
 const DefaultRefreshMargin = time.Hour
 
 // PasswordLogin says how to log in to IAM with a user name and password;
-// [NewPassword] turns it into credentials. Formatting it with fmt redacts
-// the password.
+// [NewPassword] turns it into [PasswordCredentials]. Formatting it with fmt
+// redacts the password.
 type PasswordLogin struct {
 	// IAMEndpoint is the base URL of IAM, e.g.
 	// "https://iam.cn-north-4.myhuaweicloud.com" (see endpoint.Config.IAM).
@@ -47,7 +48,13 @@ type PasswordLogin struct {
 	// later processes reuse them (see [DefaultCacheDir]); empty disables
 	// the disk cache.
 	CacheDir string
-	// HTTPClient sends the login; nil means NewHTTPClient(nil).
+	// HTTPClient sends the logins. NewPassword keeps a copy of it (sharing
+	// its Transport and connection pool; the client given is not modified)
+	// that never follows redirects and sends only to IAMEndpoint's scheme
+	// and host, so the password cannot be posted anywhere else. Nil means a
+	// client of the credentials' own, built on the first login: certificates
+	// verified, TLS 1.2 or later, with its own connection pool — pass a
+	// client to share one between several PasswordCredentials.
 	HTTPClient *http.Client
 	// AllowHTTP permits a plain http:// IAMEndpoint on a host that is not
 	// loopback — the password then travels unencrypted.
@@ -56,9 +63,9 @@ type PasswordLogin struct {
 
 // String describes the login without the password.
 func (l PasswordLogin) String() string {
-	return "IAM password login (user " + orUnset(l.User) + " of account " + orUnset(l.Account) +
-		", password " + orUnset(mask(l.Password)) + ", " + scopeString(l.ProjectID, l.ProjectName) +
-		", IAM " + orUnset(l.IAMEndpoint) + ")"
+	return "IAM password login (user " + orDefault(l.User, unset) + " of account " + orDefault(l.Account, unset) +
+		", password " + orDefault(mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
+		", IAM " + orDefault(l.IAMEndpoint, unset) + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
@@ -81,14 +88,15 @@ func scopeString(id, name string) string {
 	return "no project"
 }
 
-// Password is credentials that log in to IAM with a user name and password
-// and send the token as X-Auth-Token. Create it with [NewPassword].
+// PasswordCredentials are credentials that log in to IAM with a user name
+// and password and send the token as X-Auth-Token. Create them with
+// [NewPassword].
 //
-// It logs in on first use and reuses the token until RefreshMargin before
+// They log in on first use and reuse the token until RefreshMargin before
 // its expiry; concurrent requests that need a new token share one login.
 // When DRS refuses the token (expired early or revoked), [Transport] calls
 // Invalidate and retries the request once with a new token.
-type Password struct {
+type PasswordCredentials struct {
 	login  PasswordLogin
 	iam    *iamapi.Client
 	cache  *diskCache // nil: no disk cache
@@ -98,6 +106,10 @@ type Password struct {
 	tok      iamToken
 	loaded   bool   // the disk cache was consulted
 	inflight *login // the login in progress, if any
+
+	// onWait, when set (by tests), is called by each caller that starts
+	// waiting for a login in progress.
+	onWait func()
 }
 
 // iamToken is a token with what its login said about it.
@@ -117,7 +129,7 @@ type login struct {
 
 // NewPassword checks l and returns credentials that log in with it. It does
 // not contact IAM; the first request does.
-func NewPassword(l PasswordLogin) (*Password, error) {
+func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	var missing []string
 	for _, f := range []struct{ name, v string }{
 		{"IAM endpoint", l.IAMEndpoint}, {"account name", l.Account}, {"user name", l.User}, {"password", l.Password},
@@ -140,15 +152,19 @@ func NewPassword(l PasswordLogin) (*Password, error) {
 		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
 	}
 	l.IAMEndpoint = ep
-	hc := l.HTTPClient
-	if hc == nil {
-		hc = NewHTTPClient(nil)
+	origin, err := url.Parse(ep)
+	if err != nil {
+		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
 	}
-	iam, err := iamapi.NewClient(ep, iamapi.WithHTTPClient(hc))
+	doer := &loginClient{origin: origin}
+	if l.HTTPClient != nil {
+		doer.client = confine(l.HTTPClient, origin)
+	}
+	iam, err := iamapi.NewClient(ep, iamapi.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("auth: IAM client: %w", err)
 	}
-	p := &Password{login: l, iam: iam, margin: l.RefreshMargin}
+	p := &PasswordCredentials{login: l, iam: iam, margin: l.RefreshMargin}
 	if p.margin == 0 {
 		p.margin = DefaultRefreshMargin
 	}
@@ -160,7 +176,7 @@ func NewPassword(l PasswordLogin) (*Password, error) {
 
 // Authenticate sets X-Auth-Token to a token that is good at now, logging in
 // if there is none.
-func (p *Password) Authenticate(r *http.Request, _ func() ([]byte, error), now time.Time) error {
+func (p *PasswordCredentials) Authenticate(r *http.Request, _ func() ([]byte, error), now time.Time) error {
 	tok, err := p.token(r.Context(), func(t iamToken) bool { return p.fresh(t, now) })
 	if err != nil {
 		return err
@@ -172,7 +188,7 @@ func (p *Password) Authenticate(r *http.Request, _ func() ([]byte, error), now t
 // Invalidate drops the token that refused carried, in memory and on disk, so
 // that the next request logs in again. A token other than the current one
 // (already replaced by a concurrent request) is ignored.
-func (p *Password) Invalidate(refused *http.Request) {
+func (p *PasswordCredentials) Invalidate(refused *http.Request) {
 	v := refused.Header.Get(HeaderAuthToken)
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -188,7 +204,7 @@ func (p *Password) Invalidate(refused *http.Request) {
 // ProjectID returns the id of the project the tokens are scoped to: the
 // configured ProjectID, else the project of the current token (logging in
 // if there is none). DRS URLs need it when the login names its project.
-func (p *Password) ProjectID(ctx context.Context) (string, error) {
+func (p *PasswordCredentials) ProjectID(ctx context.Context) (string, error) {
 	if p.login.ProjectID != "" {
 		return p.login.ProjectID, nil
 	}
@@ -204,7 +220,7 @@ func (p *Password) ProjectID(ctx context.Context) (string, error) {
 
 // fresh reports whether t can be used at now: it exists and more than the
 // refresh margin (or half its lifetime, for short-lived tokens) remains.
-func (p *Password) fresh(t iamToken, now time.Time) bool {
+func (p *PasswordCredentials) fresh(t iamToken, now time.Time) bool {
 	if t.value == "" {
 		return false
 	}
@@ -219,7 +235,7 @@ func (p *Password) fresh(t iamToken, now time.Time) bool {
 // login — the one in progress, or a new one. Concurrent callers share one
 // login; a caller whose context ends stops waiting, and the others then
 // carry on with a login of their own.
-func (p *Password) token(ctx context.Context, ok func(iamToken) bool) (iamToken, error) {
+func (p *PasswordCredentials) token(ctx context.Context, ok func(iamToken) bool) (iamToken, error) {
 	for {
 		p.mu.Lock()
 		if !p.loaded {
@@ -237,6 +253,9 @@ func (p *Password) token(ctx context.Context, ok func(iamToken) bool) (iamToken,
 		}
 		if l := p.inflight; l != nil {
 			p.mu.Unlock()
+			if p.onWait != nil {
+				p.onWait()
+			}
 			select {
 			case <-l.done:
 			case <-ctx.Done():
@@ -274,7 +293,7 @@ func isContextError(err error) bool {
 }
 
 // String describes the credentials without the password or token.
-func (p *Password) String() string {
+func (p *PasswordCredentials) String() string {
 	if p == nil {
 		return "<nil>"
 	}
@@ -282,15 +301,71 @@ func (p *Password) String() string {
 }
 
 // GoString renders a Go-syntax form without secrets (for %#v).
-func (p *Password) GoString() string {
+func (p *PasswordCredentials) GoString() string {
 	if p == nil {
-		return "(*auth.Password)(nil)"
+		return "(*auth.PasswordCredentials)(nil)"
 	}
-	return "&auth.Password{login:" + p.login.GoString() + "}"
+	return "&auth.PasswordCredentials{login:" + p.login.GoString() + "}"
 }
 
 // Format redacts the password and token for every fmt verb.
-func (p *Password) Format(f fmt.State, verb rune) { format(f, verb, p.String(), p.GoString()) }
+func (p *PasswordCredentials) Format(f fmt.State, verb rune) {
+	format(f, verb, p.String(), p.GoString())
+}
+
+// loginClient sends the IAM logins of one PasswordCredentials: through
+// client, or — when the caller gave none — through a client of its own,
+// built on the first login.
+type loginClient struct {
+	origin *url.URL // the IAM endpoint
+	once   sync.Once
+	client *http.Client
+}
+
+// Do sends req.
+func (c *loginClient) Do(req *http.Request) (*http.Response, error) {
+	c.once.Do(func() {
+		if c.client == nil {
+			c.client = confine(&http.Client{Transport: newBaseTransport()}, c.origin)
+		}
+	})
+	return c.client.Do(req)
+}
+
+// confine returns a copy of hc that never follows redirects and sends
+// requests only to origin's scheme and host; hc is not modified.
+func confine(hc *http.Client, origin *url.URL) *http.Client {
+	c := *hc
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = &hostBound{base: base, origin: origin}
+	c.CheckRedirect = noRedirects
+	return &c
+}
+
+// noRedirects is a CheckRedirect func that returns every redirect as the
+// response.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// hostBound is an http.RoundTripper that sends requests for origin's scheme
+// and host only; any other fails with [ErrForeignHost] and is not sent.
+type hostBound struct {
+	base   http.RoundTripper
+	origin *url.URL
+}
+
+// RoundTrip sends req through the base transport if it is for the origin.
+func (h *hostBound) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL == nil || !sameOrigin(h.origin, req.URL) {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, fmt.Errorf("%w: IAM login for %s, IAM endpoint %s", ErrForeignHost, origin(req.URL), origin(h.origin))
+	}
+	return h.base.RoundTrip(req)
+}
 
 // joinAnd joins words as "a, b and c".
 func joinAnd(words []string) string {

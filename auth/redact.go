@@ -4,10 +4,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
-// redacted stands in for a secret in every formatted value.
-const redacted = "REDACTED"
+// redacted stands in for a secret in every formatted value, and in server
+// messages that echoed one.
+const redacted = huaweierr.Redacted
+
+// unset describes a setting that is empty.
+const unset = "unset"
 
 // mask returns redacted for a set secret and "" for an unset one, so that
 // formatted values show whether a secret is present without showing it.
@@ -18,14 +24,12 @@ func mask(secret string) string {
 	return redacted
 }
 
-// scrub replaces every occurrence of each non-empty secret in s.
-func scrub(s string, secrets ...string) string {
-	for _, sec := range secrets {
-		if sec != "" && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
+// orDefault returns v, or def when v is empty.
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
 	}
-	return s
+	return v
 }
 
 // format implements fmt.Formatter for a type that holds secrets: %#v prints

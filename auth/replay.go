@@ -3,8 +3,11 @@ package auth
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // errNotReplayable reports a body that was consumed and cannot be recreated.
@@ -26,7 +29,9 @@ func (b *replay) hasBody() bool {
 }
 
 // bytes returns the body, reading it on the first call: from GetBody when
-// the request has one, else from the original body.
+// the request has one, else from the original body. It reads at most one
+// byte more than [sdksign.MaxSignedBody]: a larger body, whatever its
+// declared length, fails with [ErrBodyTooLarge] without being read whole.
 func (b *replay) bytes() ([]byte, error) {
 	if !b.hasBody() {
 		return nil, nil
@@ -46,12 +51,15 @@ func (b *replay) bytes() ([]byte, error) {
 	default:
 		return nil, errNotReplayable
 	}
-	data, err := io.ReadAll(rc)
+	data, err := io.ReadAll(io.LimitReader(rc, sdksign.MaxSignedBody+1))
 	if cerr := rc.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(data) > sdksign.MaxSignedBody {
+		return nil, fmt.Errorf("%w (more than %d bytes)", ErrBodyTooLarge, sdksign.MaxSignedBody)
 	}
 	b.buf, b.buffered = data, true
 	return data, nil

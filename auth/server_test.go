@@ -167,7 +167,7 @@ func (s *testServer) revoke(tok string) {
 }
 
 // password returns Password credentials for the test server's user.
-func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *Password {
+func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *PasswordCredentials {
 	t.Helper()
 	l := PasswordLogin{IAMEndpoint: s.URL, Account: testAccount, User: testUser, Password: testPassword, ProjectID: testProject}
 	if mod != nil {

@@ -32,7 +32,7 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 
 // String describes the credentials without the token.
 func (t staticToken) String() string {
-	return "static IAM token (" + orUnset(mask(t.token)) + ")"
+	return "static IAM token (" + orDefault(mask(t.token), unset) + ")"
 }
 
 // GoString renders a Go-syntax form without the token (for %#v).
@@ -42,11 +42,3 @@ func (t staticToken) GoString() string {
 
 // Format redacts the token for every fmt verb.
 func (t staticToken) Format(f fmt.State, verb rune) { format(f, verb, t.String(), t.GoString()) }
-
-// orUnset returns s, or "unset" for "".
-func orUnset(s string) string {
-	if s == "" {
-		return "unset"
-	}
-	return s
-}

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
@@ -29,7 +31,14 @@ const maxErrorBody = 64 << 10
 // again (no body, a GetBody func, or a body that was read for signing).
 //
 // Endpoint binds the credentials to one host: a request for any other
-// scheme or host fails with [ErrForeignHost] and is not sent.
+// scheme or host fails with [ErrForeignHost] and is not sent. The Endpoint
+// itself must pass [endpoint.Parse]: https, or plain http to a loopback host
+// unless AllowHTTP is set; otherwise every request fails with an error
+// wrapping [endpoint.ErrInvalidEndpoint] and nothing is sent.
+//
+// A Transport is safe for concurrent use. It reads its fields on first use
+// (Endpoint is checked once); do not change them afterwards, nor copy a
+// Transport that is in use.
 type Transport struct {
 	// Credentials authenticate each attempt. Required.
 	Credentials Credentials
@@ -37,6 +46,9 @@ type Transport struct {
 	// "https://drs.cn-north-4.myhuaweicloud.com" (see package endpoint).
 	// Requests must have its scheme and host. Required.
 	Endpoint string
+	// AllowHTTP permits a plain http:// Endpoint on a host that is not
+	// loopback — tokens and signed requests then travel unencrypted.
+	AllowHTTP bool
 	// Base sends the authenticated requests; nil means
 	// http.DefaultTransport. [NewHTTPClient] uses a TLS 1.2+ transport.
 	Base http.RoundTripper
@@ -48,6 +60,10 @@ type Transport struct {
 	// tokens and the clock skew reported by [ErrClockSkew] are read from
 	// it. Nil means time.Now.
 	Now func() time.Time
+
+	once  sync.Once // parses Endpoint into ep or epErr
+	ep    *url.URL
+	epErr error
 }
 
 // RoundTrip authenticates req and sends it; see [Transport].
@@ -61,7 +77,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ref, resp := refusalOf(resp)
+	ref, resp := refusalOf(resp, sent)
 	if ref == nil {
 		return resp, nil
 	}
@@ -70,7 +86,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if resp, sent, now, err = t.attempt(req, body); err != nil {
 			return nil, err
 		}
-		if ref, resp = refusalOf(resp); ref == nil {
+		if ref, resp = refusalOf(resp, sent); ref == nil {
 			return resp, nil
 		}
 	}
@@ -82,17 +98,32 @@ func (t *Transport) check(req *http.Request) error {
 	if t.Credentials == nil {
 		return fmt.Errorf("%w: auth.Transport has no Credentials", ErrNoCredentials)
 	}
-	if t.Endpoint == "" {
-		return errors.New("auth: auth.Transport has no Endpoint to bind its credentials to")
-	}
-	ep, err := url.Parse(t.Endpoint)
-	if err != nil || ep.Host == "" {
-		return errors.New("auth: auth.Transport's Endpoint is not an absolute URL")
+	ep, err := t.endpoint()
+	if err != nil {
+		return err
 	}
 	if req.URL == nil || !sameOrigin(ep, req.URL) {
 		return fmt.Errorf("%w: request for %s, credentials for %s", ErrForeignHost, origin(req.URL), origin(ep))
 	}
 	return nil
+}
+
+// endpoint returns the parsed Endpoint, checking it on the first call.
+func (t *Transport) endpoint() (*url.URL, error) {
+	t.once.Do(func() {
+		if t.Endpoint == "" {
+			t.epErr = errors.New("auth: auth.Transport has no Endpoint to bind its credentials to")
+			return
+		}
+		ep, err := endpoint.Parse(t.Endpoint, t.AllowHTTP)
+		if err == nil {
+			t.ep, err = url.Parse(ep)
+		}
+		if err != nil {
+			t.epErr = fmt.Errorf("auth: auth.Transport's Endpoint: %w", err)
+		}
+	})
+	return t.ep, t.epErr
 }
 
 // attempt authenticates a fresh clone of req and sends it. It returns the
@@ -128,32 +159,27 @@ type refusal struct {
 	info   huaweierr.Info
 }
 
-// refusalOf reports whether resp is a refusal. If it is, the body is read
-// and closed; if not, resp is returned with its body intact.
-func refusalOf(resp *http.Response) (*refusal, *http.Response) {
+// refusalOf reports whether resp, the answer to sent, is a refusal. If it
+// is, the body is read and closed; if not, resp is returned with its body
+// intact.
+func refusalOf(resp *http.Response, sent *http.Request) (*refusal, *http.Response) {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		return nil, resp
 	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	info := huaweierr.Parse(resp.Header, data)
-	if resp.StatusCode == http.StatusForbidden && info.Code != codeDRSInvalidToken {
-		resp.Body = &prefixedBody{Reader: io.MultiReader(bytes.NewReader(data), resp.Body), Closer: resp.Body}
+	info := huaweierr.Parse(resp.Header, data, sentSecrets(sent)...)
+	if resp.StatusCode == http.StatusForbidden && info.Code != huaweierr.CodeInvalidToken {
+		resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(data), resp.Body), Closer: resp.Body}
 		return nil, resp
 	}
 	_ = resp.Body.Close()
 	return &refusal{status: resp.StatusCode, header: resp.Header, info: info}, nil
 }
 
-// prefixedBody is a response body whose first bytes were read ahead.
-type prefixedBody struct {
-	io.Reader
-	io.Closer
-}
-
 // renewable reports whether new credentials could overcome the refusal:
 // not when the request time was refused.
 func (f *refusal) renewable() bool {
-	return f.info.Code != codeSignatureExpired
+	return f.info.Code != huaweierr.CodeSignatureExpired
 }
 
 // error turns the refusal of sent, attempted at now, into an *Error.
@@ -161,16 +187,16 @@ func (f *refusal) error(sent *http.Request, now time.Time) *Error {
 	e := &Error{
 		StatusCode: f.status,
 		Code:       f.info.Code,
-		Message:    scrub(f.info.Message, sentSecrets(sent)...),
+		Message:    f.info.Message,
 		RequestID:  f.info.RequestID,
 	}
 	switch {
-	case f.info.Code == codeSignatureExpired:
+	case f.info.Code == huaweierr.CodeSignatureExpired:
 		e.Err = ErrClockSkew
 		if date, err := http.ParseTime(f.header.Get("Date")); err == nil {
 			e.ClockSkew = now.Sub(date).Round(time.Second)
 		}
-	case strings.HasPrefix(sent.Header.Get("Authorization"), sdksign.Algorithm+" "):
+	case strings.HasPrefix(sent.Header.Get(sdksign.HeaderAuthorization), sdksign.Algorithm+" "):
 		e.Err = ErrInvalidSignature
 	case sent.Header.Get(HeaderAuthToken) != "":
 		e.Err = ErrTokenRejected
@@ -184,7 +210,7 @@ func (f *refusal) error(sent *http.Request, now time.Time) *Error {
 // echoing them cannot make them part of an error.
 func sentSecrets(r *http.Request) []string {
 	secrets := []string{r.Header.Get(HeaderAuthToken), r.Header.Get(HeaderSecurityToken)}
-	if a, err := sdksign.ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+	if a, err := sdksign.ParseAuthorization(r.Header.Get(sdksign.HeaderAuthorization)); err == nil {
 		secrets = append(secrets, a.Signature)
 	}
 	return secrets

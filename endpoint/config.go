@@ -17,15 +17,23 @@ const (
 	EnvDRSPrefix = "HUAWEICLOUD_SDK_REGION_DRS_"
 )
 
-// Config says where to find a service. The zero value reads overrides from
-// the process environment and requires https for non-loopback hosts.
+// Config says where to find the services. The zero value reads overrides
+// from the process environment and requires https for non-loopback hosts.
+//
+// This package is the one place that reads the environment overrides
+// ([EnvDRSPrefix]…, [EnvIAMEndpoint]).
 type Config struct {
 	// Region is the region id, e.g. "cn-north-4".
 	Region string
-	// Endpoint, when set, wins over the environment and the built-in
-	// endpoints. Like the environment's values it may omit the scheme
-	// ("drs.example.com" means https://drs.example.com).
-	Endpoint string
+	// DRSEndpoint, when set, is the DRS endpoint: it wins over the
+	// environment and the built-in endpoint. Like the environment's values
+	// it may omit the scheme ("drs.example.com" means
+	// https://drs.example.com). It does not affect [Config.IAM].
+	DRSEndpoint string
+	// IAMEndpoint, when set, is the IAM endpoint: it wins over
+	// HUAWEICLOUD_SDK_IAM_ENDPOINT and the built-in endpoint, and may omit
+	// the scheme. It does not affect [Config.DRS].
+	IAMEndpoint string
 	// LookupEnv reads environment variables; nil means os.LookupEnv.
 	LookupEnv func(key string) (string, bool)
 	// AllowHTTP permits plain http:// endpoints on non-loopback hosts
@@ -33,13 +41,13 @@ type Config struct {
 	AllowHTTP bool
 }
 
-// DRS returns the DRS endpoint: c.Endpoint if set, else the region's
+// DRS returns the DRS endpoint: c.DRSEndpoint if set, else the region's
 // HUAWEICLOUD_SDK_REGION_DRS_<REGION> variable (its first entry), else the
 // built-in endpoint of c.Region, https://drs.{region}.myhuaweicloud.com
 // (https://drs.eu-west-101.myhuaweicloud.eu for eu-west-101). The result has passed [Parse].
 func (c Config) DRS() (string, error) {
-	if c.Endpoint != "" {
-		return Parse(withScheme(c.Endpoint), c.AllowHTTP)
+	if c.DRSEndpoint != "" {
+		return Parse(withScheme(c.DRSEndpoint), c.AllowHTTP)
 	}
 	if err := ValidateRegion(c.Region); err != nil {
 		return "", err
@@ -50,14 +58,14 @@ func (c Config) DRS() (string, error) {
 	return builtinDRS(c.Region)
 }
 
-// IAM returns the IAM endpoint: c.Endpoint if set, else
+// IAM returns the IAM endpoint: c.IAMEndpoint if set, else
 // HUAWEICLOUD_SDK_IAM_ENDPOINT, else the built-in endpoint of c.Region,
 // https://iam.{region}.myhuaweicloud.com (…myhuaweicloud.eu for eu-west-101;
 // [GlobalIAM] when c.Region is empty). The result has passed
 // [Parse].
 func (c Config) IAM() (string, error) {
-	if c.Endpoint != "" {
-		return Parse(withScheme(c.Endpoint), c.AllowHTTP)
+	if c.IAMEndpoint != "" {
+		return Parse(withScheme(c.IAMEndpoint), c.AllowHTTP)
 	}
 	if v := envvar.Lookup(c.LookupEnv).Get(EnvIAMEndpoint); v != "" {
 		return Parse(withScheme(v), c.AllowHTTP)

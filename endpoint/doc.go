@@ -12,7 +12,8 @@
 // The official SDK's environment overrides are honoured:
 // HUAWEICLOUD_SDK_REGION_DRS_<REGION> (the region upper-cased, '-' as '_';
 // a comma-separated list of which the first entry is used) for DRS and
-// HUAWEICLOUD_SDK_IAM_ENDPOINT for IAM. An explicit endpoint wins over both.
+// HUAWEICLOUD_SDK_IAM_ENDPOINT for IAM. An explicit endpoint for a service
+// ([Config.DRSEndpoint], [Config.IAMEndpoint]) wins over its variable.
 // Like the SDK, a value without a scheme is taken as https.
 //
 // Every endpoint, wherever it comes from, is checked by [Parse]: an absolute

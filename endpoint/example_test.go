@@ -13,8 +13,8 @@ func ExampleConfig_DRS() {
 		fmt.Println(u, err)
 	}
 	// An explicit endpoint wins; plain http is fine on loopback only.
-	fmt.Println(endpoint.Config{Endpoint: "http://127.0.0.1:8080/"}.DRS())
-	_, err := endpoint.Config{Endpoint: "http://drs.example.com"}.DRS()
+	fmt.Println(endpoint.Config{DRSEndpoint: "http://127.0.0.1:8080/"}.DRS())
+	_, err := endpoint.Config{DRSEndpoint: "http://drs.example.com"}.DRS()
 	fmt.Println(err)
 	// Output:
 	// https://drs.cn-north-4.myhuaweicloud.com <nil>

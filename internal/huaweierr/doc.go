@@ -9,5 +9,7 @@
 // to the raw body, cleaned and truncated, when it finds no message.
 //
 // Everything [Parse] returns is safe to print: one line, valid UTF-8,
-// without control characters, and bounded in length.
+// without control characters, bounded in length, and without the
+// credentials the caller passes it (which servers sometimes echo in their
+// messages).
 package huaweierr

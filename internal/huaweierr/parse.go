@@ -49,32 +49,42 @@ var pairs = [...][2]string{
 // ("error_code"/"error_msg" before "code"/"message"); otherwise from the
 // first object value one level down that does, trying "error" first and then
 // the other members in name order. Codes may be strings or numbers.
-func Parse(h http.Header, body []byte) Info {
+//
+// secrets are the credentials the request carried (a token, a password, a
+// signature), which a server may echo. None of them appears in what Parse
+// returns: each occurrence is replaced by [Redacted] in the decoded text, and
+// in the raw body also in its JSON-escaped forms, before the text is cleaned
+// and cut to length, so that neither white-space folding nor truncation can
+// let part of one through. A run of [MinFragment] or more bytes copied from a
+// secret is removed too, for servers that echo part of a long token. Secrets
+// shorter than [MinSecret] bytes are ignored: they would match ordinary text.
+func Parse(h http.Header, body []byte, secrets ...string) Info {
+	r := newRedactor(secrets)
 	var info Info
 	var top map[string]json.RawMessage
 	if decodeObject(body, &top) {
-		if !takePair(top, &info) {
+		if !r.takePair(top, &info) {
 			for _, name := range nestedOrder(top) {
 				var inner map[string]json.RawMessage
-				if decodeObject(top[name], &inner) && takePair(inner, &info) {
+				if decodeObject(top[name], &inner) && r.takePair(inner, &info) {
 					if info.RequestID == "" {
-						info.RequestID = clean(stringValue(inner["request_id"]), MaxField)
+						info.RequestID = r.clean(stringValue(inner["request_id"]), MaxField)
 					}
 					break
 				}
 			}
 		}
 		if info.RequestID == "" {
-			info.RequestID = clean(stringValue(top["request_id"]), MaxField)
+			info.RequestID = r.clean(stringValue(top["request_id"]), MaxField)
 		}
 	}
-	if id := clean(h.Get("X-Request-Id"), MaxField); id != "" {
+	if id := r.clean(h.Get("X-Request-Id"), MaxField); id != "" {
 		info.RequestID = id
 	} else if info.RequestID == "" {
-		info.RequestID = clean(h.Get("X-IAM-Trace-Id"), MaxField)
+		info.RequestID = r.clean(h.Get("X-IAM-Trace-Id"), MaxField)
 	}
 	if info.Code == "" && info.Message == "" {
-		info.Message = clean(string(body), MaxMessage)
+		info.Message = r.clean(string(body), MaxMessage)
 	}
 	return info
 }
@@ -96,14 +106,14 @@ func decodeObject(data []byte, v *map[string]json.RawMessage) bool {
 
 // takePair fills info from the first pair present in obj and reports
 // whether one was.
-func takePair(obj map[string]json.RawMessage, info *Info) bool {
+func (r *redactor) takePair(obj map[string]json.RawMessage, info *Info) bool {
 	for _, p := range pairs {
 		code, msg := codeValue(obj[p[0]]), stringValue(obj[p[1]])
 		if code == "" && msg == "" {
 			continue
 		}
-		info.Code = clean(code, MaxField)
-		info.Message = clean(msg, MaxMessage)
+		info.Code = r.clean(code, MaxField)
+		info.Message = r.clean(msg, MaxMessage)
 		return true
 	}
 	return false
@@ -148,15 +158,12 @@ func codeValue(raw json.RawMessage) string {
 	return n.String()
 }
 
-// clean makes s printable on one line: invalid UTF-8 and control characters
-// become spaces, runs of white space collapse to one, and the result is cut
-// to at most limit bytes on a rune boundary, ending with "…" if cut.
-func clean(s string, limit int) string {
-	if s == "" {
-		return ""
-	}
+// fold makes s printable on one line: invalid UTF-8 and control characters
+// become spaces, runs of white space collapse to one, and leading and
+// trailing white space is dropped.
+func fold(s string) string {
 	var b strings.Builder
-	b.Grow(min(len(s), limit+4))
+	b.Grow(len(s))
 	space := false
 	for i, w := 0, 0; i < len(s); i += w {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -164,13 +171,6 @@ func clean(s string, limit int) string {
 		if r == ' ' || r == utf8.RuneError && n == 1 || !unicode.IsPrint(r) {
 			space = b.Len() > 0
 			continue
-		}
-		add := utf8.RuneLen(r)
-		if space {
-			add++
-		}
-		if b.Len()+add > limit {
-			return cut(b.String(), limit)
 		}
 		if space {
 			b.WriteByte(' ')
@@ -181,12 +181,15 @@ func clean(s string, limit int) string {
 	return b.String()
 }
 
-// cut shortens s (at most limit bytes) so that it ends with "…" and still
-// fits in limit bytes.
-func cut(s string, limit int) string {
+// truncate cuts s to at most limit bytes on a rune boundary, ending it with
+// "…" if it was cut.
+func truncate(s string, limit int) string {
 	const ellipsis = "…"
-	n := min(max(limit-len(ellipsis), 0), len(s))
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+	if len(s) <= limit {
+		return s
+	}
+	n := max(limit-len(ellipsis), 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return strings.TrimRight(s[:n], " ") + ellipsis
