@@ -76,47 +76,7 @@ func TestDRSOperations(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
-			item := doc.Paths.Value(tc.path)
-			if item == nil {
-				t.Fatalf("path %s missing", tc.path)
-			}
-			if n := len(item.Operations()); n != 1 {
-				t.Errorf("path has %d operations, want 1", n)
-			}
-			op := item.GetOperation(tc.method)
-			if op == nil {
-				t.Fatalf("%s %s missing", tc.method, tc.path)
-			}
-			if op.OperationID != tc.id {
-				t.Errorf("operationId = %q, want %q", op.OperationID, tc.id)
-			}
-			if op.Summary == "" || op.Description == "" || len(op.Tags) == 0 {
-				t.Error("summary, description and tags are required")
-			}
-
-			var got []param
-			for _, p := range op.Parameters {
-				got = append(got, param{p.Value.In, p.Value.Name, p.Value.Required})
-				if p.Value.Description == "" {
-					t.Errorf("parameter %s has no description", p.Value.Name)
-				}
-			}
-			if diff := cmp.Diff(tc.params, got, cmp.AllowUnexported(param{})); diff != "" {
-				t.Errorf("parameters (-want +got):\n%s", diff)
-			}
-
-			switch {
-			case tc.body == "" && op.RequestBody != nil:
-				t.Error("unexpected request body")
-			case tc.body != "":
-				rb := op.RequestBody
-				if rb == nil || !rb.Value.Required {
-					t.Fatal("request body missing or optional")
-				}
-				if ref := rb.Value.Content["application/json"].Schema.Ref; ref != "#/components/schemas/"+tc.body {
-					t.Errorf("request body schema = %q, want %s", ref, tc.body)
-				}
-			}
+			op := checkOperation(t, doc, operationShape{tc.id, tc.method, tc.path, tc.params, tc.body})
 
 			wantCodes := append([]string{tc.success}, errorCodes...)
 			gotCodes := op.Responses.Keys()
