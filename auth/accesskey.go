@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/drs-tools/drstemplate/internal/redact"
+
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
@@ -72,7 +74,7 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 // String describes the key without its secrets: the key id, the project and
 // whether it is temporary.
 func (k AccessKey) String() string {
-	s := "AK/SK (access key " + orDefault(k.ID, unset) + ", secret key " + orDefault(mask(k.Secret), unset)
+	s := "AK/SK (access key " + orDefault(k.ID, unset) + ", secret key " + orDefault(redact.Mask(k.Secret), unset)
 	if k.ProjectID != "" {
 		s += ", project " + k.ProjectID
 	}
@@ -85,8 +87,8 @@ func (k AccessKey) String() string {
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (k AccessKey) GoString() string {
 	return fmt.Sprintf("auth.AccessKey{ID:%q, Secret:%q, SecurityToken:%q, ProjectID:%q}",
-		k.ID, mask(k.Secret), mask(k.SecurityToken), k.ProjectID)
+		k.ID, redact.Mask(k.Secret), redact.Mask(k.SecurityToken), k.ProjectID)
 }
 
 // Format redacts the secrets for every fmt verb.
-func (k AccessKey) Format(f fmt.State, verb rune) { format(f, verb, k.String(), k.GoString()) }
+func (k AccessKey) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String(), k.GoString()) }

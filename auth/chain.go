@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drs-tools/drstemplate/internal/redact"
+
 	"github.com/drs-tools/drstemplate/auth/internal/ini"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/envvar"
@@ -276,7 +278,7 @@ func (c Chain) String() string {
 	}
 	if c.Account != "" || c.User != "" || c.Password != "" {
 		ways = append(ways, "IAM password login (user "+orDefault(c.User, unset)+" of account "+orDefault(c.Account, unset)+
-			", password "+orDefault(mask(c.Password), unset)+")")
+			", password "+orDefault(redact.Mask(c.Password), unset)+")")
 	}
 	parts := []string{"the environment, then the profile file"}
 	if len(ways) > 0 {
@@ -301,9 +303,9 @@ func (c Chain) String() string {
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Chain) GoString() string {
 	return fmt.Sprintf("auth.Chain{Token:%q, AccessKey:%q, SecretKey:%q, SecurityToken:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, IAMEndpoint:%q, Region:%q, TokenCacheDir:%q, RefreshMargin:%d, AllowHTTP:%t}",
-		mask(c.Token), c.AccessKey, mask(c.SecretKey), mask(c.SecurityToken), c.Account, c.User, mask(c.Password),
+		redact.Mask(c.Token), c.AccessKey, redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken), c.Account, c.User, redact.Mask(c.Password),
 		c.ProjectID, c.IAMEndpoint, c.Region, c.TokenCacheDir, int64(c.RefreshMargin), c.AllowHTTP)
 }
 
 // Format redacts the secrets for every fmt verb.
-func (c Chain) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
+func (c Chain) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }

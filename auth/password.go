@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drs-tools/drstemplate/internal/redact"
+
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
 )
@@ -64,19 +66,21 @@ type PasswordLogin struct {
 // String describes the login without the password.
 func (l PasswordLogin) String() string {
 	return "IAM password login (user " + orDefault(l.User, unset) + " of account " + orDefault(l.Account, unset) +
-		", password " + orDefault(mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
+		", password " + orDefault(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
 		", IAM " + orDefault(l.IAMEndpoint, unset) + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
 func (l PasswordLogin) GoString() string {
 	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p, AllowHTTP:%t}",
-		l.IAMEndpoint, l.Account, l.User, mask(l.Password), l.ProjectID, l.ProjectName,
+		l.IAMEndpoint, l.Account, l.User, redact.Mask(l.Password), l.ProjectID, l.ProjectName,
 		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient, l.AllowHTTP)
 }
 
 // Format redacts the password for every fmt verb.
-func (l PasswordLogin) Format(f fmt.State, verb rune) { format(f, verb, l.String(), l.GoString()) }
+func (l PasswordLogin) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, l.String(), l.GoString())
+}
 
 func scopeString(id, name string) string {
 	switch {
@@ -310,7 +314,7 @@ func (p *PasswordCredentials) GoString() string {
 
 // Format redacts the password and token for every fmt verb.
 func (p *PasswordCredentials) Format(f fmt.State, verb rune) {
-	format(f, verb, p.String(), p.GoString())
+	redact.Format(f, verb, p.String(), p.GoString())
 }
 
 // loginClient sends the IAM logins of one PasswordCredentials: through

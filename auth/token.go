@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/drs-tools/drstemplate/internal/redact"
 )
 
 // StaticToken returns credentials that send token, an IAM user token (the
@@ -32,13 +34,13 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 
 // String describes the credentials without the token.
 func (t staticToken) String() string {
-	return "static IAM token (" + orDefault(mask(t.token), unset) + ")"
+	return "static IAM token (" + orDefault(redact.Mask(t.token), unset) + ")"
 }
 
 // GoString renders a Go-syntax form without the token (for %#v).
 func (t staticToken) GoString() string {
-	return fmt.Sprintf("auth.StaticToken(%q)", mask(t.token))
+	return fmt.Sprintf("auth.StaticToken(%q)", redact.Mask(t.token))
 }
 
 // Format redacts the token for every fmt verb.
-func (t staticToken) Format(f fmt.State, verb rune) { format(f, verb, t.String(), t.GoString()) }
+func (t staticToken) Format(f fmt.State, verb rune) { redact.Format(f, verb, t.String(), t.GoString()) }

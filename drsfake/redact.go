@@ -2,21 +2,10 @@ package drsfake
 
 import (
 	"fmt"
-	"io"
 	"strconv"
+
+	"github.com/drs-tools/drstemplate/internal/redact"
 )
-
-// redacted stands in for a secret in every formatted value.
-const redacted = "REDACTED"
-
-// mask returns redacted for a set secret and "" for an unset one, so that
-// formatted values show whether a secret is present without showing it.
-func mask(secret string) string {
-	if secret == "" {
-		return ""
-	}
-	return redacted
-}
 
 // orUnset returns s, or "(unset)" for "".
 func orUnset(s string) string {
@@ -26,24 +15,10 @@ func orUnset(s string) string {
 	return s
 }
 
-// format implements fmt.Formatter for a type that holds secrets: %#v prints
-// goString, %q the quoted str, every other verb str. Both must be redacted
-// already.
-func format(f fmt.State, verb rune, str, goString string) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		_, _ = io.WriteString(f, goString)
-	case verb == 'q':
-		_, _ = io.WriteString(f, strconv.Quote(str))
-	default:
-		_, _ = io.WriteString(f, str)
-	}
-}
-
 // String describes the key without its secrets: the key id, whether the
 // secret key is set and whether the key is temporary.
 func (k accessKey) String() string {
-	s := "AK/SK (access key " + orUnset(k.ID) + ", secret key " + orUnset(mask(k.Secret))
+	s := "AK/SK (access key " + orUnset(k.ID) + ", secret key " + orUnset(redact.Mask(k.Secret))
 	if k.SecurityToken != "" {
 		s += ", temporary"
 	}
@@ -56,40 +31,40 @@ func (k accessKey) String() string {
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (k accessKey) GoString() string {
 	return fmt.Sprintf("drsfake.accessKey{ID:%q, Secret:%q, SecurityToken:%q, Expires:%#v}",
-		k.ID, mask(k.Secret), mask(k.SecurityToken), k.Expires)
+		k.ID, redact.Mask(k.Secret), redact.Mask(k.SecurityToken), k.Expires)
 }
 
 // Format redacts the secrets for every fmt verb.
-func (k accessKey) Format(f fmt.State, verb rune) { format(f, verb, k.String(), k.GoString()) }
+func (k accessKey) Format(f fmt.State, verb rune) { redact.Format(f, verb, k.String(), k.GoString()) }
 
 // String describes the user without the password.
 func (u IAMUser) String() string {
 	return "IAM user " + orUnset(u.Name) + " of account " + orUnset(u.Account) +
-		" (password " + orUnset(mask(u.Password)) + ")"
+		" (password " + orUnset(redact.Mask(u.Password)) + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
 func (u IAMUser) GoString() string {
-	return fmt.Sprintf("drsfake.IAMUser{Account:%q, Name:%q, Password:%q}", u.Account, u.Name, mask(u.Password))
+	return fmt.Sprintf("drsfake.IAMUser{Account:%q, Name:%q, Password:%q}", u.Account, u.Name, redact.Mask(u.Password))
 }
 
 // Format redacts the password for every fmt verb.
-func (u IAMUser) Format(f fmt.State, verb rune) { format(f, verb, u.String(), u.GoString()) }
+func (u IAMUser) Format(f fmt.State, verb rune) { redact.Format(f, verb, u.String(), u.GoString()) }
 
 // String describes the credentials without their secrets.
 func (c Credentials) String() string {
-	return "drsfake credentials (token " + orUnset(mask(c.Token)) + ", access key " + orUnset(c.AccessKey) +
-		", secret key " + orUnset(mask(c.SecretKey)) + ", " + c.User.String() + ")"
+	return "drsfake credentials (token " + orUnset(redact.Mask(c.Token)) + ", access key " + orUnset(c.AccessKey) +
+		", secret key " + orUnset(redact.Mask(c.SecretKey)) + ", " + c.User.String() + ")"
 }
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Credentials) GoString() string {
 	return fmt.Sprintf("drsfake.Credentials{Token:%q, AccessKey:%q, SecretKey:%q, User:%s}",
-		mask(c.Token), c.AccessKey, mask(c.SecretKey), c.User.GoString())
+		redact.Mask(c.Token), c.AccessKey, redact.Mask(c.SecretKey), c.User.GoString())
 }
 
 // Format redacts the secrets for every fmt verb.
-func (c Credentials) Format(f fmt.State, verb rune) { format(f, verb, c.String(), c.GoString()) }
+func (c Credentials) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String(), c.GoString()) }
 
 // String describes the test server without the secrets of its credentials.
 func (ts TestServer) String() string {
@@ -114,7 +89,9 @@ func goPointer[T any](typ string, p *T) string {
 }
 
 // Format redacts the secrets for every fmt verb.
-func (ts TestServer) Format(f fmt.State, verb rune) { format(f, verb, ts.String(), ts.GoString()) }
+func (ts TestServer) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, ts.String(), ts.GoString())
+}
 
 // String describes the server without its internals, which hold the
 // credentials it accepts.
@@ -134,4 +111,4 @@ func (s Server) GoString() string {
 // out of every fmt verb. (fmt does not call the String methods of values in
 // unexported fields, so without it %v would print the IAM users' passwords
 // and %s the accepted tokens and secret keys.)
-func (s Server) Format(f fmt.State, verb rune) { format(f, verb, s.String(), s.GoString()) }
+func (s Server) Format(f fmt.State, verb rune) { redact.Format(f, verb, s.String(), s.GoString()) }

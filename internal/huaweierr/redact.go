@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/drs-tools/drstemplate/internal/redact"
 )
 
 // Redacted stands in for each secret [Parse] removes.
-const Redacted = "REDACTED"
+const Redacted = redact.Placeholder
 
 // MinSecret is the length, in bytes, of the shortest secret [Parse] removes;
 // shorter strings would match ordinary text, and no credential is that short.

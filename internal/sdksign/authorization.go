@@ -2,12 +2,13 @@ package sdksign
 
 import (
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/redact"
 )
 
 // redacted replaces the signature whenever an [Authorization] is formatted.
-const redacted = "REDACTED"
+const redacted = redact.Placeholder
 
 // Authorization is the parsed value of an SDK-HMAC-SHA256 Authorization
 // header. Formatting it with fmt (String, GoString, %v, %+v, %#v) redacts the
@@ -43,11 +44,7 @@ func (a Authorization) GoString() string {
 // Format implements fmt.Formatter so that no verb prints the signature:
 // %#v is GoString, every other verb formats String.
 func (a Authorization) Format(f fmt.State, verb rune) {
-	if verb == 'v' && f.Flag('#') {
-		_, _ = io.WriteString(f, a.GoString())
-		return
-	}
-	_, _ = fmt.Fprintf(f, fmt.FormatString(f, verb), a.String())
+	redact.Format(f, verb, a.String(), a.GoString())
 }
 
 func (a Authorization) render(sig string) string {
