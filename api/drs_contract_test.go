@@ -16,10 +16,10 @@ type param struct {
 	required bool
 }
 
-// common are the header parameters that every DRS call declares.
+// common are the header parameters that every DRS call declares. Content-Type
+// and X-Auth-Token are not among them: OpenAPI 3.0.3 ignores a header parameter
+// named Content-Type, and the token is the IAMToken security scheme.
 var common = []param{
-	{"header", "Content-Type", false},
-	{"header", "X-Auth-Token", false},
 	{"header", "X-Language", false},
 }
 
@@ -124,17 +124,32 @@ func TestDRSConstraints(t *testing.T) {
 	doc := load(t, "openapi.yaml")
 	s := doc.Components.Schemas
 
-	for _, tc := range []struct{ schema, prop string }{
-		{"ExportTemplateRequest", "jobs"},
-		{"DownloadTemplateRequest", "files"},
+	for _, tc := range []struct {
+		schema, prop        string
+		maxItems, maxLength uint64
+	}{
+		{"ExportTemplateRequest", "jobs", 1000, 128},
+		{"DownloadTemplateRequest", "files", 1000, 255},
 	} {
 		v := s[tc.schema].Value
 		arr := v.Properties[tc.prop].Value
 		if !slices.Contains(v.Required, tc.prop) || arr.MinItems != 1 || arr.Items.Value.MinLength != 1 {
 			t.Errorf("%s.%s: want a required array of at least one non-empty string", tc.schema, tc.prop)
 		}
-		if arr.MaxItems != nil {
-			t.Errorf("%s.%s: maxItems is not documented by Huawei", tc.schema, tc.prop)
+		// Huawei documents no upper bounds; the contract sets generous ones of
+		// its own so that a server can refuse an oversized body early.
+		if arr.MaxItems == nil || *arr.MaxItems != tc.maxItems || arr.Items.Value.MaxLength == nil || *arr.Items.Value.MaxLength != tc.maxLength {
+			t.Errorf("%s.%s: want maxItems %d and items of maxLength %d", tc.schema, tc.prop, tc.maxItems, tc.maxLength)
+		}
+		if !strings.Contains(arr.Description, "this project's") {
+			t.Errorf("%s.%s: the description must say the bounds are this project's, not Huawei's", tc.schema, tc.prop)
+		}
+	}
+	for _, op := range doc.Paths.Map() {
+		for _, o := range op.Operations() {
+			if !strings.Contains(o.Description, "Content-Type: application/json") {
+				t.Errorf("%s: the description must say to send Content-Type: application/json", o.OperationID)
+			}
 		}
 	}
 

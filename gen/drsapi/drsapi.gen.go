@@ -42,7 +42,10 @@ func (e Language) Valid() bool {
 
 // DownloadTemplateRequest The template files to download.
 type DownloadTemplateRequest struct {
-	// Files File names as listed by `ListTemplates`.
+	// Files File names as listed by `ListTemplates`. Huawei documents no limits:
+	// `maxItems` and `maxLength` are this project's generous bounds, so that a
+	// server can refuse an oversized request early.
+	//
 	//
 	// Example: ["2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx"]
 	Files []string `json:"files"`
@@ -95,7 +98,10 @@ type ExportProgress struct {
 
 // ExportTemplateRequest The tasks whose creation template to export.
 type ExportTemplateRequest struct {
-	// Jobs Ids of existing DRS tasks (jobs), usually UUIDs.
+	// Jobs Ids of existing DRS tasks (jobs), usually UUIDs. Huawei documents no
+	// limits: `maxItems` and `maxLength` are this project's generous bounds,
+	// so that a server can refuse an oversized request early.
+	//
 	//
 	// Example: ["2e69ebb1-f06d-4eb2-a789-2883629jb204"]
 	Jobs []string `json:"jobs"`
@@ -143,17 +149,11 @@ type TemplateList struct {
 // AsyncJobId defines model for AsyncJobId.
 type AsyncJobId = string
 
-// ContentType defines model for ContentType.
-type ContentType = string
-
 // Limit defines model for Limit.
 type Limit = int32
 
 // Offset defines model for Offset.
 type Offset = int32
-
-// XAuthToken defines model for XAuthToken.
-type XAuthToken = string
 
 // XLanguage Language of error messages; the service uses `en-us` when none is sent.
 //
@@ -190,30 +190,12 @@ type Unauthorized = ErrorResponse
 
 // ExportCreationTemplateParams defines parameters for ExportCreationTemplate.
 type ExportCreationTemplateParams struct {
-	// ContentType Huawei documents `application/json` as mandatory on all four calls, GETs
-	// included, and its SDKs always send it. (OpenAPI tools take the media type of
-	// a request body from `requestBody` and may ignore this parameter.)
-	ContentType *ContentType `json:"Content-Type,omitempty"`
-
-	// XAuthToken IAM user token (see the `IAMToken` security scheme). Required unless the
-	// request is AK/SK-signed.
-	XAuthToken *XAuthToken `json:"X-Auth-Token,omitempty"`
-
 	// XLanguage Language of error messages.
 	XLanguage *XLanguage `json:"X-Language,omitempty"`
 }
 
 // ShowExportProgressParams defines parameters for ShowExportProgress.
 type ShowExportProgressParams struct {
-	// ContentType Huawei documents `application/json` as mandatory on all four calls, GETs
-	// included, and its SDKs always send it. (OpenAPI tools take the media type of
-	// a request body from `requestBody` and may ignore this parameter.)
-	ContentType *ContentType `json:"Content-Type,omitempty"`
-
-	// XAuthToken IAM user token (see the `IAMToken` security scheme). Required unless the
-	// request is AK/SK-signed.
-	XAuthToken *XAuthToken `json:"X-Auth-Token,omitempty"`
-
 	// XLanguage Language of error messages.
 	XLanguage *XLanguage `json:"X-Language,omitempty"`
 }
@@ -227,30 +209,12 @@ type ListTemplatesParams struct {
 	// `count` to know when the listing is complete.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// ContentType Huawei documents `application/json` as mandatory on all four calls, GETs
-	// included, and its SDKs always send it. (OpenAPI tools take the media type of
-	// a request body from `requestBody` and may ignore this parameter.)
-	ContentType *ContentType `json:"Content-Type,omitempty"`
-
-	// XAuthToken IAM user token (see the `IAMToken` security scheme). Required unless the
-	// request is AK/SK-signed.
-	XAuthToken *XAuthToken `json:"X-Auth-Token,omitempty"`
-
 	// XLanguage Language of error messages.
 	XLanguage *XLanguage `json:"X-Language,omitempty"`
 }
 
 // DownloadCreateTemplateParams defines parameters for DownloadCreateTemplate.
 type DownloadCreateTemplateParams struct {
-	// ContentType Huawei documents `application/json` as mandatory on all four calls, GETs
-	// included, and its SDKs always send it. (OpenAPI tools take the media type of
-	// a request body from `requestBody` and may ignore this parameter.)
-	ContentType *ContentType `json:"Content-Type,omitempty"`
-
-	// XAuthToken IAM user token (see the `IAMToken` security scheme). Required unless the
-	// request is AK/SK-signed.
-	XAuthToken *XAuthToken `json:"X-Auth-Token,omitempty"`
-
 	// XLanguage Language of error messages.
 	XLanguage *XLanguage `json:"X-Language,omitempty"`
 }
@@ -341,6 +305,12 @@ type ClientInterface interface {
 	// task. The answer's `id` identifies the export: poll `ShowExportProgress`
 	// with it. On success one .xlsx file per task appears in `ListTemplates`.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v5/{project_id}/jobs/export/template (the `ExportCreationTemplate` operationId).
@@ -351,6 +321,12 @@ type ClientInterface interface {
 	// Starts an asynchronous export of the task creation template of each listed
 	// task. The answer's `id` identifies the export: poll `ShowExportProgress`
 	// with it. On success one .xlsx file per task appears in `ListTemplates`.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -365,6 +341,12 @@ type ClientInterface interface {
 	// `failed` and `error` as failed, and anything else (for example `pending` or
 	// `running`) as still in progress.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Corresponds with GET /v5/{project_id}/jobs/{async_job_id}/export/progress (the `ShowExportProgress` operationId).
 	ShowExportProgress(ctx context.Context, projectId ProjectId, asyncJobId AsyncJobId, params *ShowExportProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -373,6 +355,12 @@ type ClientInterface interface {
 	// Lists the template files of the project, one page at a time. `count` is the
 	// total number of files, not the size of the page: request further pages with
 	// `offset` until `offset` reaches `count`.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Corresponds with GET /v5/{project_id}/templates (the `ListTemplates` operationId).
 	ListTemplates(ctx context.Context, projectId ProjectId, params *ListTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -383,6 +371,12 @@ type ClientInterface interface {
 	// for, a .zip archive when several are. Check the bytes (an .xlsx is itself a
 	// zip archive) rather than trusting the media type, and never use the name in
 	// `Content-Disposition` as a file path without sanitising it.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -396,6 +390,12 @@ type ClientInterface interface {
 	// zip archive) rather than trusting the media type, and never use the name in
 	// `Content-Disposition` as a file path without sanitising it.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v5/{project_id}/templates/download (the `DownloadCreateTemplate` operationId).
@@ -407,6 +407,12 @@ type ClientInterface interface {
 // Starts an asynchronous export of the task creation template of each listed
 // task. The answer's `id` identifies the export: poll `ShowExportProgress`
 // with it. On success one .xlsx file per task appears in `ListTemplates`.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes any type of body and a specified content type.
 //
@@ -428,6 +434,12 @@ func (c *Client) ExportCreationTemplateWithBody(ctx context.Context, projectId P
 // Starts an asynchronous export of the task creation template of each listed
 // task. The answer's `id` identifies the export: poll `ShowExportProgress`
 // with it. On success one .xlsx file per task appears in `ListTemplates`.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -452,6 +464,12 @@ func (c *Client) ExportCreationTemplate(ctx context.Context, projectId ProjectId
 // `failed` and `error` as failed, and anything else (for example `pending` or
 // `running`) as still in progress.
 //
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
+//
 // Corresponds with GET /v5/{project_id}/jobs/{async_job_id}/export/progress (the `ShowExportProgress` operationId).
 func (c *Client) ShowExportProgress(ctx context.Context, projectId ProjectId, asyncJobId AsyncJobId, params *ShowExportProgressParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewShowExportProgressRequest(c.Server, projectId, asyncJobId, params)
@@ -470,6 +488,12 @@ func (c *Client) ShowExportProgress(ctx context.Context, projectId ProjectId, as
 // Lists the template files of the project, one page at a time. `count` is the
 // total number of files, not the size of the page: request further pages with
 // `offset` until `offset` reaches `count`.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Corresponds with GET /v5/{project_id}/templates (the `ListTemplates` operationId).
 func (c *Client) ListTemplates(ctx context.Context, projectId ProjectId, params *ListTemplatesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -490,6 +514,12 @@ func (c *Client) ListTemplates(ctx context.Context, projectId ProjectId, params 
 // for, a .zip archive when several are. Check the bytes (an .xlsx is itself a
 // zip archive) rather than trusting the media type, and never use the name in
 // `Content-Disposition` as a file path without sanitising it.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes any type of body and a specified content type.
 //
@@ -512,6 +542,12 @@ func (c *Client) DownloadCreateTemplateWithBody(ctx context.Context, projectId P
 // for, a .zip archive when several are. Check the bytes (an .xlsx is itself a
 // zip archive) rather than trusting the media type, and never use the name in
 // `Content-Disposition` as a file path without sanitising it.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -574,37 +610,15 @@ func NewExportCreationTemplateRequestWithBody(server string, projectId ProjectId
 
 	if params != nil {
 
-		if params.ContentType != nil {
+		if params.XLanguage != nil {
 			var headerParam0 string
 
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", *params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
 
-			req.Header.Set("Content-Type", headerParam0)
-		}
-
-		if params.XAuthToken != nil {
-			var headerParam1 string
-
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Auth-Token", *params.XAuthToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Auth-Token", headerParam1)
-		}
-
-		if params.XLanguage != nil {
-			var headerParam2 string
-
-			headerParam2, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Language", headerParam2)
+			req.Header.Set("X-Language", headerParam0)
 		}
 
 	}
@@ -652,37 +666,15 @@ func NewShowExportProgressRequest(server string, projectId ProjectId, asyncJobId
 
 	if params != nil {
 
-		if params.ContentType != nil {
+		if params.XLanguage != nil {
 			var headerParam0 string
 
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", *params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
 
-			req.Header.Set("Content-Type", headerParam0)
-		}
-
-		if params.XAuthToken != nil {
-			var headerParam1 string
-
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Auth-Token", *params.XAuthToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Auth-Token", headerParam1)
-		}
-
-		if params.XLanguage != nil {
-			var headerParam2 string
-
-			headerParam2, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Language", headerParam2)
+			req.Header.Set("X-Language", headerParam0)
 		}
 
 	}
@@ -762,37 +754,15 @@ func NewListTemplatesRequest(server string, projectId ProjectId, params *ListTem
 
 	if params != nil {
 
-		if params.ContentType != nil {
+		if params.XLanguage != nil {
 			var headerParam0 string
 
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", *params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
 
-			req.Header.Set("Content-Type", headerParam0)
-		}
-
-		if params.XAuthToken != nil {
-			var headerParam1 string
-
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Auth-Token", *params.XAuthToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Auth-Token", headerParam1)
-		}
-
-		if params.XLanguage != nil {
-			var headerParam2 string
-
-			headerParam2, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Language", headerParam2)
+			req.Header.Set("X-Language", headerParam0)
 		}
 
 	}
@@ -846,37 +816,15 @@ func NewDownloadCreateTemplateRequestWithBody(server string, projectId ProjectId
 
 	if params != nil {
 
-		if params.ContentType != nil {
+		if params.XLanguage != nil {
 			var headerParam0 string
 
-			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Content-Type", *params.ContentType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
 			if err != nil {
 				return nil, err
 			}
 
-			req.Header.Set("Content-Type", headerParam0)
-		}
-
-		if params.XAuthToken != nil {
-			var headerParam1 string
-
-			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Auth-Token", *params.XAuthToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Auth-Token", headerParam1)
-		}
-
-		if params.XLanguage != nil {
-			var headerParam2 string
-
-			headerParam2, err = runtime.StyleParamWithOptions("simple", false, "X-Language", *params.XLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-
-			req.Header.Set("X-Language", headerParam2)
+			req.Header.Set("X-Language", headerParam0)
 		}
 
 	}
@@ -934,6 +882,12 @@ type ClientWithResponsesInterface interface {
 	// task. The answer's `id` identifies the export: poll `ShowExportProgress`
 	// with it. On success one .xlsx file per task appears in `ListTemplates`.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v5/{project_id}/jobs/export/template (the `ExportCreationTemplate` operationId).
@@ -944,6 +898,12 @@ type ClientWithResponsesInterface interface {
 	// Starts an asynchronous export of the task creation template of each listed
 	// task. The answer's `id` identifies the export: poll `ShowExportProgress`
 	// with it. On success one .xlsx file per task appears in `ListTemplates`.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -958,6 +918,12 @@ type ClientWithResponsesInterface interface {
 	// `failed` and `error` as failed, and anything else (for example `pending` or
 	// `running`) as still in progress.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v5/{project_id}/jobs/{async_job_id}/export/progress (the `ShowExportProgress` operationId).
@@ -968,6 +934,12 @@ type ClientWithResponsesInterface interface {
 	// Lists the template files of the project, one page at a time. `count` is the
 	// total number of files, not the size of the page: request further pages with
 	// `offset` until `offset` reaches `count`.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -981,6 +953,12 @@ type ClientWithResponsesInterface interface {
 	// zip archive) rather than trusting the media type, and never use the name in
 	// `Content-Disposition` as a file path without sanitising it.
 	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
+	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v5/{project_id}/templates/download (the `DownloadCreateTemplate` operationId).
@@ -992,6 +970,12 @@ type ClientWithResponsesInterface interface {
 	// for, a .zip archive when several are. Check the bytes (an .xlsx is itself a
 	// zip archive) rather than trusting the media type, and never use the name in
 	// `Content-Disposition` as a file path without sanitising it.
+	//
+	// Headers: send `Content-Type: application/json` (Huawei documents it as
+	// mandatory on all four calls, GETs included, and its SDKs always send it;
+	// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+	// and authenticate with one of the security schemes, `X-Auth-Token` or an
+	// AK/SK signature.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -1587,6 +1571,12 @@ func (r DownloadCreateTemplateResponse) ContentType() string {
 // task. The answer's `id` identifies the export: poll `ShowExportProgress`
 // with it. On success one .xlsx file per task appears in `ListTemplates`.
 //
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v5/{project_id}/jobs/export/template (the `ExportCreationTemplate` operationId).
@@ -1603,6 +1593,12 @@ func (c *ClientWithResponses) ExportCreationTemplateWithBodyWithResponse(ctx con
 // Starts an asynchronous export of the task creation template of each listed
 // task. The answer's `id` identifies the export: poll `ShowExportProgress`
 // with it. On success one .xlsx file per task appears in `ListTemplates`.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1623,6 +1619,12 @@ func (c *ClientWithResponses) ExportCreationTemplateWithResponse(ctx context.Con
 // `failed` and `error` as failed, and anything else (for example `pending` or
 // `running`) as still in progress.
 //
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v5/{project_id}/jobs/{async_job_id}/export/progress (the `ShowExportProgress` operationId).
@@ -1639,6 +1641,12 @@ func (c *ClientWithResponses) ShowExportProgressWithResponse(ctx context.Context
 // Lists the template files of the project, one page at a time. `count` is the
 // total number of files, not the size of the page: request further pages with
 // `offset` until `offset` reaches `count`.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -1658,6 +1666,12 @@ func (c *ClientWithResponses) ListTemplatesWithResponse(ctx context.Context, pro
 // zip archive) rather than trusting the media type, and never use the name in
 // `Content-Disposition` as a file path without sanitising it.
 //
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
+//
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /v5/{project_id}/templates/download (the `DownloadCreateTemplate` operationId).
@@ -1675,6 +1689,12 @@ func (c *ClientWithResponses) DownloadCreateTemplateWithBodyWithResponse(ctx con
 // for, a .zip archive when several are. Check the bytes (an .xlsx is itself a
 // zip archive) rather than trusting the media type, and never use the name in
 // `Content-Disposition` as a file path without sanitising it.
+//
+// Headers: send `Content-Type: application/json` (Huawei documents it as
+// mandatory on all four calls, GETs included, and its SDKs always send it;
+// OpenAPI 3.0 ignores a header parameter of that name, so none is declared)
+// and authenticate with one of the security schemes, `X-Auth-Token` or an
+// AK/SK signature.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -2352,96 +2372,97 @@ func ParseDownloadCreateTemplateResponse(rsp *http.Response) (*DownloadCreateTem
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7Fz9cttGkn+VLtxWhdolIIr6iE1V6kqxnLXiaOMT5VpnDZ8wBJrkWMAMMjMQxah0dX/dA1zdE+6TXPUM",
-	"vkiClhwrVbtbyT8xRcxMT3/3rxu882KZ5VKgMNob3XlzZAkq+88XUhgU5pTrXGpuuBT01wR1rHjuPnoR",
-	"M4bF8wyFOYYpT1GwDL8JvSAIQi+CBTdzMHME+jPIqf03PQY9qYCpeM5vcAc0ChOE4rJ6MJYZapgqmdkF",
-	"GtUNqhFoJrjhGoEbmOBUKoRCczGjz0wDg5yZeRAKr+/hLcvyFL2Rt4XAIR49x8lkz58OjhL/ACdDn339",
-	"7Lk/fPZs/2j4/ONkODi4yqU2M4X65/RqOBgeDr4e7A+eHxzuDYLbVN+Gntf3dDzHjBFjzDKn87RRXMy8",
-	"+/u+d4FGLU+mBtUm4/46RwFGglFLYDPGxQgYiCKboCI+aYylSDQQlwS8urx8AwkzCL2L717A8729QT8U",
-	"GmPaDPYGwTDY3wngVcEWyL/SMGMGF2xJfE10tdc6Y/YfoP7dBf5coDZnySb1Z4kTJteg3FPATHk+vEhl",
-	"kRzDz4U0VlQLuirT1ySp8hFd5LlUJlgh6Pn0KB4kk+TZ5CA+wKPJs/jryV68lwxxf3rADiefpPe+7+VM",
-	"sQxNqb0neini7+Wki3xStIgnESg0hRKYwGQJ0ctboumFQkaPXWKWp8xgtErk0ZANDg8Z+jEO9v2D4f7Q",
-	"n+DkyD84ip/tT57hdDgZen2P0zGkjl7fI40jRSSCrj7KyRVPvL5HfOMKE29kVIHtq2Vc/IBiZubeaK/f",
-	"IZjSLi/tF+tXKxmcyLggndcQsTxPeWzvtPtRSxGRrWRMJMxItQQpgKUpTGWhIGZpqvvw55eXOhRcxGmR",
-	"YNIHJhLgRsP49LUGli7YUlvVAm4C6P2Yozh5cwZGylSDYddojTbDhDMg6kFOQ8FqRZnIZOlsOyr/9K1M",
-	"lpE9JWNL4DNBlm2VqxZpsLNu1mu3qnju/FfD9ZJZvuXWpxX+B55xs8nRc3bLsyJrGafCWKpEk/k6BQrg",
-	"snRTPEZ7Cfd3mOIC1TEUGkMRxbIQJqJV10IunFkQp1KujfVimhxfnqLBNVvdG5S3+7lAtWwul1qK27ea",
-	"SpUx4408Lsw+KWLGBVHfViUuDM5Q2Tv/OJ1q7Lj0X7ouq695Xjle58iVNiAF1na0YitbiJbuyMdRPeik",
-	"+o2SHzH+pGdCMCiYMF9pyN3TwB27Fc64FCPYH0IqF6j8mGmEOd6yBGOesTQU8ZwpFpMngd7ZyTnEUmiZ",
-	"Yh9C73wJLxQmKAxnqQ49+Pv//C+EFUU69Prks89Ozr/SoYj+/PISdm/2d0sS9L/b6HPnSLiPdtZ98uFw",
-	"/2vcG0zxOWMHLDmc7B1Njtjh8OBwePBsf++g27OUuz/kV/6gcOqNvH/bbSL+rvtW7zYcta7/pDDzS3mN",
-	"HRGf+FFoVGDoe+hpdMoQnZ2c2yURBZxCcbMEuzvuBHBREgWFSFFrWhCKyiFwDSevd8evfc1npEPhVmN+",
-	"5xNhvqPsc1zmux+YmBVs1uEwq29IbVApqSBDrdkMdbCdjHq7x/K3XmAjlUKdS6HRBqpvWVJGWvoUO39F",
-	"/9xwcaO7RlXuPEvsVSwTIun0YhycDwaDwdekT/abTM9IXOKGpTxpeVLv/rFEv6R9LkpaHeWbcbQlRe7O",
-	"6sNUKigppfQFs9wsySwylpKpU7yVyZICCxSCnKEIhWH6GmgxpTwNuSALY90QEzOEXtRctLKeVsb6zi85",
-	"6TvX0HW58vHdVnpjb/adVBOeJE7lv0wKe4PBFilYm3lqCcSNPwKmENxRk8KAkIaCu1wgHQ2JtFHVsth6",
-	"SGvBjeBCQYI7vRg3fN4bDJ6Yz2fCoBIsHduk3l7wyzl+2MFxd0wdle2XT836avMp4ykmx5arlETZHGBi",
-	"46LimAAlkqpK0CGRqK1sqiwtFHahTNCajk19KCq5DStL4hoWc2YgUXpKWRYTeoFKP6l0/iLNd7IQyZeL",
-	"5GBwsCYS5y20LFSMDQ/wlmvz1HIpI2K/5B/l9ZXS2+pz7fR/AsGMnaa9FeyG8ZRNHOO/1Gr2O0RU6TTX",
-	"YDDLpWKKp0sompN/KyvafuKxtaTlP48dXUp5zsSy/Kv+AlmdvDn7czDYHzzrtKY69pq5ksaklII/cXRh",
-	"aYpq5QjoRTVV0U4Af2XcWIZHFvHwLeQR1RhGz4krFCy54Ro1DCkYHVbf79jKz8p3QwSt/R6SQAtsoYTv",
-	"C2T3VrDCzKXiv2DyhYL7K/FobyM0xVIpqkgol6azKHq7XYELVwxxKYIym0dtU/tHACRPJ/mTVapcfBsB",
-	"g4xrzcWsT17VZvRSgcIbeY1ldtMvMas6p7C5PVBuz0yhsFQex5loh56mCnIxlxoheuePk2v/lBmMrMpJ",
-	"CVOmaigwFA4L/EpDnMr4ur3Z/pMmKjUr7T6nciFSyZIKFGol7JsWY8qHbKjRLvFyy0miuZI5KsNd8m8f",
-	"2dzmOwpSVG1oYNoCBCVG9QPXpiJCr0JT758C0/Q+9D1uMNMPVlW2SD9zjzbfMqXY0nM1TlWHvi9v+aF+",
-	"Sk4oOtMeq4q4Bc36SpeVGVUNgU1QycY0pFJeQ8qvEVy+ekv/Rcdw8uasxkDdk9owZUJh8WjnvCLSvFJ7",
-	"Iqc4q6JpG/MmJhTPuUBfIUsoPpX00cOrcOFKXbbBwZZX2Lx5xsT6/mVl2q+gjLRVu0ZNVboGWXaUgB20",
-	"tD3NOjEXVZxJ+harJ1Wk89t8Jt9lNMiFcMTqzwZ3N8v2tg61xNFmXKdS2YTveznZvMmJABbHmBuLa+ql",
-	"iOdKClnoMkvctNAufpy0F36UE+DJMeRMa+CG7D0az+XCUfFGSbI2/etg5A0pacNM0eEwTuylmIgR3CMV",
-	"ClYmv1Wm0GssytEygmj89sWLl+OxdZ9npsmqMmSivcecaZhywfWcQkEu07T7omuYVrn9gwK26FV5v+1S",
-	"rY7pdr203FoDE1sFmisZo9ZX21g5rvZorr6KaEQ5ioSLWdSHSBVClP/URUz7kl8JReQiZuSQ4WmRUiFq",
-	"E7V2vkp8pEhEVTvlqT4XGoXmht9guqS8KBRGITMVTEK1feGCgjY8TckR5CVH1vleUvkg39f4sZ31jwt+",
-	"TF/rMprHZSuliYhGbhXLRznRXXCu1WRbpnExs77fHdGjBTt9KHTB0nQJb9+enepfERB/m4hnb9PFSors",
-	"Y5Jp1uFm2cKVp5OlcfBjDYxPuGAWRN+g6dcgm8d1W5XKroJy8giFX+jIdSUEZWRcu74ssVQUmfXB9IzX",
-	"936Z+7Gg6zXaVn21Qd8nsPo3FTCf9Lej8dCA8cHnYuU5MwYVHfWf7wf+c+ZPP9ztD+//0EVnpd0koE1S",
-	"fxSVL6A8t53gded0Vw4q3prX9SG6KxHP+6s7FDMu8P7qbrlcLs/Pk+TVqyzT+t6mZFEAb+rQEoqoykVt",
-	"oxKbNuWa+T9FMtjBppRpc5XJhE85Jtva2hXMsqDklWkDC8WNQQG9t5cvdlbFSOf6g6/9wf7l4Pno4GC0",
-	"N/xbW/MTZtA3PMMHHVnD93UyuwyxYhxl1N3yzkvbWc3nN+Vt+3od3lAalra6hqvb9IHFSmptm6951W5o",
-	"On79z2uK0VLSziuF9n9yoq+21BaX86oyqVr4dLxtdlRu8FOl44qd3D/gBh1rthO3KRjKccr20dh2j1wz",
-	"//X4dUfSYyvLKrWhCtNWpiydScXNPINofPraf3V+8sIfvzoZHh5F0LPIT50E2Y52ocnjhiLBKStSsxPA",
-	"pbS7Qd20HoUiFHsBjNGs1qhGOsy3UIry4reXL4B0lQJ09NNPP/10fn56evnq1fn5ePw32+K2qUQoAGid",
-	"rpFKX8cyx6TqwEfv/NI5+mdJfUrdyEyCUAwDGNt+GZQF7AjwBtWy/Gj7tUjnNW41oaqd8kSI2m3xyJLD",
-	"RFJWnLEUhnHiJURX0TFo5/XogY+S04mujDqOoGeWOSeal3aPqNCofDZDYY5v/epqPDm+9XVy7ZMpRzsB",
-	"RK2PkBXawASBZVLM6JpZEIr9AF4wIQXtXcsAMjRzmfQhrr96e3HW/mg7zX2QAh05dJ+RTZnCUESQcrJq",
-	"VKDbjIOefQKM4lmGyY4DjVcesbtRFe5mIWzptRKsYPzqxB8eHjVpI4vLSQcby+Hv//1/FfMmJa+IJJce",
-	"rtyHCIxJNChc6YosnkOC9CGxE06gcUbZI1wj5lzM7HZSpEuITvy/AfN/gYH/HHy4ggD+yw1WlFMbdh7I",
-	"SW83qtoVK9yzm5HEdX1miUOIpM4+RQIVdSQwxzCWkcNfQs+y/ZuoVvS6A2iXU5VxEMDY+nCrpXwmRhum",
-	"agX2p1Vj+5NjGvxpjeWVObXuUupMEIpDZycWexrZha1TKnnpFWr6cI3LSs3p6/HrIBRHZP4igeikRAdt",
-	"bjuCNcLhxJYB39ydvL7vlyb6ylnoN3ekQ/d9S29N1Dd3NTZ2Hx2Xh5Yw+HK1uZdqZ9TQIxHQsh2nS+/8",
-	"cek0XXOcsgE3T1eV5wrtAAKwFhLXjbllbryDCdg7hIyLwqAOhUXgqMDvwt2gIsd1djnFlhtUsDeE828/",
-	"0c9f4WQT31nOX+OSgks1U9BZyK9OIoyspJwpl1KlmxU2rpRcgarxXpm+nNajGm9+HLtZDVaY+a7dUkeu",
-	"mdej0n4hVQLcysIs+1D661XPbEMHLQxFym8Qhgcwl4VyFhMz4VqCDixFplKO6himaOI5MBC4KJFQpMhj",
-	"T+Y6FAqnha608WCw9/j5iDV2UmzlYiorTJvFNmsp1yZK1xlKxrgNAagopS9USmcZk+vR7u6Mm3kxCWKZ",
-	"7SZK+3bqa7e12OvsIjTjZcTz9qAgnDLD4AJrYB3KVhf0Ti/GO3BzSMpoKhCCheKPNnHeKC7/aJ0sE/Dy",
-	"NsYUFlJdT6S8hp7NZXfAETUhO6/KSWJucy4VSHymyl2pyOyDlu50zTOeMlXWnqUoLQmYQGkbwEUoJkV6",
-	"XRsf0TBN5YLMqg02VenEtpFDB1fqBsUgppFuEInWPC0Z1rG75pV1A8PB0GkJE6vYloOoAjgzGiJX50cu",
-	"YmiKCi2MZ8HcVhVI5hKNLpiH7pTLNG38JKPMBApheArRKqpAlsfiOcUO56xRZVyw1NmrC/hr2LaNt7qc",
-	"5FrNnG1iPlm6vBVOXK3BtQ1UiXOIjy6uXBAsn4Zc4ZTf1kGeUjnHjnLizfIs5eIaJmgWSIZai6iaknRV",
-	"gg1y22o1ijfIMm1l6sahSyWVCjSlcSyFHoPgF57vWG16aVO70ie0e0bkSbiZo6olvz6gFbW9gm24lDh4",
-	"Z/oMvY2keecYqiGvtckuuqZF8MkklFoCg+/HP/7FJT7RXdgCbUNvBGELDg+9PoQNjuu+tlPj95EDvpgg",
-	"B970bza990IqM7dzxmXwXpsudmbIdY232fBW+bakQrHbnq9Ksa1J12VCXkxSHofi9GJM/ujkzRkonKJC",
-	"EeOxtXyH69nn9Nxt7VY7b53yGMsGR+luz88uN1yrzFG48YhAqtluuUjv0rNUaXFjK+ZV7+lIItfX7RbJ",
-	"g9+g0s4XHwaDYECb0Vks597I2w8Gwb4DS+a22Nq9Ody9a2YK73c/yonedVq+W7v50Z2Xy67SeVz7rg58",
-	"vR7O7KTVIlWU7rqOlxsKczmy83NfaTe37eLwlGPbeX0Cky41npsAfhRQIrXW+qzdORukysDSxfIcmdLA",
-	"xUbDzUqTin9L+FnijbxuH+6tzqO/7y6qm0faE5j9Bx9uj4A/4vHWPOdjnm6GFT/UfaFvZbL8vGa4A3Qf",
-	"C8I+vnXdiUXfryIPRhW4Pmc5HAw/7wK25/7IRk3VTKi7HZ95n+/lZNsARhOZ66jsJiYKsZpVpMugie4O",
-	"aiknbVnTHdpoALkUoGkC9a0ns1YlktU2yJNOyBwMBtuW1GLbbc3G2iV7Dy9Zmd6wi/YfXtQMf9oVBw+v",
-	"qAflaMHw+cML1ieC7vve4WNY0DUvadc+4lodQ2MWYCuyjKll7buAbfHHVEOwmbVi96T3gdZ3B4i79gsu",
-	"91W8yFv9ulnXmwYXjaI27btWRmpT4Qfe0ClfvzChkNPN1LNELcoYPS3SdNnZgeMmFJtduD64Dlzd36ta",
-	"fZhg4sCVqHptI7Hv1iRSYL9pAbpHbKZjv3Z/7pfZ+9LMbUWSaoReZ5fR9ROrRuPOJ3p/q3FpMwz+tjGp",
-	"9cLVP1oEW4kCg8+LAuvt4rqv+pkevhbCtjm7EkLusIHgd6/7L+V1/6OgYq7EjaxS2JGFJg12Yn+s920y",
-	"/W0+9octpXSlZvW4tKzaXswGBZ5hANV7a7xMJsxaX6ssyqusQfNfavWlrUZ1hTktlC1UbbfLlquhiNzb",
-	"YFEFG1QfK7igPLzLv61k5r+tayvfknvEk+4dwn8l/1d2N/c+0WF8v9LzfqLO81qjubtPfP/4umGl39vh",
-	"g7d3fBs4yGq+ZcjvLvlfyyWTVnwCQKn8cONvHnDFu9XI76dwEocBVj+PsDZXol1Dw+ET3GhMp641UGOG",
-	"FlS+RvfaVh8cXFj9qIJ7tsISmcIAXswxvrabup5kj4lqe12dwELR2mQHFLMu27aDjCrcENbq690ukxV0",
-	"km2l1z/3wEUo6kZz61ckIvdjDQ5zYWZuQ4EsTPX7Du4XHbpcfjec+jvUUvnhp5kAf7RL3TYV/ygw5lNh",
-	"SMYGja/rMbnHkdMarSMC2hveiCSQOYrbLHVjNdqX0ymPsaoDA50rZImeI5osDez/n+TkX3j+K/fp7qOR",
-	"0ZRc086OyJjLhsJaVOqwvYeCU8dvvnzh2zS/h7d/gPBWWernhrjWNJZ1rE0//v0Hcm9uLuv9B/Je7s0c",
-	"54BXFff0YgwoklxyUXcyV5oY7vcQ6vf6XOfv5hB6rvECEzRsxzXfKKhomVU/46CPIU65NQY9l0WalBgp",
-	"MLEsHwHu8NIUje2LudkExRN09UxNWa/5dQiIsPAXpPB7g72oarJSVRQlSgetL4NsObdUx3STAIvqLaTV",
-	"1g6tqn72YW1JLDOv790wxUlw1nDdgy5lsDNp3siLhS+kMnP/wOtvQGjlPdfm1JslUd9+0rIwc3/oXn1h",
-	"ufuMjG4SBWSuH2o96OzqbDR11ipWy+epTG3L2+gGnmpGFMpKlpRns0a165NaVzvepWomAezuSRG7Hx0p",
-	"d2+U9/7D/f8HAAD//w==",
+	"7Fz9cttGkn+VLtxWRdoFIZL6iE1V6kprOWvF0cYnyrXJGj5hCDTJsYAZZGYgilHp6v66B7i6J9wnueoZ",
+	"fJEELTlWri5bzj8xxPno6Z7++nUDd14ss1wKFEZ7oztvjixBZf/5QgqDwpxynUvNDZeC/pqgjhXP3aMX",
+	"MWNYPM9QmGOY8hQFy/Cb0AuCIPQiWHAzBzNHoD+DnNp/0zDYkQqYiuf8BndBozBBKC6rgbHMUMNUycxO",
+	"0KhuUI1AM8EN1wjcwASnUiEUmosZPTMNDHJm5kEoPN/DW5blKXojbwuBQzx6jpPJoDftHyW9A5wMe+zr",
+	"Z897w2fP9o+Gzz9Mhv2Dq1xqM1Oof06vhv3hYf/r/n7/+cHhoB/cpvo29Dzf0/EcM0aMMcuc9tNGcTHz",
+	"7u997wKNWp5MDapNxv1tjgKMBKOWwGaMixEwEEU2QUV80hhLkWggLgl4dXn5BhJmEHYuvn0BzweDvh8K",
+	"jTEtBoN+MAz2dwN4VbAF8q80zJjBBVsSXxNdrbXOmP0HqP/xAn8uUJuzZJP6s8QJk2tQbhQwU+4PL1JZ",
+	"JMfwcyGNFdWCjsr0NUmqHKKLPJfKBCsEPZ8exf1kkjybHMQHeDR5Fn89GcSDZIj70wN2OPkovfe+lzPF",
+	"MjTl7T3RSxF/Jydd5NNFi3gSgUJTKIEJTJYQvbwlml4oZDTsErM8ZQajVSKPhqx/eMiwF2N/v3cw3B/2",
+	"Jjg56h0cxc/2J89wOpwMPd/jtA1dR8/36MbRRSSCrj7IyRVPPN8jvnGFiTcyqsD20TIuvkcxM3NvNPA7",
+	"BPM9z7jZPNQ5u+VZkbUukcJYqkTTNXMHDeCyVCceI2RsWf4dprhAdQyFxlBEsSyEiWjWtZALJz5Sw5Rr",
+	"Y7VNk4LmKRpcu1ODfnnynwtUy+boqaW4fcapVBkz3sjjwuwTwzIuiPr2kbkwOENlz/zDdKqx49B/7Tqs",
+	"vuZ5ZSCcwVHagBRYy3tFpluIlm7Lx1Hd76T6jZIfMP6oBiEYFEyYrzTkbjRwx26FMy7FCPaHkMoFql7M",
+	"NMIcb1mCMc9YGop4zhSL6cbDztnJOcRSaJmiD6F3voQXChMUhrNUhx7847/+G8KKIh16PtmWs5Pzr3Qo",
+	"or+8vIS9m/29kgT9r9ZK3jkS7qPdddtxONz/Ggf9KT5n7IAlh5PB0eSIHQ4PDocHz/YHB90aUK7+0P3/",
+	"g8KpN/L+Za/xTHvuV73XcNSaqO+ZmBVshpv8rX4hLqNSUkGGWrMZ6qAizrm6hrwfe/VyjyWnnmANkEKd",
+	"S6HR2p8/s6Q0oPQUO19K/2R5nvLY2pi9D9o51Zqzd54l9iqWCZF0ejEOzvv9fv9rYr/9JdMzuj7ihqU8",
+	"gdrmBd79Y4l+SetclLQ6yjfNY2XWuQbu9vJhKhWUlJJXwiw3S7pFGUtJM8iMymTp02+FINshQmGYvgaa",
+	"TJ6sIRdkYazWMjFD2Imag1aXrRWI/NgrOdlzmtR1uHL4Xstr2ZN9K9WEJwmKz5fCoN/fIgUjr1E8tQTi",
+	"Rn2BKQS31aQwIKQBlpJRoK0hkdYTWxZbg0LUtAQXChLc6cW44fOg339iPp8Jg0qwdGxjNXvAz+f4YQfH",
+	"3Ta1E7M/PjXrq8WnjKeYHFuuxixNrcucWDeiOCZA8YGq4i5IJGorm0TGBQWcobATZYJWdWy4REbcLVhp",
+	"EtewmDMDidJTdk2apReo9JNK56/SfCsLkXy+SA76B2sicdZCy0LF2PAAb7k2Ty2X0oH4Jf8oXKsuvU0q",
+	"1nb/HQhm7G7aW8FuGE/ZxDH+c7Vmv0NE1Z3mGgxmuVRM8XQJRbPzb6VF23c8tpq0/P3o0aWU50wsy7/q",
+	"z5DVyZuzvwT9/f6zTm2qfa+ZK2lMShHrE3sXlqaoVraAnaimKtoN4G+MG8vwyCayPZvJRnVquuPEFQqW",
+	"3HCNGobkjA6r33eBicTJd0MErfUekkArh6aA7zNk91awwsyl4r9g8pmC+xvxaLDhmmKpFAXwFIrTXuS9",
+	"3arAhcsduBRBGfyitpHwI/Lep5P8ySpVzr+NgEHGteZi5pNVpaiczKrCG3mNZXTjl1BEHVOcvN4bvwbN",
+	"Z4KZQmF5eRxnol0aTQnXYi41QvRjb5xc904pnbZXTkqYMlUjPKFwEM9XGuJUxtftxfafNFCpWWnXOZUL",
+	"kUqWVLl+K2Df1BhTDrKuRrvAy00nieZK5qgMd8G/HbK5zLfkpCjb0MC0zadL6OF7rk1FhI5altAZQDKH",
+	"YJNoPQpFlLHbM4OZjqyK0aPDCyIbJ1rzWHrKrzTMUKCShYYJBQDaB03hIjPAKq5DzAQonBbahvXyBpUm",
+	"JantEDKVLtdSwHdPgaB5732P00ks7FEdwxsNDw/9j8MgvlcxwRsN+v2+HV4916OZUmzpudSsyjbflcJ5",
+	"X4+SE2IVrbmqPxviq/E1l1BSshPYuJpMg4ZUymtI+TWCC7Nv6b/oGE7enNWInBupDVMmFBYddTY3IoUp",
+	"L33kWL16o9o2aBP5iedcYE8hS8itlvTR4FXwaiWd3OBoy5htnjxjYn39MqH2K8AibaXcUZNMrwFoHZlr",
+	"By1tA7lOzEXlHhPfIsekQbR/m89kco0GuRCOWP3JUOMm7ta+Qy1xtBnXealsnPqdnGye5EQAi2PMDSY+",
+	"WHxwrqQgZXXB7aZh6eLHSXviBzkBnhxDzrQGbshMReO5XDgq3ihJ2qh/Hai5ISVtmCk67NyJPRQTMYIb",
+	"UmFdZcxeGZadRqMcLSOIxm9fvHg5Hlurf2aaYDBDJtprzJmGKRdcz8mD5TJNuw+6hlyVyz8oYItRlefb",
+	"LtVqm26PQdOtNjCxVaC5kjFqfbWNleNqjeboq0BMlKNIuJhFPkSqEKL8py5iWpfsSigi5+gjh/9Oi5Ty",
+	"ZxtftsNs4iM5UHIiFF73uNAoNDf8BtMl+ZpQGIXMVOgO3LC0cL5MG56mZAjykiPrfC+pfJDva/zYzvrH",
+	"+Wymr3UZhMQlsN84ciO3iuWDnOgu0NbeZJtdcjGztt9tsUMTdn0odMHSdAlv356d6k4/HorSkcPn+fFQ",
+	"1I4cfnM/vs1RD4bPfkNHbYXQdQMojhrTVcw6vANbODBgsjQO7K1R+wkXzCL8GzT+Ghz5uK5NUpJbUAYU",
+	"oegVOnIlE0HxL9euuEksF0VmXQeN8Xzvl3kvFnS8Rkmqnzbo+0gh4U1VNUj87aUCaCoFwacC+TkzBhVt",
+	"9e/v+r3nrDd9f7c/vP9DF52VUpKANkn9QVQmjLKKdjjdHUFfOWB+axTtQ3RX4sv3V3coZlzg/dXdcrlc",
+	"np8nyatXWab1vY00owDe1B4xFFEV+dtqHza1vjWr9RQxbgebUqbNVSYTPuWYbKsNV6DWglIFpg0sFDcG",
+	"Bey8vXyxuypG2rfX/7rX37/sPx8dHIwGw7+3b37CDPYMz/BB+9vwfZ3MLkWsGEf5S7e881J3VrOnTXnb",
+	"omOHEZeGpa2S5uoyPrBYSa2BpandafV2D/xPq9jRVLqdVwrt/+REX23J5C7nVR5Y1cFpe1taqszkxxL1",
+	"FT25f8AMOtZsJ25TMBSaYVwobpZj2tGd4OT1+HVHrGbz+MpFUD5vcQCWzqTiZp5BND593Xt1fvKiN351",
+	"Mjw8imDH4mx17DY+fa3J/sFkGYoEp6xIzW4Al9KuBqxafBSKUAwCGKNZRQSMdAh7oRSF828vXwDdVYor",
+	"op9++umn8/PT08tXr87Px+O/W19pI6BQANA8XePCPR3LHBOLbWmf9iiNY+8sqXepq6xJEIphAGM+E5hA",
+	"CReMAG9QLctHW0xG2q8xq4kPeEvhLURlg0zvcpljZMkhP+7y+1gKwzjxEqKr6Bi0s3o04IPktKPL/o4j",
+	"2DHLnBPNS7tGVGhUPTZDYY5ve9XReHJ829PJdY9UOdoNIGo9QlZoAxMElkkxo2NmQSj2A3jBhBS0di0D",
+	"yNDMZeJTsFD+9PbirP1oy+A+SIGOHDrPyEZ6YSgiSDlpNSor3JpxsGNHgFE8yzDZdRD9yhC7Wsq18S0X",
+	"bMa44qxg/OqkNzw8aqJdFhubZTtfDv/4z/+pmDcpeUUkuah25TxEYEyiQeEybmTxHBKkh8S2CYHGGYVk",
+	"cI2YczGzy0mRLiE66f0dWO8X6PeeQw+uIID/cBEaSxdsqcE21Tjp7UVVcWiFe3Yxkriu9yxRH5HUQbNI",
+	"oKKOBOYYxjIy+EvYsWz/Jqovel1vtdMpOToIYGxtuL2lfCZGG6pqBfanVWX7k2Ma/GmN5ZU6tc5S3pkg",
+	"FIdOTyzSN7ITW7tU8tIr1PhwjcvqmtPP49dBKI5I/SnYPSmxWBuSj2CNcDix2cs3dyev7/1SRV85Df3m",
+	"ju7QvW/prYn65q5GIu+j43LTsuiwXC2lptopNeyQCGjarrtLP/bGpdHsXcprFBQNuKa0ClVQaLsjKOKu",
+	"cc9uhDNzvSdMwOAQMi4KgzoUFu/kphvlhIocV0fn5Fsoqh8M4fzPLjDpbFtY4WTj31nOX+OSnMvZybk9",
+	"Tyf+cHZyTrZbOZR3ZCXlVLmUKp2ssH6l5ApUbQ6V6stp3Ufy5oexayRhhZnv2SV15EqnOznTeiFVAtzK",
+	"wix9KO31qmW2roMmUqZ0gzA8gLkslNMYSnFsAdZB05TRcFTHMEUTz4GBwEWJOyN5Hrsz16FwaVF5Gw/6",
+	"g4/w88cecdQddpOd5Fu5mMqqgsBiG7WUcxOl6wglY9y6AFQU0hcqpb2MyfVob2/GzbyYBLHM9hKle0bK",
+	"VO+1JnudNZupLJRzbsTzdrcdnDLD4ALrMgaUhUXYOb0Y78LNoUsVS+yEheKPNnDeyIn/aI0sE/DyNsYU",
+	"FlJdT6S8hh0by+6CI2pCel5lwcTcZl9KkPhMlatSbtwgzppnPGWqTJlLUVoSMIFSN4CLUEyK9LpWPqJh",
+	"msoFqVUbI6vCiW19ew5l1Q34Qkyju0EkWvW0ZFjD7kqF1gwM+0N3S5hYheQcshbAmdEQOXgich5Dk1do",
+	"QVML5paqsD0XaHShU3SmXKZpYycZRSZQCMNTiFbBENI8Fs/JdzhjjSrjgqVOX53DX6skWH+ryzaz1cjZ",
+	"BuaTpYtb4cTlGlxbR5U4g/jo5Mo5wXI05Aqn/LZ28hTKOXaU7XiWZykX1zBBs0BS1FpENIkMpMsSrJPb",
+	"lquRv0GWaStT11NcXlKpQFMYx1LYYRD8wvNde5te2tCutAntCh1ZEm7mqGrJr5pF2InaVsGWt0r4vjN8",
+	"hp2NoHn3GDRiCRk4LwPaxeZBKGzhgVRCqSUw+G78w19d4BPdhS2sOfRGELZQ/NDzIWzgZ/ezbb2+jxxe",
+	"xwQZ8KZatmm9F1KZuW3WLZ33WouuU0OuaxDLurfKtiUV+N62fFWIbVW6ThPyYpLyOBSnF2OyRydvzkDh",
+	"FBWKGI+t5js40o7Tc7e0m+2sdcpjLOsypbk9P7vcMK0yR+GaUQKpZnvlJL1HYynT4sZmzKvW05FEpq/b",
+	"LJIFt3CatcWHQT/o02K0F8u5N/L2g36w78CSuU229m4O9+6ahsf7vQ9yovfcLd+rzfzozstlV+o8rm1X",
+	"R1mg7hztpNUiVRTuuvqia8FzMbKzc19p1/zs/PCUY9t4fQRKL288NwH8IKAEmK32Wb1zOkiZgaWL5Tky",
+	"pYGLjfImXalXVb5lQ7GVVGoE6/X4qKoUtJBU2/MfioyJhBmpbMmHNLtxkj785eUlERCnRWIrLKVxsQlr",
+	"Gczb7bk5DsUPOQq6lPtBH/hMSEWGttKSVuPi1FlpB0BpWeN8CcYpU5jsktYlK+bFmRXre6adJsAmqy0D",
+	"44rtG0V2pwcyR+dfzxJv5HV7P2+1Hf5dNxzRDGk31voPDm76bu/f17W6P8tk+Wl9FQ5kfywC/fguiM76",
+	"wP0qrGJUgestu8P+8NMOYNs3Hlk8qwo8dQXqE8/znZxs6+Vpwo465HDNN4VYDZnSZdCELg5H0q7/gjUV",
+	"u42inItvmsKcb820NRkiWS1NPWmz1UG/v21KLba9Vpu1nTJ4eMpKI5CdtP/wpKaP2M44eHhG3XNJE4bP",
+	"H56w3lx273uHj2FBV+utnfuIY3X0H1r0sMgyppa1eQG2xdlQgsRmVovdSO89ze/2fnftV2DuK2eYt2qo",
+	"s653PC6ai9qUVFvhto3zH3iHp3zxxYRCTjfj6hKSKQOQaZGmy86qKDeh2KyM+uCqonXNtSq/YoJJWdur",
+	"XpihZwqlBPpNWdYNsWGc/dn92S9Tk6WZ23Qr1Qg7nZVfV+Otir+72+qxX5zukzndzejot3W4rZfZfoV7",
+	"XnFx/U9zcev9CXUh/xPdV82nbf2oJfjfoeDBF5fyT+VS/q2gNLxE/OylsD0yTQLjxP5Y19LkaNscyPdb",
+	"QJDqmtWvFciqYGm7KgzPMIDqdUheRkpmrSJZwilVSKT5L/X1paVGNTYwLZSFGGyd0hqnUETuJcOoAnyq",
+	"xwroKTf/Yryf0nivZKO/rd0uX1t9xEj3Uu//sXEvi+6DjxS+3620YjxRQ8Ra/0N3+8L94zO+lTaEDgez",
+	"vRGhQSmtWluGfPE3/1z+hm7FR3C9ysk0JuEBP7NX9f1/DL5z0HT16Yu1dift6mwONuNGYzp1Fasayra1",
+	"jmt072764FDs6oMZbmwFcTOFAbyYY3xtF3Wl8h0mquV1tQMLRWuRXVDM+iNbpTSqcC2NtESGCWdgljk6",
+	"DyBoJ9vhUX/Kg4tQ1C6o9YWQyH2Iw0GBzMytHZeFqb7d4b7W8cWfPaU/666P/C4QwMrJPM3LJI/2F9ve",
+	"+3kURvgxHytjg6an69bUx5HTamclAtoL3ogkkDmK2yx1rWy6J6dTHmOlBoHOFbJEzxFNlgb2/0+y8y88",
+	"/5XrdNeuySKUXNPOSJClKot4ay63w7A85Hk7Plb0me8LfvHd/w98d6Wpn+q/Wx2Q1vY1PTDv3pN5c72Q",
+	"796T9XLd885Grl7c04sxoEhyyUXdPbBSOHQfSKn7/F21/eYQdlyxEyZo2K4reJPH1DKrvuuijyFOuVUG",
+	"PZdFmpTQPTCxLIcAdzB+isbWol0/kOIJuky0pmyn+VwMRFj0FnThB/1BVDU2UD4bJUoHrR+DbDm3VMd0",
+	"kgCL6j3L1XIqzaq+A7M2JZaZ53s3THESnFVcN9DFQ7YP1Bt5segJqcy8d+D5G8huec61V1qaKZFvn7Qk",
+	"zzh0b8mx3D0jo5NEAanr+/oedFZSNwqpa1iD5fNUprbNxOgGNW3agkoMgi7PJrpg5yf1Xe14W7TpvrGr",
+	"J0XsvkJUrt5c3vv39/8bAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

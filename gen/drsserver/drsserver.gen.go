@@ -63,44 +63,6 @@ func (siw *ServerInterfaceWrapper) ExportCreationTemplate(w http.ResponseWriter,
 
 	headers := r.Header
 
-	// ------------- Optional header parameter "Content-Type" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Content-Type")]; found {
-		var ContentType ContentType
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Content-Type", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Content-Type", valueList[0], &ContentType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Content-Type", Err: err})
-			return
-		}
-
-		params.ContentType = &ContentType
-
-	}
-
-	// ------------- Optional header parameter "X-Auth-Token" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("X-Auth-Token")]; found {
-		var XAuthToken XAuthToken
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Auth-Token", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "X-Auth-Token", valueList[0], &XAuthToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Auth-Token", Err: err})
-			return
-		}
-
-		params.XAuthToken = &XAuthToken
-
-	}
-
 	// ------------- Optional header parameter "X-Language" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
 		var XLanguage XLanguage
@@ -159,44 +121,6 @@ func (siw *ServerInterfaceWrapper) ShowExportProgress(w http.ResponseWriter, r *
 	var params ShowExportProgressParams
 
 	headers := r.Header
-
-	// ------------- Optional header parameter "Content-Type" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Content-Type")]; found {
-		var ContentType ContentType
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Content-Type", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Content-Type", valueList[0], &ContentType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Content-Type", Err: err})
-			return
-		}
-
-		params.ContentType = &ContentType
-
-	}
-
-	// ------------- Optional header parameter "X-Auth-Token" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("X-Auth-Token")]; found {
-		var XAuthToken XAuthToken
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Auth-Token", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "X-Auth-Token", valueList[0], &XAuthToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Auth-Token", Err: err})
-			return
-		}
-
-		params.XAuthToken = &XAuthToken
-
-	}
 
 	// ------------- Optional header parameter "X-Language" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
@@ -274,44 +198,6 @@ func (siw *ServerInterfaceWrapper) ListTemplates(w http.ResponseWriter, r *http.
 
 	headers := r.Header
 
-	// ------------- Optional header parameter "Content-Type" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Content-Type")]; found {
-		var ContentType ContentType
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Content-Type", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Content-Type", valueList[0], &ContentType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Content-Type", Err: err})
-			return
-		}
-
-		params.ContentType = &ContentType
-
-	}
-
-	// ------------- Optional header parameter "X-Auth-Token" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("X-Auth-Token")]; found {
-		var XAuthToken XAuthToken
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Auth-Token", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "X-Auth-Token", valueList[0], &XAuthToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Auth-Token", Err: err})
-			return
-		}
-
-		params.XAuthToken = &XAuthToken
-
-	}
-
 	// ------------- Optional header parameter "X-Language" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
 		var XLanguage XLanguage
@@ -361,44 +247,6 @@ func (siw *ServerInterfaceWrapper) DownloadCreateTemplate(w http.ResponseWriter,
 	var params DownloadCreateTemplateParams
 
 	headers := r.Header
-
-	// ------------- Optional header parameter "Content-Type" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("Content-Type")]; found {
-		var ContentType ContentType
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Content-Type", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "Content-Type", valueList[0], &ContentType, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Content-Type", Err: err})
-			return
-		}
-
-		params.ContentType = &ContentType
-
-	}
-
-	// ------------- Optional header parameter "X-Auth-Token" -------------
-	if valueList, found := headers[http.CanonicalHeaderKey("X-Auth-Token")]; found {
-		var XAuthToken XAuthToken
-		n := len(valueList)
-		if n != 1 {
-			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Auth-Token", Count: n})
-			return
-		}
-
-		err = runtime.BindStyledParameterWithOptions("simple", "X-Auth-Token", valueList[0], &XAuthToken, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
-		if err != nil {
-			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Auth-Token", Err: err})
-			return
-		}
-
-		params.XAuthToken = &XAuthToken
-
-	}
 
 	// ------------- Optional header parameter "X-Language" -------------
 	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
