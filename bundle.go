@@ -1,0 +1,131 @@
+package drstemplate
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// Limits on a .zip of several templates (see Client.DownloadToDir).
+const (
+	// maxBundleEntries bounds the entries of the archive's directory.
+	maxBundleEntries = 10_000
+	// maxBundleTotal bounds the bytes extracted from one archive.
+	maxBundleTotal = 4 << 30
+	// maxBundleRatio bounds how much larger than its compressed form an
+	// entry may grow: spreadsheets compress about tenfold; a zip bomb, a
+	// thousandfold and more.
+	maxBundleRatio = 200
+)
+
+// saveBundle downloads several files in one call, as a .zip, into a
+// temporary file in dir, and extracts the entries asked for. Files found
+// are written and returned even when others are missing; the error then
+// names the missing ones.
+func (c *Client) saveBundle(ctx context.Context, dir string, names, local []string, overwrite bool) ([]File, error) {
+	tmp, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return nil, fmt.Errorf("drstemplate: %w", err)
+	}
+	defer func() {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+	}()
+	resp, err := c.download(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	size, err := copyTemplate(ctx, tmp, resp)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(tmp, size)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the download of %d files is not a readable .zip: %w", ErrNotTemplate, len(names), err)
+	}
+	if len(zr.File) > maxBundleEntries {
+		return nil, fmt.Errorf("%w: the .zip has %d entries, more than %d", ErrNotTemplate, len(zr.File), maxBundleEntries)
+	}
+	want := make(map[string]int, len(names))
+	for i, n := range names {
+		want[n] = i
+	}
+	found := make([]*zip.File, len(names))
+	for _, e := range zr.File {
+		i, ok := want[e.Name]
+		if !ok || e.FileInfo().IsDir() {
+			continue // not asked for: never written
+		}
+		if found[i] != nil {
+			return nil, fmt.Errorf("%w: the .zip holds %q twice", ErrNotTemplate, clip(e.Name, 64))
+		}
+		found[i] = e
+	}
+
+	var (
+		files   []File
+		missing []string
+		total   int64
+	)
+	for i, e := range found {
+		if e == nil {
+			missing = append(missing, names[i])
+			continue
+		}
+		f, err := extract(ctx, e, dir, local[i], overwrite, maxBundleTotal-total)
+		if err != nil {
+			return files, err
+		}
+		total += f.Size
+		files = append(files, f)
+	}
+	if len(missing) > 0 {
+		return files, fmt.Errorf("%w: the .zip lacks %s", ErrNotTemplate, strings.Join(missing, ", "))
+	}
+	return files, nil
+}
+
+// extract writes one entry of a bundle to dir/local, refusing links, entries
+// that are not workbooks, and entries that grow past budget bytes or far
+// beyond their compressed size. Sizes are counted as the bytes come, not
+// taken from the archive's headers.
+func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool, budget int64) (File, error) {
+	if e.Mode()&fs.ModeSymlink != 0 || !e.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%w: %q in the .zip is not a regular file", ErrNotTemplate, clip(e.Name, 64))
+	}
+	limit := min(budget, MaxTemplateSize, int64(e.CompressedSize64)*maxBundleRatio+1<<20)
+	return writeFile(dir, local, e.Name, overwrite, func(w io.Writer) (int64, error) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		r, err := e.Open()
+		if err != nil {
+			return 0, fmt.Errorf("%w: %q in the .zip: %w", ErrNotTemplate, clip(e.Name, 64), err)
+		}
+		defer func() { _ = r.Close() }()
+		head := make([]byte, len(zipMagic))
+		if _, err := io.ReadFull(r, head); err != nil || string(head) != zipMagic {
+			return 0, fmt.Errorf("%w: %q in the .zip is not a workbook", ErrNotTemplate, clip(e.Name, 64))
+		}
+		if _, err := w.Write(head); err != nil {
+			return 0, err
+		}
+		n, err := io.Copy(w, io.LimitReader(r, limit-int64(len(head))+1))
+		n += int64(len(head))
+		switch {
+		case errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF):
+			return n, fmt.Errorf("%w: %q in the .zip is damaged: %w", ErrNotTemplate, clip(e.Name, 64), err)
+		case err != nil:
+			return n, err
+		case n > limit:
+			return n, fmt.Errorf("%w: %q in the .zip expands past %d bytes (a zip bomb?)", ErrNotTemplate, clip(e.Name, 64), limit)
+		}
+		return n, nil
+	})
+}

@@ -1,0 +1,229 @@
+package drstemplate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/endpoint"
+	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
+	"github.com/drs-tools/drstemplate/internal/version"
+)
+
+// Client exports DRS task creation templates: it starts exports, waits for
+// them, lists the template files and downloads them. Make one with [New]
+// and share it: it is safe for concurrent use.
+type Client struct {
+	api       *drsapi.Client
+	endpoint  string
+	creds     auth.Credentials
+	language  *drsapi.Language
+	log       *slog.Logger
+	retry     RetryPolicy
+	now       func() time.Time
+	maxTasks  int
+	projectID func(context.Context) (string, error)
+}
+
+// New returns a client configured by opts. It needs a region or an
+// endpoint; credentials come from [WithCredentials] or, without it, from the
+// environment and the SDK's profile file (auth.Chain). New checks every
+// option and refuses bad ones; it makes no network call.
+func New(opts ...Option) (*Client, error) {
+	o := options{retry: mustDefaults(RetryPolicy{}), maxTasks: DefaultMaxTasksPerExport}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	if o.region == "" && o.endpoint == "" {
+		return nil, fmt.Errorf("%w: set a region (WithRegion) or an endpoint (WithEndpoint)", ErrInvalidInput)
+	}
+	drsURL, err := endpoint.Config{Region: o.region, DRSEndpoint: o.endpoint}.DRS()
+	if err != nil {
+		return nil, fmt.Errorf("drstemplate: DRS endpoint: %w", err)
+	}
+	c := &Client{
+		endpoint: drsURL,
+		creds:    o.credentials,
+		log:      o.logger,
+		retry:    o.retry,
+		now:      time.Now,
+		maxTasks: o.maxTasks,
+	}
+	if o.clock != nil {
+		c.now = o.clock.Now
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	if o.language != "" {
+		c.language = &o.language
+	}
+	projectID := o.projectID
+	if c.creds == nil {
+		found, err := auth.Chain{Region: o.region, ProjectID: projectID}.Resolve()
+		if err != nil {
+			return nil, fmt.Errorf("drstemplate: credentials: %w", err)
+		}
+		c.creds, projectID = found.Credentials, found.ProjectID
+	}
+	c.projectID = projectIDSource(projectID, c.creds)
+
+	userAgent := "drstemplate/" + version.Get()
+	if o.userAgent != "" {
+		userAgent += " " + o.userAgent
+	}
+	hc := auth.NewHTTPClient(&auth.Transport{
+		Credentials: c.creds,
+		Endpoint:    drsURL,
+		Base:        o.transport,
+		UserAgent:   userAgent,
+		Now:         c.now,
+	})
+	hc.Transport = &retrier{next: hc.Transport, policy: c.retry, log: c.log}
+	c.api, err = drsapi.NewClient(drsURL, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
+	if err != nil {
+		return nil, fmt.Errorf("drstemplate: %w", err)
+	}
+	return c, nil
+}
+
+// mustDefaults fills in a policy known to be valid.
+func mustDefaults(p RetryPolicy) RetryPolicy {
+	p, _ = p.withDefaults()
+	return p
+}
+
+// contentType sets Content-Type: application/json on every request, GETs
+// included: Huawei documents it as mandatory on all four calls, and its
+// SDKs send it.
+func contentType(_ context.Context, req *http.Request) error {
+	req.Header.Set("Content-Type", "application/json")
+	return nil
+}
+
+// projectIDSource returns how the client learns its project id: the one
+// configured, else the one the credentials know (a password login scoped
+// by region learns it when it logs in).
+func projectIDSource(id string, creds auth.Credentials) func(context.Context) (string, error) {
+	if id != "" {
+		return func(context.Context) (string, error) { return id, nil }
+	}
+	if ak, ok := creds.(auth.AccessKey); ok && ak.ProjectID != "" {
+		return func(context.Context) (string, error) { return ak.ProjectID, nil }
+	}
+	src, ok := creds.(interface {
+		ProjectID(context.Context) (string, error)
+	})
+	if !ok {
+		return func(context.Context) (string, error) {
+			return "", fmt.Errorf("%w: no project id: set one (WithProjectID, %s or project_id in the profile file)",
+				ErrInvalidInput, auth.EnvProjectID)
+		}
+	}
+	var (
+		mu    sync.Mutex
+		found string
+	)
+	return func(ctx context.Context) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if found != "" {
+			return found, nil
+		}
+		id, err := src.ProjectID(ctx)
+		if err != nil {
+			return "", fmt.Errorf("drstemplate: project id: %w", err)
+		}
+		if !validProjectID(id) {
+			return "", fmt.Errorf("%w: IAM gave project id %q, not 32 hexadecimal characters", ErrUnexpectedResponse, clip(id, 64))
+		}
+		found = id
+		return id, nil
+	}
+}
+
+// Endpoint returns the DRS endpoint the client calls, e.g.
+// "https://drs.cn-north-4.myhuaweicloud.com".
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// ProjectID returns the project id the client works in, asking IAM for it
+// if the credentials are a password login scoped by region.
+func (c *Client) ProjectID(ctx context.Context) (string, error) { return c.projectID(ctx) }
+
+// call makes one call of op: send builds and sends the request with the
+// project id; a response with status want is returned (the caller closes
+// its body), and any other becomes an *APIError.
+func (c *Client) call(ctx context.Context, op operation, want int, send func(ctx context.Context, project string) (*http.Response, error)) (*http.Response, error) {
+	project, err := c.projectID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := send(withOperation(ctx, op), project)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
+		}
+		return nil, fmt.Errorf("drstemplate: %s: %w", op, err)
+	}
+	if resp.StatusCode == want {
+		return resp, nil
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil, fmt.Errorf("%w: %s answered HTTP %d, want %d", ErrUnexpectedResponse, op, resp.StatusCode, want)
+	}
+	return nil, c.apiError(ctx, op, resp)
+}
+
+// maxErrorBody bounds how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// apiError reads an error answer into an *APIError. A body that cannot be
+// read because the context ended gives the context's error instead: the
+// answer was not seen whole.
+func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response) error {
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("drstemplate: %s: reading the HTTP %d answer: %w", op, resp.StatusCode, ctx.Err())
+	}
+	info := huaweierr.ParseResponse(resp, body)
+	return &APIError{
+		Operation:  op.String(),
+		StatusCode: resp.StatusCode,
+		Code:       info.Code,
+		Message:    info.Message,
+		RequestID:  info.RequestID,
+		RetryAfter: retryAfter(resp.Header, time.Duration(1<<63-1)),
+		Err:        auth.Refusal(resp, info.Code),
+	}
+}
+
+// decode reads resp's JSON body (read whole by the retry layer) into v and
+// closes it.
+func decode(op operation, resp *http.Response, v any) error {
+	defer func() { _ = resp.Body.Close() }()
+	var err error
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		err = json.Unmarshal(b.Bytes(), v)
+	} else {
+		err = json.NewDecoder(io.LimitReader(resp.Body, maxJSONBody)).Decode(v)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: the body is not the documented JSON (Content-Type %q): %w",
+			ErrUnexpectedResponse, op, resp.Header.Get("Content-Type"), err)
+	}
+	return nil
+}

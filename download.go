@@ -1,0 +1,216 @@
+package drstemplate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/drs-tools/drstemplate/gen/drsapi"
+)
+
+// MaxTemplateSize bounds one downloaded file: a larger one is refused
+// rather than written. Templates are small workbooks; the bound only keeps a
+// broken or hostile server from filling the disk.
+const MaxTemplateSize = 1 << 30
+
+// zipMagic starts every zip container with at least one file: an .xlsx, or a
+// .zip of several.
+const zipMagic = "PK\x03\x04"
+
+// DownloadOptions say how [Client.DownloadToDir] writes files. The zero
+// value (or nil) means the defaults.
+type DownloadOptions struct {
+	// Overwrite replaces files that are already in the directory. Without
+	// it such a file is kept and the download fails with [ErrFileExists].
+	Overwrite bool
+}
+
+// Download writes the template file with the given name to w, as it
+// arrives: nothing is held in memory whole. It checks that the bytes are a
+// template (a zip container, not empty, at most [MaxTemplateSize]) before it
+// writes any, and returns the number of bytes written.
+//
+// The request is retried as the client's RetryPolicy says, but a body that
+// breaks off midway is not: w has part of it then. [Client.DownloadToDir]
+// retries those and never leaves part of a file.
+func (c *Client) Download(ctx context.Context, name string, w io.Writer) (int64, error) {
+	if name == "" {
+		return 0, fmt.Errorf("%w: empty file name", ErrInvalidInput)
+	}
+	resp, err := c.download(ctx, []string{name})
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	return copyTemplate(ctx, w, resp)
+}
+
+// download asks DRS for the named files and returns the response, its body
+// unread.
+func (c *Client) download(ctx context.Context, names []string) (*http.Response, error) {
+	return c.call(ctx, opDownload, http.StatusOK, func(ctx context.Context, project string) (*http.Response, error) {
+		return c.api.DownloadCreateTemplate(ctx, project, &drsapi.DownloadCreateTemplateParams{XLanguage: c.language},
+			drsapi.DownloadTemplateRequest{Files: names})
+	})
+}
+
+// bodyError is a failure to read a download's body (as opposed to writing
+// it), which another attempt may not meet.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "drstemplate: reading the download: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// copyTemplate copies a downloaded template from resp's body to w, checking
+// that it starts like a zip container and is not over MaxTemplateSize.
+func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64, error) {
+	head := make([]byte, len(zipMagic))
+	n, err := io.ReadFull(resp.Body, head)
+	switch {
+	case n == 0 && (err == io.EOF || err == nil):
+		return 0, fmt.Errorf("%w: the answer is empty", ErrNotTemplate)
+	case err != nil && err != io.ErrUnexpectedEOF:
+		return 0, readFailure(ctx, err)
+	case string(head[:n]) != zipMagic:
+		return 0, fmt.Errorf("%w: it is not a zip container (Content-Type %q, starts %q)",
+			ErrNotTemplate, resp.Header.Get("Content-Type"), head[:n])
+	}
+	written, err := w.Write(head)
+	if err != nil {
+		return int64(written), err
+	}
+	rest, err := io.Copy(w, &readerOnly{r: io.LimitReader(resp.Body, MaxTemplateSize-int64(len(head))+1)})
+	total := int64(written) + rest
+	var be *bodyError
+	switch {
+	case errors.As(err, &be):
+		return total, readFailure(ctx, be.err)
+	case err != nil:
+		return total, err
+	case total > MaxTemplateSize:
+		return total, fmt.Errorf("%w: it is larger than %d bytes", ErrNotTemplate, int64(MaxTemplateSize))
+	}
+	return total, nil
+}
+
+// readFailure describes a failed read of a download's body; when the
+// context ended, that is the error.
+func readFailure(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("drstemplate: download stopped: %w", ctxErr)
+	}
+	return &bodyError{err: err}
+}
+
+// readerOnly hides everything but Read, so that io.Copy's read errors can be
+// told from its write errors: they come back as *bodyError.
+type readerOnly struct{ r io.Reader }
+
+func (r *readerOnly) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = &bodyError{err: err}
+	}
+	return n, err
+}
+
+// DownloadToDir downloads the named template files into dir (made if
+// missing) and returns what it wrote, in the order of names.
+//
+// Nothing partial is ever left in dir: each file is written to a temporary
+// file there, synced, and renamed into place. Names from the server are
+// made safe first (one path element, no separators, "..", control
+// characters or characters Windows refuses, at most 200 bytes). A file
+// already there is kept, and [ErrFileExists] returned, unless opts asks to
+// overwrite. A body that breaks off midway is downloaded again as the
+// client's RetryPolicy allows.
+//
+// One name is one .xlsx. Several are asked for in one call and come as a
+// .zip, which is extracted safely: only the entries asked for, no links, no
+// paths, each checked to be a workbook and bounded in size. A file missing
+// from the .zip fails the call; the files found are still written and
+// returned.
+func (c *Client) DownloadToDir(ctx context.Context, dir string, names []string, opts *DownloadOptions) ([]File, error) {
+	var o DownloadOptions
+	if opts != nil {
+		o = *opts
+	}
+	local, err := localNames(names)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureDir(dir); err != nil {
+		return nil, err
+	}
+	if !o.Overwrite {
+		for _, n := range local {
+			if err := checkAbsent(dir, n); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(names) == 1 {
+		f, err := c.saveOne(ctx, dir, names[0], local[0], o.Overwrite)
+		if err != nil {
+			return nil, err
+		}
+		return []File{f}, nil
+	}
+	return c.saveBundle(ctx, dir, names, local, o.Overwrite)
+}
+
+// localNames checks a list of file names to download and returns their safe
+// local forms.
+func localNames(names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%w: no file names", ErrInvalidInput)
+	}
+	if len(names) > maxJobsPerRequest {
+		return nil, fmt.Errorf("%w: %d file names, more than the %d one download may ask for", ErrInvalidInput, len(names), maxJobsPerRequest)
+	}
+	local := make([]string, len(names))
+	seen := make(map[string]string, len(names))
+	for i, n := range names {
+		if n == "" {
+			return nil, fmt.Errorf("%w: file name #%d is empty", ErrInvalidInput, i+1)
+		}
+		s, err := safeName(n)
+		if err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[s]; dup {
+			return nil, fmt.Errorf("%w: %q and %q would both be written as %s", ErrInvalidInput, clip(prev, 64), clip(n, 64), s)
+		}
+		seen[s] = n
+		local[i] = s
+	}
+	return local, nil
+}
+
+// saveOne downloads one file into dir/local. A body that breaks off is
+// downloaded again, as the retry policy allows.
+func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite bool) (File, error) {
+	return backoff.Retry(ctx, func() (File, error) {
+		f, err := writeFile(dir, local, name, overwrite, func(w io.Writer) (int64, error) {
+			resp, err := c.download(ctx, []string{name})
+			if err != nil {
+				return 0, err
+			}
+			defer func() { _ = resp.Body.Close() }()
+			return copyTemplate(ctx, w, resp)
+		})
+		var be *bodyError
+		if err != nil && !(errors.As(err, &be) && retryableError(be.err, opDownload)) {
+			return f, backoff.Permanent(err)
+		}
+		return f, err
+	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
+		backoff.WithNotify(func(err error, d time.Duration) {
+			c.log.DebugContext(ctx, "drstemplate: download broke off, downloading again", "file", name, "delay", d, "error", err)
+		}))
+}

@@ -1,0 +1,98 @@
+package drstemplate
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/drs-tools/drstemplate/gen/drsapi"
+)
+
+// The contract's bounds on one export request (api/openapi.yaml: jobs has
+// maxItems 1000, each id maxLength 128).
+const (
+	maxJobsPerRequest = 1000
+	maxTaskIDLength   = 128
+)
+
+// Export is an export DRS accepted. It is plain data: keep it (it encodes to
+// JSON) and wait on its ID from anywhere with [Client.Wait], or hand it to
+// [Client.ExportAndDownload] in [ExportAndDownloadOptions].Submitted to finish the job
+// after a restart.
+type Export struct {
+	// ID is DRS's asynchronous job id: what [Client.Wait] polls, and the
+	// token to resume waiting with.
+	ID string `json:"id"`
+	// Status is the acceptance status of the request ("SUCCESS" in Huawei's
+	// example). It does not mean the export has finished: wait for that.
+	Status string `json:"status"`
+	// Accepted is when DRS accepted the export: the Date of its answer, in
+	// the server's clock, or the client's clock when the answer had none.
+	// Template files of the export are created at or after it.
+	Accepted time.Time `json:"accepted"`
+	// TaskIDs are the exported tasks.
+	TaskIDs []string `json:"task_ids"`
+}
+
+// Export starts an asynchronous export of the creation templates of the
+// given DRS tasks and returns once DRS has accepted it (HTTP 202). The ids
+// are checked before any call: at least one, none blank or repeated, at most
+// the client's maximum per export ([WithMaxTasksPerExport]).
+//
+// The request is sent once more only when the server cannot have acted on it
+// (see [RetryPolicy]): an error may leave an export running on the server.
+func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) {
+	if err := checkTaskIDs(taskIDs, c.maxTasks); err != nil {
+		return Export{}, err
+	}
+	resp, err := c.call(ctx, opExport, http.StatusAccepted, func(ctx context.Context, project string) (*http.Response, error) {
+		return c.api.ExportCreationTemplate(ctx, project, &drsapi.ExportCreationTemplateParams{XLanguage: c.language},
+			drsapi.ExportTemplateRequest{Jobs: taskIDs})
+	})
+	if err != nil {
+		return Export{}, err
+	}
+	accepted, dateErr := http.ParseTime(resp.Header.Get("Date"))
+	var job drsapi.ExportJob
+	if err := decode(opExport, resp, &job); err != nil {
+		return Export{}, err
+	}
+	if job.Id == "" {
+		return Export{}, fmt.Errorf("%w: %s answered 202 without an export id", ErrUnexpectedResponse, opExport)
+	}
+	if dateErr != nil {
+		accepted = c.now()
+	}
+	return Export{ID: job.Id, Status: job.Status, Accepted: accepted.UTC(), TaskIDs: append([]string(nil), taskIDs...)}, nil
+}
+
+// checkTaskIDs refuses a list of task ids that no export request could
+// carry: empty, longer than limit, with a blank, repeated, overlong or
+// unprintable id. The message names the offending id by its position.
+func checkTaskIDs(ids []string, limit int) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("%w: no task ids", ErrInvalidInput)
+	}
+	if limit > 0 && len(ids) > limit {
+		return fmt.Errorf("%w: %d task ids, more than the %d one export may carry", ErrInvalidInput, len(ids), limit)
+	}
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		switch {
+		case strings.TrimSpace(id) == "":
+			return fmt.Errorf("%w: task id #%d is blank", ErrInvalidInput, i+1)
+		case len(id) > maxTaskIDLength:
+			return fmt.Errorf("%w: task id #%d is longer than %d bytes", ErrInvalidInput, i+1, maxTaskIDLength)
+		case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) >= 0:
+			return fmt.Errorf("%w: task id #%d %q has white space or control characters", ErrInvalidInput, i+1, id)
+		}
+		if j, dup := seen[id]; dup {
+			return fmt.Errorf("%w: task id %s is given twice (#%d and #%d)", ErrInvalidInput, id, j+1, i+1)
+		}
+		seen[id] = i
+	}
+	return nil
+}

@@ -1,0 +1,311 @@
+package drstemplate_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/drsfake"
+)
+
+// eventLog collects the events of a flow.
+type eventLog struct {
+	mu     sync.Mutex
+	events []drstemplate.Event
+}
+
+func (l *eventLog) add(e drstemplate.Event) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, e)
+}
+
+func (l *eventLog) count(k drstemplate.EventKind) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, e := range l.events {
+		if e.Kind == k {
+			n++
+		}
+	}
+	return n
+}
+
+// checkResults checks that every task of results has its template in dir,
+// as the result says, and that dir holds nothing else.
+func checkResults(t *testing.T, dir string, tasks []string, results []drstemplate.Result, workbooks bool) {
+	t.Helper()
+	if len(results) != len(tasks) {
+		t.Fatalf("%d results for %d tasks", len(results), len(tasks))
+	}
+	var want []string
+	for i, r := range results {
+		if r.TaskID != tasks[i] || r.Err != nil || r.ExportID == "" {
+			t.Errorf("result %d = %+v, want task %s without error", i, r, tasks[i])
+			continue
+		}
+		if !strings.HasPrefix(r.File.Name, r.TaskID+"_") || r.File.Path != filepath.Join(dir, r.File.Name) {
+			t.Errorf("result %d: file %+v", i, r.File)
+		}
+		data, err := os.ReadFile(r.File.Path)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if sha(data) != r.File.SHA256 || int64(len(data)) != r.File.Size {
+			t.Errorf("%s: size or SHA-256 differ from the result", r.File.Path)
+		}
+		if workbooks {
+			checkWorkbook(t, data, r.TaskID)
+		}
+		want = append(want, r.File.Name)
+	}
+	slices.Sort(want)
+	if got := listDir(t, dir); slices.Compare(got, want) != 0 {
+		t.Errorf("dir holds %d entries, want the %d templates", len(got), len(want))
+	}
+}
+
+func TestExportAndDownload(t *testing.T) {
+	for _, n := range []int{1, 10, 500} {
+		t.Run(strconv.Itoa(n)+" tasks", func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(n)}})
+				events := &eventLog{}
+				dir := filepath.Join(t.TempDir(), "templates")
+				results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{Events: events.add})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkResults(t, dir, e.tasks, results, n <= 10)
+				chunks := (n + drstemplate.DefaultMaxTasksPerExport - 1) / drstemplate.DefaultMaxTasksPerExport
+				if got := e.calls.count(http.MethodPost, pathExport); got != chunks {
+					t.Errorf("%d exports, want %d", got, chunks)
+				}
+				if got := events.count(drstemplate.EventSubmitted); got != chunks {
+					t.Errorf("%d submitted events, want %d", got, chunks)
+				}
+				if events.count(drstemplate.EventDownloading) != n || events.count(drstemplate.EventDone) != n || events.count(drstemplate.EventStatus) < chunks {
+					t.Errorf("events: %d downloading, %d done, %d status", events.count(drstemplate.EventDownloading),
+						events.count(drstemplate.EventDone), events.count(drstemplate.EventStatus))
+				}
+			})
+		})
+	}
+}
+
+func TestExportAndDownloadIsolatesFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bad  drsfake.Task // added to the fake unless its id is unknown
+		add  bool
+		want func(err error) bool
+	}{
+		{"a task whose export fails", drsfake.Task{ID: "failing-task", Engine: "mysql", FailExport: true}, true,
+			func(err error) bool { return errors.Is(err, drstemplate.ErrExportFailed) }},
+		{"a task DRS does not know", drsfake.Task{ID: "unknown-task"}, false,
+			func(err error) bool {
+				var apiErr *drstemplate.APIError
+				return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				opts := []drsfake.Option{drsfake.WithGeneratedTasks(9)}
+				if tc.add {
+					opts = append(opts, drsfake.WithTasks(tc.bad))
+				}
+				e := newEnv(t, envConfig{fake: opts, client: []drstemplate.Option{drstemplate.WithMaxTasksPerExport(5)}})
+				tasks := slices.Clone(e.tasks)
+				if !tc.add {
+					tasks = append(tasks, tc.bad.ID)
+				}
+				slices.Sort(tasks)
+				dir := t.TempDir()
+				results, err := e.client.ExportAndDownload(t.Context(), dir, tasks, nil)
+				if !tc.want(err) || !strings.Contains(err.Error(), "1 of 10 tasks failed") {
+					t.Fatalf("err = %v", err)
+				}
+				var good []string
+				var goodResults []drstemplate.Result
+				for _, r := range results {
+					switch {
+					case r.TaskID == tc.bad.ID && !tc.want(r.Err):
+						t.Errorf("the bad task's error is %v", r.Err)
+					case r.TaskID != tc.bad.ID:
+						good = append(good, r.TaskID)
+						goodResults = append(goodResults, r)
+					}
+				}
+				checkResults(t, dir, good, goodResults, false)
+			})
+		})
+	}
+}
+
+func TestExportAndDownloadResumesSubmittedExports(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(10)}})
+		// An earlier run submitted half the tasks, then stopped.
+		earlier, err := e.client.Export(t.Context(), e.tasks[:5]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Minute)
+		dir := t.TempDir()
+		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{
+			Submitted: []drstemplate.Export{earlier},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkResults(t, dir, e.tasks, results, false)
+		if n := e.calls.count(http.MethodPost, pathExport); n != 2 {
+			t.Errorf("%d exports, want the earlier one and one for the other five tasks", n)
+		}
+		for _, r := range results[:5] {
+			if r.ExportID != earlier.ID {
+				t.Errorf("task %s came from export %s, not the submitted %s", r.TaskID, r.ExportID, earlier.ID)
+			}
+		}
+	})
+}
+
+func TestExportAndDownloadPicksTheExportsFile(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(1)}})
+		old := exportAll(t, e, e.tasks...)
+		time.Sleep(2 * time.Hour)
+		dir := t.TempDir()
+		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamp := strings.TrimSuffix(results[0].File.Name[strings.LastIndex(results[0].File.Name, "_")+1:], ".xlsx")
+		if want := old.Accepted.Add(2 * time.Hour).Format("20060102150405"); stamp < want {
+			t.Errorf("took %s, a file older than the export", results[0].File.Name)
+		}
+	})
+}
+
+func TestExportAndDownloadIgnoresOldFiles(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var only atomic.Value // when set, the one file name the list shows
+		e := newEnv(t, envConfig{
+			fake: []drsfake.Option{drsfake.WithGeneratedTasks(1)},
+			wrap: rewrite(pathList, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+				name, ok := only.Load().(string)
+				if !ok {
+					return
+				}
+				rec.Body.Reset()
+				_ = json.NewEncoder(rec.Body).Encode(map[string]any{"count": 1, "export_report_obs_files": []map[string]string{
+					{"file_name": name, "last_modified": "2000-01-01T00:00:00Z"},
+				}})
+			}),
+		})
+		exportAll(t, e, e.tasks...)
+		only.Store(collect(t, e.client)[0].Name)
+		time.Sleep(2 * time.Minute)
+		// The new export's file is missing from the list: the old one, two
+		// minutes older than the export, must not stand in for it.
+		results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, nil)
+		if !errors.Is(err, drstemplate.ErrNoTemplate) || !errors.Is(results[0].Err, drstemplate.ErrNoTemplate) {
+			t.Errorf("err = %v, result %+v; want ErrNoTemplate", err, results[0])
+		}
+	})
+}
+
+func TestExportAndDownloadKeepsExistingFiles(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Exports finish at once: in a bubble, whose clock stands still
+		// until everything waits, a second run makes the same file names.
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(3), drsfake.WithExportTimings(0, 0)}})
+		dir := t.TempDir()
+		first, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, nil)
+		if !errors.Is(err, drstemplate.ErrFileExists) {
+			t.Fatalf("err = %v, want ErrFileExists", err)
+		}
+		for i, r := range results {
+			if !errors.Is(r.Err, drstemplate.ErrFileExists) {
+				t.Errorf("task %s: %v", r.TaskID, r.Err)
+			}
+			if data, _ := os.ReadFile(first[i].File.Path); sha(data) != first[i].File.SHA256 {
+				t.Errorf("%s changed", first[i].File.Path)
+			}
+		}
+		results, err = e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{Overwrite: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkResults(t, dir, e.tasks, results, false)
+	})
+}
+
+func TestExportAndDownloadCancelled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(20), drsfake.WithExportTimings(time.Minute, time.Minute)}})
+		ctx, cancel := context.WithCancel(t.Context())
+		time.AfterFunc(90*time.Second, cancel)
+		dir := t.TempDir()
+		results, err := e.client.ExportAndDownload(ctx, dir, e.tasks, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+		for _, r := range results {
+			if !errors.Is(r.Err, context.Canceled) {
+				t.Errorf("task %s: %v", r.TaskID, r.Err)
+			}
+		}
+		if got := listDir(t, dir); len(got) != 0 {
+			t.Errorf("a cancelled flow left %v", got)
+		}
+	})
+}
+
+func TestExportAndDownloadRefusesBadInput(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(2)}})
+		dir := t.TempDir()
+		for _, tc := range []struct {
+			name  string
+			tasks []string
+			opts  *drstemplate.ExportAndDownloadOptions
+		}{
+			{"no tasks", nil, nil},
+			{"a task twice", []string{e.tasks[0], e.tasks[0]}, nil},
+			{"negative concurrency", e.tasks, &drstemplate.ExportAndDownloadOptions{Downloads: -1}},
+			{"bad wait options", e.tasks, &drstemplate.ExportAndDownloadOptions{Wait: &drstemplate.WaitOptions{MinDelay: -1}}},
+			{"submitted without id", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{TaskIDs: e.tasks[:1]}}}},
+			{"submitted for another task", e.tasks[:1], &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{ID: "x", TaskIDs: e.tasks[1:]}}}},
+			{"a task in two submitted exports", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{
+				{ID: "x", TaskIDs: e.tasks[:1]}, {ID: "y", TaskIDs: e.tasks[:1]},
+			}}},
+		} {
+			if _, err := e.client.ExportAndDownload(t.Context(), dir, tc.tasks, tc.opts); !errors.Is(err, drstemplate.ErrInvalidInput) {
+				t.Errorf("%s: err = %v, want ErrInvalidInput", tc.name, err)
+			}
+		}
+		if n := e.calls.count("", ""); n != 0 {
+			t.Errorf("%d requests sent", n)
+		}
+	})
+}

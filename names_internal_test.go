@@ -1,0 +1,149 @@
+package drstemplate
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+func TestSafeName(t *testing.T) {
+	long := strings.Repeat("é", 150) + ".xlsx"
+	for _, tc := range []struct{ in, want string }{
+		{"2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx", "2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx"},
+		{"../../etc/passwd", "_.._etc_passwd"},
+		{"/abs/path.xlsx", "_abs_path.xlsx"},
+		{`C:\Windows\x.xlsx`, "C__Windows_x.xlsx"},
+		{".hidden.xlsx", "hidden.xlsx"},
+		{"name.xlsx.", "name.xlsx"},
+		{"a\x1b[31mred.xlsx", "a_[31mred.xlsx"},
+		{"a\u202egnp.xlsx", "a_gnp.xlsx"},
+		{"a\x00b.xlsx", "a_b.xlsx"},
+		{"con.xlsx", "_con.xlsx"},
+		{"LPT1", "_LPT1"},
+		{"what?*.xlsx", "what__.xlsx"},
+		{"模板_mysql_20250101000000.xlsx", "模板_mysql_20250101000000.xlsx"},
+		{"bad\xffutf8.xlsx", "bad_utf8.xlsx"},
+		{long, strings.Repeat("é", 97) + ".xlsx"},
+	} {
+		got, err := safeName(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("safeName(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "...", " . "} {
+		if got, err := safeName(bad); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("safeName(%q) = %q, %v; want ErrInvalidInput", bad, got, err)
+		}
+	}
+}
+
+// FuzzSafeName checks that whatever the server names a file, the name
+// written is one harmless path element.
+func FuzzSafeName(f *testing.F) {
+	for _, s := range []string{"a.xlsx", "../x", "..", "con.txt", "a\x00b", strings.Repeat("x", 300), "\u202e", "a/b\\c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got, err := safeName(name)
+		if err != nil {
+			if !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("error %v does not match ErrInvalidInput", err)
+			}
+			return
+		}
+		switch {
+		case got == "" || got == "." || got == "..":
+			t.Fatalf("%q → %q", name, got)
+		case strings.ContainsAny(got, `/\<>:"|?*`):
+			t.Fatalf("%q → %q has a separator or reserved character", name, got)
+		case strings.HasPrefix(got, ".") || strings.HasSuffix(got, ".") || strings.HasSuffix(got, " "):
+			t.Fatalf("%q → %q is hidden or ends in a dot or space", name, got)
+		case len(got) > maxLocalName || !utf8.ValidString(got):
+			t.Fatalf("%q → %q is too long or not UTF-8", name, got)
+		case strings.IndexFunc(got, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+			t.Fatalf("%q → %q has a control or format character", name, got)
+		}
+		if again, err := safeName(got); err != nil || again != got {
+			t.Fatalf("safeName is not stable on %q: %q, %v", got, again, err)
+		}
+	})
+}
+
+// FuzzParseName checks that a listed name either parses into parts that
+// make it up again, or does not parse, and never panics.
+func FuzzParseName(f *testing.F) {
+	for _, s := range []string{
+		"2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx",
+		"a_b_c_mysql_20250101000000.xlsx", "x.xlsx", "_mysql_20250101000000.xlsx", "a__20250101000000.xlsx",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		task, engine, created, ok := parseName(name)
+		if !ok {
+			if task != "" || engine != "" || !created.IsZero() {
+				t.Fatalf("%q: parts %q %q %v without ok", name, task, engine, created)
+			}
+			return
+		}
+		if task == "" || engine == "" || strings.Contains(engine, "_") {
+			t.Fatalf("%q: parts %q %q", name, task, engine)
+		}
+		if again := task + "_" + engine + "_" + created.Format(nameTimeLayout) + ".xlsx"; again != name {
+			t.Fatalf("%q parsed into parts that make %q", name, again)
+		}
+	})
+}
+
+func TestWaitDelay(t *testing.T) {
+	o := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second}
+	for _, tc := range []struct {
+		n        int
+		low, top time.Duration
+	}{
+		{1, time.Second, time.Second},
+		{2, time.Second, 2 * time.Second},
+		{3, time.Second, 4 * time.Second},
+		{5, time.Second, 16 * time.Second},
+		{6, time.Second, 30 * time.Second},
+		{60, time.Second, 30 * time.Second},
+		{1 << 20, time.Second, 30 * time.Second},
+	} {
+		if got := o.delay(tc.n, 0); got != tc.low {
+			t.Errorf("delay(%d, 0) = %s, want %s", tc.n, got, tc.low)
+		}
+		if got := o.delay(tc.n, 0.999999999); got < tc.top-time.Millisecond || got > tc.top {
+			t.Errorf("delay(%d, ~1) = %s, want just under %s", tc.n, got, tc.top)
+		}
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Now()
+	for _, tc := range []struct {
+		value string
+		want  time.Duration
+	}{
+		{"", 0},
+		{"3", 3 * time.Second},
+		{"0", 0},
+		{"-5", 0},
+		{"3600", 30 * time.Second},
+		{"soon", 0},
+		{now.Add(10 * time.Second).UTC().Format(http.TimeFormat), 10 * time.Second},
+		{now.Add(-time.Hour).UTC().Format(http.TimeFormat), 0},
+	} {
+		h := http.Header{}
+		if tc.value != "" {
+			h.Set("Retry-After", tc.value)
+		}
+		got := retryAfter(h, 30*time.Second)
+		if d := got - tc.want; d < -time.Second || d > time.Second {
+			t.Errorf("Retry-After %q = %s, want %s", tc.value, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,285 @@
+package drstemplate
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/drs-tools/drstemplate/gen/drsapi"
+)
+
+// Status is an export's process_status as ShowExportProgress reports it,
+// e.g. "pending", "running", "success" or "failed". Huawei does not document
+// the full set: the methods compare case-insensitively, count "success",
+// "succeeded" and "completed" as success and "failed" and "error" as
+// failure, and anything else as still in progress.
+type Status string
+
+// Succeeded reports whether the export is done and its files are listed.
+func (s Status) Succeeded() bool {
+	switch strings.ToLower(string(s)) {
+	case "success", "succeeded", "completed":
+		return true
+	}
+	return false
+}
+
+// Failed reports whether the export ended without its files.
+func (s Status) Failed() bool {
+	switch strings.ToLower(string(s)) {
+	case "failed", "error":
+		return true
+	}
+	return false
+}
+
+// Done reports whether the export has ended, either way.
+func (s Status) Done() bool { return s.Succeeded() || s.Failed() }
+
+// Known reports whether s is one of the documented values ("pending",
+// "running", or one of the ends). An unknown value means the export is
+// still in progress; a wait keeps polling and reports it.
+func (s Status) Known() bool {
+	switch strings.ToLower(string(s)) {
+	case "pending", "running":
+		return true
+	}
+	return s.Done()
+}
+
+// WaitOptions say how [Client.Wait] polls. The zero value (or nil) means
+// the defaults.
+//
+// The first progress call is made InitialDelay after Wait starts. Each
+// later one waits a random delay ("full jitter") between MinDelay and a
+// ceiling that doubles with every call up to MaxDelay — so that many clients
+// do not poll in step — and never past the context's deadline: when the
+// deadline comes sooner than the delay, the last call is made just before
+// it. The time a wait takes is the real time elapsed, slow calls included;
+// bound it with the context.
+type WaitOptions struct {
+	// InitialDelay is the time before the first progress call (default 0:
+	// at once). An export takes at least some seconds; callers who know how
+	// long can save calls.
+	InitialDelay time.Duration
+	// MinDelay is the shortest delay between two calls (default 1s).
+	MinDelay time.Duration
+	// MaxDelay is the longest delay between two calls (default 30s).
+	MaxDelay time.Duration
+	// MaxTransientErrors is how many calls in a row may fail with an error
+	// that could go away — a network error, 429 or 5xx, each already
+	// retried by the client's RetryPolicy — before the wait gives up
+	// (default 5). Other errors (400, 401, 403, 404) end it at once.
+	MaxTransientErrors int
+	// Progress, when set, is called with every status observed, in order,
+	// unknown values included; never concurrently.
+	Progress func(Status)
+}
+
+// Defaults of [WaitOptions].
+const (
+	DefaultPollMinDelay       = time.Second
+	DefaultPollMaxDelay       = 30 * time.Second
+	DefaultMaxTransientErrors = 5
+)
+
+// withDefaults returns o with its zero fields filled in, or an error for
+// settings that cannot work.
+func (o *WaitOptions) withDefaults() (WaitOptions, error) {
+	var w WaitOptions
+	if o != nil {
+		w = *o
+	}
+	if w.InitialDelay < 0 || w.MinDelay < 0 || w.MaxDelay < 0 || w.MaxTransientErrors < 0 {
+		return w, fmt.Errorf("%w: negative wait setting", ErrInvalidInput)
+	}
+	w.MinDelay = cmp.Or(w.MinDelay, DefaultPollMinDelay)
+	w.MaxDelay = cmp.Or(w.MaxDelay, max(DefaultPollMaxDelay, w.MinDelay))
+	w.MaxTransientErrors = cmp.Or(w.MaxTransientErrors, DefaultMaxTransientErrors)
+	if w.MaxDelay < w.MinDelay {
+		return w, fmt.Errorf("%w: wait MaxDelay %s is below MinDelay %s", ErrInvalidInput, w.MaxDelay, w.MinDelay)
+	}
+	return w, nil
+}
+
+// delay is the pause before progress call number n+1 (n ≥ 1 calls made):
+// full jitter between MinDelay and min(MaxDelay, MinDelay·2^(n-1)). u is a
+// uniform random number in [0, 1).
+func (o *WaitOptions) delay(n int, u float64) time.Duration {
+	ceiling := o.MaxDelay
+	if shift := n - 1; shift < 32 && o.MinDelay<<shift < o.MaxDelay && o.MinDelay<<shift > 0 {
+		ceiling = o.MinDelay << shift
+	}
+	return o.MinDelay + time.Duration(u*float64(ceiling-o.MinDelay))
+}
+
+// Poll asks DRS once for the status of the export with the given id.
+func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
+	if strings.TrimSpace(exportID) == "" {
+		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
+	}
+	resp, err := c.call(ctx, opProgress, http.StatusOK, func(ctx context.Context, project string) (*http.Response, error) {
+		return c.api.ShowExportProgress(ctx, project, exportID, &drsapi.ShowExportProgressParams{XLanguage: c.language})
+	})
+	if err != nil {
+		return "", err
+	}
+	var p drsapi.ExportProgress
+	if err := decode(opProgress, resp, &p); err != nil {
+		return "", err
+	}
+	return Status(p.ProcessStatus), nil
+}
+
+// Wait polls the export with the given id until it ends, the context ends,
+// or a call fails for good; see [WaitOptions] for the pacing. The id may
+// come from another process: it is all Wait needs.
+//
+// It returns the final status. An export that failed gives an error
+// matching [ErrExportFailed]. A wait cut short by the context's deadline
+// gives an error that says what it last saw and for how long, and matches
+// context.DeadlineExceeded.
+func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (Status, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(exportID) == "" {
+		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
+	}
+	w := waiter{c: c, id: exportID, o: o, start: time.Now(), rand: rand.Float64}
+	return w.run(ctx)
+}
+
+// waiter is one Wait in progress.
+type waiter struct {
+	c     *Client
+	id    string
+	o     WaitOptions
+	start time.Time
+	rand  func() float64
+
+	calls     int           // progress calls made
+	last      Status        // the last status observed
+	failures  int           // transient failures in a row
+	callTime  time.Duration // how long the last call took
+	lastError error         // the last transient failure
+	final     bool          // the next call is the last before the deadline
+}
+
+func (w *waiter) run(ctx context.Context) (Status, error) {
+	next := w.o.InitialDelay
+	for {
+		if w.final || !w.sleep(ctx, next) {
+			return w.last, w.stopped(ctx)
+		}
+		st, err := w.poll(ctx)
+		switch {
+		case err == nil && st.Succeeded():
+			return st, nil
+		case err == nil && st.Failed():
+			return st, fmt.Errorf("%w: export %s ended %q", ErrExportFailed, w.id, st)
+		case err != nil && ctx.Err() != nil:
+			return w.last, w.stopped(ctx)
+		case err != nil && !transient(err):
+			return w.last, err
+		case err != nil:
+			w.failures++
+			w.lastError = err
+			if w.failures > w.o.MaxTransientErrors {
+				return w.last, fmt.Errorf("drstemplate: waiting for export %s: %d progress calls in a row failed: %w", w.id, w.failures, err)
+			}
+		}
+		next = w.o.delay(w.calls, w.rand())
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			next = max(next, min(apiErr.RetryAfter, w.c.retry.MaxRetryAfter))
+		}
+	}
+}
+
+// poll makes one progress call and reports what it saw.
+func (w *waiter) poll(ctx context.Context) (Status, error) {
+	began := time.Now()
+	st, err := w.c.Poll(ctx, w.id)
+	w.callTime = time.Since(began)
+	w.calls++
+	if err != nil {
+		return "", err
+	}
+	w.failures = 0
+	w.last = st
+	if w.o.Progress != nil {
+		w.o.Progress(st)
+	}
+	if w.c.log.Enabled(ctx, slog.LevelDebug) {
+		w.c.log.DebugContext(ctx, "drstemplate: export status", "export_id", w.id, "status", string(st),
+			"known", st.Known(), "calls", w.calls, "elapsed", time.Since(w.start).Round(time.Millisecond))
+	}
+	return st, nil
+}
+
+// sleep waits d, or less when the context's deadline comes first: then it
+// wakes up early enough for one last call — as long as the last call took,
+// and a twentieth of the time left — and marks that call as the final one.
+// It reports false when the context ended or no call fits any more.
+func (w *waiter) sleep(ctx context.Context, d time.Duration) bool {
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if w.calls > 0 && left <= w.callTime {
+			return false
+		}
+		if d >= left-w.callTime {
+			d = max(0, left-w.callTime-left/20)
+			w.final = true
+		}
+	}
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// stopped describes a wait the context ended: what it last saw, after how
+// long and how many calls; it wraps the context's error.
+func (w *waiter) stopped(ctx context.Context) error {
+	err := ctx.Err()
+	if err == nil {
+		err = context.DeadlineExceeded // no call fits before the deadline
+	}
+	last := "no status yet"
+	if w.last != "" {
+		last = "last status " + strconv.Quote(string(w.last))
+	}
+	msg := fmt.Sprintf("drstemplate: waiting for export %s: %s after %s and %d progress calls",
+		w.id, last, time.Since(w.start).Round(time.Millisecond), w.calls)
+	if w.lastError != nil && w.failures > 0 {
+		return fmt.Errorf("%s (last call failed: %v): %w", msg, w.lastError, err)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
+// transient reports whether err could go away on a later call: an *APIError
+// for 429 or 5xx, or a failure to get an answer at all. Input and contract
+// errors and refusals are not.
+func transient(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.transient()
+	}
+	return !errors.Is(err, ErrInvalidInput) && !errors.Is(err, ErrUnexpectedResponse) && retryableError(err, opProgress)
+}
