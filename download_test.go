@@ -2,8 +2,8 @@ package drstemplate_test
 
 import (
 	"archive/zip"
-	"context"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
