@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValidateRegion(t *testing.T) {
@@ -23,6 +24,11 @@ func TestValidateRegion(t *testing.T) {
 		if !errors.Is(err, ErrInvalidRegion) {
 			t.Errorf("ValidateRegion(%q) = %v, want ErrInvalidRegion", r, err)
 		}
+	}
+	// A long value is quoted cut, and never in the middle of a rune.
+	err := ValidateRegion("a" + strings.Repeat("é", 100))
+	if err == nil || !utf8.ValidString(err.Error()) || strings.Contains(err.Error(), `\x`) || len(err.Error()) > 250 {
+		t.Errorf("ValidateRegion(long) = %q: want a short, valid UTF-8 message", err)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // ErrInvalidEndpoint reports an endpoint URL that [Parse] refuses.
@@ -25,7 +27,7 @@ func Parse(raw string, allowHTTP bool) (string, error) {
 		return "", fmt.Errorf("%w: not a URL", ErrInvalidEndpoint)
 	}
 	fail := func(why string) (string, error) {
-		return "", fmt.Errorf("%w %q: %s", ErrInvalidEndpoint, clip(u.Scheme+"://"+u.Host), why)
+		return "", fmt.Errorf("%w %q: %s", ErrInvalidEndpoint, clip.String(u.Scheme+"://"+u.Host, maxEcho), why)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {

@@ -4,7 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
+
+// maxEcho bounds how much of an outside value an error message quotes.
+const maxEcho = 64
 
 // maxRegionLen bounds a region id; real ones are under 20 characters.
 const maxRegionLen = 63
@@ -24,7 +29,7 @@ func ValidateRegion(region string) error {
 		ok = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'
 	}
 	if !ok {
-		return fmt.Errorf("%w %q: want lower-case letters and digits in hyphen-separated groups, like cn-north-4", ErrInvalidRegion, clip(region))
+		return fmt.Errorf("%w %q: want lower-case letters and digits in hyphen-separated groups, like cn-north-4", ErrInvalidRegion, clip.String(region, maxEcho))
 	}
 	return nil
 }
@@ -64,12 +69,3 @@ func builtinIAM(region string) (string, error) {
 
 // GlobalIAM is the global IAM endpoint; it issues tokens for every region.
 const GlobalIAM = "https://iam.myhuaweicloud.com"
-
-// clip shortens an outside value quoted in an error message.
-func clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
