@@ -38,7 +38,7 @@ func cacheKey(l PasswordLogin) string {
 	if l.ProjectID == "" {
 		scope = "name:" + l.ProjectName
 	}
-	sum := sha256.Sum256([]byte(l.IAMEndpoint + "\x00" + l.Account + "\x00" + l.User + "\x00" + scope))
+	sum := sha256.Sum256([]byte(l.IAMEndpoint.String() + "\x00" + l.Account + "\x00" + l.User + "\x00" + scope))
 	return hex.EncodeToString(sum[:])
 }
 

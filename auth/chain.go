@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -54,9 +55,11 @@ type Chain struct {
 	// ProjectID is the project id: sent as X-Project-Id with an access key,
 	// and the scope of password logins.
 	ProjectID string
-	// IAMEndpoint is the IAM endpoint for password logins. It wins over
-	// [EnvIAMEndpoint]; by default the region's (see endpoint.Config.IAM).
-	IAMEndpoint string
+	// IAMEndpoint is the IAM endpoint for password logins, as package
+	// endpoint returns it. It wins over [EnvIAMEndpoint]; nil means what
+	// endpoint.Config finds for Region (the environment's, else the
+	// region's, with plain http for loopback hosts only).
+	IAMEndpoint *url.URL
 	// Region is the region id. Password logins without a project id are
 	// scoped to the project named after it, at the region's IAM endpoint.
 	Region string
@@ -66,8 +69,6 @@ type Chain struct {
 	// RefreshMargin is passed to password logins
 	// ([PasswordLogin.RefreshMargin]).
 	RefreshMargin time.Duration
-	// AllowHTTP permits a plain http:// IAM endpoint on a non-loopback host.
-	AllowHTTP bool
 	// LookupEnv reads the environment; nil means os.LookupEnv. The home
 	// directory for the default profile file is read through it too
 	// (HOME, or USERPROFILE on Windows).
@@ -180,14 +181,16 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 		if projectID == "" && c.Region == "" {
 			return Resolved{}, fmt.Errorf("%w: a password login needs a project: set %s or a region", ErrIncompleteCredentials, EnvProjectID)
 		}
-		// endpoint.Config reads the environment's IAM endpoint.
-		iam, err := endpoint.Config{Region: c.Region, IAMEndpoint: c.IAMEndpoint, LookupEnv: c.LookupEnv, AllowHTTP: c.AllowHTTP}.IAM()
-		if err != nil {
-			return Resolved{}, fmt.Errorf("auth: IAM endpoint for the password login: %w", err)
+		iam := c.IAMEndpoint
+		if iam == nil {
+			var err error // endpoint.Config reads the environment's IAM endpoint
+			if iam, err = (endpoint.Config{Region: c.Region, LookupEnv: c.LookupEnv}).IAM(); err != nil {
+				return Resolved{}, fmt.Errorf("auth: IAM endpoint for the password login: %w", err)
+			}
 		}
 		login := PasswordLogin{
 			IAMEndpoint: iam, Account: l.account, User: l.user, Password: l.password, ProjectID: projectID,
-			RefreshMargin: c.RefreshMargin, CacheDir: c.TokenCacheDir, AllowHTTP: c.AllowHTTP,
+			RefreshMargin: c.RefreshMargin, CacheDir: c.TokenCacheDir,
 		}
 		if projectID == "" {
 			login.ProjectName = c.Region
@@ -284,8 +287,12 @@ func (c Chain) String() string {
 	if len(ways) > 0 {
 		parts[0] = "explicit " + joinAnd(ways)
 	}
+	iam := ""
+	if c.IAMEndpoint != nil {
+		iam = c.IAMEndpoint.Redacted()
+	}
 	for _, f := range []struct{ name, v string }{
-		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", c.IAMEndpoint}, {"token cache ", c.TokenCacheDir},
+		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", iam}, {"token cache ", c.TokenCacheDir},
 	} {
 		if f.v != "" {
 			parts = append(parts, f.name+f.v)
@@ -294,17 +301,14 @@ func (c Chain) String() string {
 	if c.RefreshMargin != 0 {
 		parts = append(parts, "refresh margin "+c.RefreshMargin.String())
 	}
-	if c.AllowHTTP {
-		parts = append(parts, "plain http allowed")
-	}
 	return "credential chain: " + strings.Join(parts, "; ")
 }
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Chain) GoString() string {
-	return fmt.Sprintf("auth.Chain{Token:%q, AccessKey:%q, SecretKey:%q, SecurityToken:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, IAMEndpoint:%q, Region:%q, TokenCacheDir:%q, RefreshMargin:%d, AllowHTTP:%t}",
+	return fmt.Sprintf("auth.Chain{Token:%q, AccessKey:%q, SecretKey:%q, SecurityToken:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, IAMEndpoint:%p, Region:%q, TokenCacheDir:%q, RefreshMargin:%d}",
 		redact.Mask(c.Token), c.AccessKey, redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken), c.Account, c.User, redact.Mask(c.Password),
-		c.ProjectID, c.IAMEndpoint, c.Region, c.TokenCacheDir, int64(c.RefreshMargin), c.AllowHTTP)
+		c.ProjectID, c.IAMEndpoint, c.Region, c.TokenCacheDir, int64(c.RefreshMargin))
 }
 
 // Format redacts the secrets for every fmt verb.

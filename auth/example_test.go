@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/endpoint"
 )
 
 // A token you already hold is sent as X-Auth-Token.
@@ -19,9 +20,15 @@ func ExampleStaticToken() {
 	}))
 	defer drs.Close()
 
+	// In production: endpoint.Config{Region: "cn-north-4"}.DRS().
+	drsURL, err := endpoint.Parse(drs.URL, false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.StaticToken("MIIEXAMPLE..."),
-		Endpoint:    drs.URL, // e.g. https://drs.cn-north-4.myhuaweicloud.com
+		Endpoint:    drsURL, // credentials are only ever sent to its origin
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
 	if err != nil {
@@ -45,13 +52,14 @@ func ExampleAccessKey() {
 	}))
 	defer drs.Close()
 
+	drsURL, _ := endpoint.Parse(drs.URL, false)
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.AccessKey{
 			ID:        "QTWAOYTTINDUT2QVKYUC",
 			Secret:    "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
 			ProjectID: "0123456789abcdef0123456789abcdef",
 		},
-		Endpoint: drs.URL,
+		Endpoint: drsURL,
 		Now:      func() time.Time { return time.Date(2025, 7, 3, 9, 44, 12, 0, time.UTC) },
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates?offset=0&limit=10")
@@ -86,8 +94,9 @@ func ExampleNewPassword() {
 	}))
 	defer cloud.Close()
 
+	cloudURL, _ := endpoint.Parse(cloud.URL, false) // IAM and DRS on one test server
 	creds, err := auth.NewPassword(auth.PasswordLogin{
-		IAMEndpoint: cloud.URL, // e.g. https://iam.cn-north-4.myhuaweicloud.com
+		IAMEndpoint: cloudURL, // in production: endpoint.Config{Region: "cn-north-4"}.IAM()
 		Account:     "example-account",
 		User:        "example-user",
 		Password:    "example-password",
@@ -97,7 +106,7 @@ func ExampleNewPassword() {
 		fmt.Println(err)
 		return
 	}
-	client := auth.NewHTTPClient(&auth.Transport{Credentials: creds, Endpoint: cloud.URL})
+	client := auth.NewHTTPClient(&auth.Transport{Credentials: creds, Endpoint: cloudURL})
 	for range 3 {
 		resp, err := client.Get(cloud.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
 		if err != nil {
@@ -155,9 +164,10 @@ func ExampleError() {
 	}))
 	defer drs.Close()
 
+	drsURL, _ := endpoint.Parse(drs.URL, false)
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.AccessKey{ID: "QTWAOYTTINDUT2QVKYUC", Secret: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"},
-		Endpoint:    drs.URL,
+		Endpoint:    drsURL,
 		Now:         func() time.Time { return time.Date(2025, 7, 3, 9, 20, 0, 0, time.UTC) }, // 20 minutes fast
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates")

@@ -34,7 +34,7 @@ func TestRefusalKeepsNoPartOfALongEchoedToken(t *testing.T) {
 			"Incorrect IAM authentication information: token "+r.Header.Get(HeaderAuthToken)+" is invalid")
 	}))
 	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken(token), Endpoint: srv.URL}), srv.URL+"/v5/p/templates")
+	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken(token), Endpoint: mustURL(srv.URL)}), srv.URL+"/v5/p/templates")
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -74,7 +74,7 @@ func TestLoginRefusalKeepsNoEchoedPassword(t *testing.T) {
 		_, _ = fmt.Fprintf(w, `{"error":{"code":401,"title":"Unauthorized","message":%s}}`, msg)
 	}))
 	defer srv.Close()
-	p, err := NewPassword(PasswordLogin{IAMEndpoint: srv.URL, Account: "a", User: "u", Password: password, ProjectName: "cn-north-4"})
+	p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL(srv.URL), Account: "a", User: "u", Password: password, ProjectName: "cn-north-4"})
 	if err != nil {
 		t.Fatal(err)
 	}

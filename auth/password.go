@@ -11,7 +11,6 @@ import (
 
 	"github.com/drs-tools/drstemplate/internal/redact"
 
-	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
 )
 
@@ -25,10 +24,11 @@ const DefaultRefreshMargin = time.Hour
 // [NewPassword] turns it into [PasswordCredentials]. Formatting it with fmt
 // redacts the password.
 type PasswordLogin struct {
-	// IAMEndpoint is the base URL of IAM, e.g.
-	// "https://iam.cn-north-4.myhuaweicloud.com" (see endpoint.Config.IAM).
-	// Required.
-	IAMEndpoint string
+	// IAMEndpoint is the base URL of IAM, as package endpoint returns it
+	// (endpoint.Config.IAM, endpoint.Parse) — which is where plain http is
+	// allowed or refused. The password is sent only to its scheme, host and
+	// port. NewPassword keeps a copy. Required.
+	IAMEndpoint *url.URL
 	// Account is the name of the account (IAM domain) the user belongs to.
 	// Required.
 	Account string
@@ -58,23 +58,24 @@ type PasswordLogin struct {
 	// verified, TLS 1.2 or later, with its own connection pool — pass a
 	// client to share one between several PasswordCredentials.
 	HTTPClient *http.Client
-	// AllowHTTP permits a plain http:// IAMEndpoint on a host that is not
-	// loopback — the password then travels unencrypted.
-	AllowHTTP bool
 }
 
 // String describes the login without the password.
 func (l PasswordLogin) String() string {
+	iam := unset
+	if l.IAMEndpoint != nil {
+		iam = l.IAMEndpoint.Redacted()
+	}
 	return "IAM password login (user " + orDefault(l.User, unset) + " of account " + orDefault(l.Account, unset) +
 		", password " + orDefault(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
-		", IAM " + orDefault(l.IAMEndpoint, unset) + ")"
+		", IAM " + iam + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
 func (l PasswordLogin) GoString() string {
-	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p, AllowHTTP:%t}",
+	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%p, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p}",
 		l.IAMEndpoint, l.Account, l.User, redact.Mask(l.Password), l.ProjectID, l.ProjectName,
-		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient, l.AllowHTTP)
+		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient)
 }
 
 // Format redacts the password for every fmt verb.
@@ -135,10 +136,13 @@ type login struct {
 // not contact IAM; the first request does.
 func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	var missing []string
-	for _, f := range []struct{ name, v string }{
-		{"IAM endpoint", l.IAMEndpoint}, {"account name", l.Account}, {"user name", l.User}, {"password", l.Password},
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"IAM endpoint", l.IAMEndpoint != nil}, {"account name", l.Account != ""}, {"user name", l.User != ""}, {"password", l.Password != ""},
 	} {
-		if f.v == "" {
+		if !f.set {
 			missing = append(missing, f.name)
 		}
 	}
@@ -151,20 +155,16 @@ func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	if l.RefreshMargin < 0 {
 		return nil, errors.New("auth: the refresh margin must not be negative")
 	}
-	ep, err := endpoint.Parse(l.IAMEndpoint, l.AllowHTTP)
-	if err != nil {
+	if err := checkEndpoint(l.IAMEndpoint); err != nil {
 		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
 	}
-	l.IAMEndpoint = ep
-	origin, err := url.Parse(ep)
-	if err != nil {
-		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
-	}
-	doer := &loginClient{origin: origin}
+	ep := *l.IAMEndpoint
+	l.IAMEndpoint = &ep
+	doer := &loginClient{origin: &ep}
 	if l.HTTPClient != nil {
-		doer.client = confine(l.HTTPClient, origin)
+		doer.client = confine(l.HTTPClient, &ep)
 	}
-	iam, err := iamapi.NewClient(ep, iamapi.WithHTTPClient(doer))
+	iam, err := iamapi.NewClient(ep.String(), iamapi.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("auth: IAM client: %w", err)
 	}
@@ -334,41 +334,6 @@ func (c *loginClient) Do(req *http.Request) (*http.Response, error) {
 		}
 	})
 	return c.client.Do(req)
-}
-
-// confine returns a copy of hc that never follows redirects and sends
-// requests only to origin's scheme and host; hc is not modified.
-func confine(hc *http.Client, origin *url.URL) *http.Client {
-	c := *hc
-	base := c.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	c.Transport = &hostBound{base: base, origin: origin}
-	c.CheckRedirect = noRedirects
-	return &c
-}
-
-// noRedirects is a CheckRedirect func that returns every redirect as the
-// response.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// hostBound is an http.RoundTripper that sends requests for origin's scheme
-// and host only; any other fails with [ErrForeignHost] and is not sent.
-type hostBound struct {
-	base   http.RoundTripper
-	origin *url.URL
-}
-
-// RoundTrip sends req through the base transport if it is for the origin.
-func (h *hostBound) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL == nil || !sameOrigin(h.origin, req.URL) {
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, fmt.Errorf("%w: IAM login for %s, IAM endpoint %s", ErrForeignHost, origin(req.URL), origin(h.origin))
-	}
-	return h.base.RoundTrip(req)
 }
 
 // joinAnd joins words as "a, b and c".

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/drs-tools/drstemplate/endpoint"
 )
 
 func TestPasswordLoginRequest(t *testing.T) {
@@ -310,19 +312,19 @@ func TestPasswordProjectID(t *testing.T) {
 }
 
 func TestNewPasswordValidates(t *testing.T) {
-	ok := PasswordLogin{IAMEndpoint: "https://iam.cn-north-4.myhuaweicloud.com", Account: "a", User: "u", Password: "secret-pw", ProjectName: "cn-north-4"}
+	ok := PasswordLogin{IAMEndpoint: mustURL("https://iam.cn-north-4.myhuaweicloud.com"), Account: "a", User: "u", Password: "secret-pw", ProjectName: "cn-north-4"}
 	tests := []struct {
 		name string
 		mod  func(*PasswordLogin)
 		want error
 	}{
 		{"valid", func(*PasswordLogin) {}, nil},
-		{"no endpoint", func(l *PasswordLogin) { l.IAMEndpoint = "" }, ErrIncompleteCredentials},
+		{"no endpoint", func(l *PasswordLogin) { l.IAMEndpoint = nil }, ErrIncompleteCredentials},
+		{"relative endpoint", func(l *PasswordLogin) { l.IAMEndpoint = mustURL("/v3") }, endpoint.ErrInvalidEndpoint},
 		{"no password", func(l *PasswordLogin) { l.Password = "" }, ErrIncompleteCredentials},
 		{"no user and account", func(l *PasswordLogin) { l.User, l.Account = "", "" }, ErrIncompleteCredentials},
 		{"no project", func(l *PasswordLogin) { l.ProjectName = "" }, ErrIncompleteCredentials},
 		{"both project id and name", func(l *PasswordLogin) { l.ProjectID = testProject }, ErrIncompleteCredentials},
-		{"plain http to a remote host", func(l *PasswordLogin) { l.IAMEndpoint = "http://iam.example.com" }, nil},
 		{"negative margin", func(l *PasswordLogin) { l.RefreshMargin = -time.Second }, nil},
 	}
 	for _, tt := range tests {
@@ -347,9 +349,19 @@ func TestNewPasswordValidates(t *testing.T) {
 			}
 		})
 	}
+	// Plain http to a remote host is for package endpoint to allow or
+	// refuse; a URL it allowed is taken.
 	l := ok
-	l.IAMEndpoint, l.AllowHTTP = "http://iam.example.com", true
+	if l.IAMEndpoint, _ = endpoint.Parse("http://drsfake:8080", true); l.IAMEndpoint == nil {
+		t.Fatal("endpoint.Parse refused an allowed http endpoint")
+	}
 	if _, err := NewPassword(l); err != nil {
-		t.Fatalf("AllowHTTP: %v", err)
+		t.Fatalf("an http endpoint endpoint.Parse allowed: %v", err)
+	}
+	// NewPassword keeps a copy: changing the caller's URL changes nothing.
+	p, _ := NewPassword(l)
+	l.IAMEndpoint.Host = "elsewhere.example.com"
+	if !strings.Contains(p.String(), "drsfake:8080") {
+		t.Fatalf("the credentials follow the caller's URL: %v", p)
 	}
 }

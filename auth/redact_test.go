@@ -15,7 +15,7 @@ var testSecrets = []string{"tok-SECRET-1", "sk-SECRET-2", "st-SECRET-3", "pw-SEC
 func TestFormattingRedactsSecrets(t *testing.T) {
 	s := newTestServer(t)
 	password := s.password(t, nil) // logs in with testPassword
-	login := PasswordLogin{IAMEndpoint: s.URL, Account: "acct", User: "user", Password: "pw-SECRET-4", ProjectID: testProject}
+	login := PasswordLogin{IAMEndpoint: mustURL(s.URL), Account: "acct", User: "user", Password: "pw-SECRET-4", ProjectID: testProject}
 	key := AccessKey{ID: "AKID", Secret: "sk-SECRET-2", SecurityToken: "st-SECRET-3", ProjectID: testProject}
 	chain := Chain{Token: "tok-SECRET-1", AccessKey: "AKID", SecretKey: "sk-SECRET-2", SecurityToken: "st-SECRET-3",
 		Account: "acct", User: "user", Password: "pw-SECRET-4"}
@@ -35,8 +35,8 @@ func TestFormattingRedactsSecrets(t *testing.T) {
 		"Chain":                chain,
 		"*Chain":               &chain,
 		"Resolved":             Resolved{Credentials: key, Source: "settings"},
-		"*Transport":           &Transport{Credentials: key, Endpoint: "https://x"},
-		"Transport":            Transport{Credentials: StaticToken("tok-SECRET-1"), Endpoint: "https://x"},
+		"*Transport":           &Transport{Credentials: key, Endpoint: mustURL("https://x")},
+		"Transport":            Transport{Credentials: StaticToken("tok-SECRET-1"), Endpoint: mustURL("https://x")},
 		"nested struct":        struct{ A, B, C any }{key, login, password},
 		"slice":                []any{key, StaticToken("tok-SECRET-1"), password, chain},
 		"map":                  map[string]any{"k": key, "l": login},
@@ -101,7 +101,7 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	errs = append(errs, err)
 	_, err = Chain{Password: "pw-SECRET-4", LookupEnv: envMap(nil)}.Resolve()
 	errs = append(errs, err)
-	_, err = NewPassword(PasswordLogin{IAMEndpoint: "http://user:pw-SECRET-4@iam.example.com", Account: "a", User: "u", Password: "pw-SECRET-4", ProjectID: "p"})
+	_, err = NewPassword(PasswordLogin{IAMEndpoint: mustURL("http://user:pw-SECRET-4@iam.example.com"), Account: "a", User: "u", Password: "pw-SECRET-4", ProjectID: "p"})
 	errs = append(errs, err)
 	err = StaticToken("tok-SECRET-1\n").Authenticate(httptestRequest(t, s.URL), nil, time.Now())
 	errs = append(errs, err)

@@ -32,7 +32,7 @@ func TestLoginIsNeverRedirected(t *testing.T) {
 
 	following := &http.Client{} // the default policy follows a 307, body and all
 	for _, hc := range []*http.Client{following, nil} {
-		p, err := NewPassword(PasswordLogin{IAMEndpoint: iam.URL, Account: "a", User: "u", Password: password,
+		p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL(iam.URL), Account: "a", User: "u", Password: password,
 			ProjectName: "cn-north-4", HTTPClient: hc})
 		if err != nil {
 			t.Fatal(err)

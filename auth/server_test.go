@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -169,7 +170,7 @@ func (s *testServer) revoke(tok string) {
 // password returns Password credentials for the test server's user.
 func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *PasswordCredentials {
 	t.Helper()
-	l := PasswordLogin{IAMEndpoint: s.URL, Account: testAccount, User: testUser, Password: testPassword, ProjectID: testProject}
+	l := PasswordLogin{IAMEndpoint: mustURL(s.URL), Account: testAccount, User: testUser, Password: testPassword, ProjectID: testProject}
 	if mod != nil {
 		mod(&l)
 	}
@@ -182,7 +183,7 @@ func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *PasswordC
 
 // client returns an HTTP client authenticating with creds against s.
 func (s *testServer) client(creds Credentials) *http.Client {
-	return NewHTTPClient(&Transport{Credentials: creds, Endpoint: s.URL, Now: s.clock.Now})
+	return NewHTTPClient(&Transport{Credentials: creds, Endpoint: mustURL(s.URL), Now: s.clock.Now})
 }
 
 // getErr sends GET u with c and returns only the error, closing any body.
@@ -225,4 +226,13 @@ func (s *testServer) get(t *testing.T, c *http.Client) (int, error) {
 	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
+}
+
+// mustURL parses a URL the test wrote; it panics on a typo in the test.
+func mustURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
 }

@@ -2,16 +2,13 @@ package auth
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
@@ -30,25 +27,21 @@ const maxErrorBody = 64 << 10
 // request is retried once with a new token, provided its body can be sent
 // again (no body, a GetBody func, or a body that was read for signing).
 //
-// Endpoint binds the credentials to one host: a request for any other
-// scheme or host fails with [ErrForeignHost] and is not sent. The Endpoint
-// itself must pass [endpoint.Parse]: https, or plain http to a loopback host
-// unless AllowHTTP is set; otherwise every request fails with an error
-// wrapping [endpoint.ErrInvalidEndpoint] and nothing is sent.
+// Endpoint binds the credentials to one origin: a request for any other
+// scheme, host or port fails with [ErrForeignHost] and is not sent. Without
+// an Endpoint (or with one that is not an absolute http or https URL) every
+// request fails with an error wrapping [endpoint.ErrInvalidEndpoint].
 //
-// A Transport is safe for concurrent use. It reads its fields on first use
-// (Endpoint is checked once); do not change them afterwards, nor copy a
-// Transport that is in use.
+// A Transport is safe for concurrent use. Do not change its fields once it
+// is in use.
 type Transport struct {
 	// Credentials authenticate each attempt. Required.
 	Credentials Credentials
-	// Endpoint is the base URL the credentials are for, e.g.
-	// "https://drs.cn-north-4.myhuaweicloud.com" (see package endpoint).
-	// Requests must have its scheme and host. Required.
-	Endpoint string
-	// AllowHTTP permits a plain http:// Endpoint on a host that is not
-	// loopback — tokens and signed requests then travel unencrypted.
-	AllowHTTP bool
+	// Endpoint is the base URL the credentials are for, as package endpoint
+	// returns it (endpoint.Config.DRS, endpoint.Parse) — which is where
+	// plain http is allowed or refused. Requests must have its scheme, host
+	// and port. Required.
+	Endpoint *url.URL
 	// Base sends the authenticated requests; nil means
 	// http.DefaultTransport. [NewHTTPClient] uses a TLS 1.2+ transport.
 	Base http.RoundTripper
@@ -60,10 +53,6 @@ type Transport struct {
 	// tokens and the clock skew reported by [ErrClockSkew] are read from
 	// it. Nil means time.Now.
 	Now func() time.Time
-
-	once  sync.Once // parses Endpoint into ep or epErr
-	ep    *url.URL
-	epErr error
 }
 
 // RoundTrip authenticates req and sends it; see [Transport].
@@ -98,32 +87,10 @@ func (t *Transport) check(req *http.Request) error {
 	if t.Credentials == nil {
 		return fmt.Errorf("%w: auth.Transport has no Credentials", ErrNoCredentials)
 	}
-	ep, err := t.endpoint()
-	if err != nil {
-		return err
+	if err := checkEndpoint(t.Endpoint); err != nil {
+		return fmt.Errorf("auth: auth.Transport's Endpoint: %w", err)
 	}
-	if req.URL == nil || !sameOrigin(ep, req.URL) {
-		return fmt.Errorf("%w: request for %s, credentials for %s", ErrForeignHost, origin(req.URL), origin(ep))
-	}
-	return nil
-}
-
-// endpoint returns the parsed Endpoint, checking it on the first call.
-func (t *Transport) endpoint() (*url.URL, error) {
-	t.once.Do(func() {
-		if t.Endpoint == "" {
-			t.epErr = errors.New("auth: auth.Transport has no Endpoint to bind its credentials to")
-			return
-		}
-		ep, err := endpoint.Parse(t.Endpoint, t.AllowHTTP)
-		if err == nil {
-			t.ep, err = url.Parse(ep)
-		}
-		if err != nil {
-			t.epErr = fmt.Errorf("auth: auth.Transport's Endpoint: %w", err)
-		}
-	})
-	return t.ep, t.epErr
+	return bind(t.Endpoint, req.URL)
 }
 
 // attempt authenticates a fresh clone of req and sends it. It returns the
@@ -144,11 +111,7 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, *h
 	if err := body.attach(r); err != nil {
 		return nil, nil, now, fmt.Errorf("auth: %w", err)
 	}
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	resp, err := base.RoundTrip(r)
+	resp, err := orDefaultTransport(t.Base).RoundTrip(r)
 	return resp, r, now, err
 }
 
@@ -214,33 +177,4 @@ func sentSecrets(r *http.Request) []string {
 		secrets = append(secrets, a.Signature)
 	}
 	return secrets
-}
-
-// sameOrigin reports whether u has the scheme and host of ep (case
-// insensitive, default ports implied).
-func sameOrigin(ep, u *url.URL) bool {
-	return strings.EqualFold(ep.Scheme, u.Scheme) &&
-		strings.EqualFold(ep.Hostname(), u.Hostname()) &&
-		port(ep) == port(u)
-}
-
-func port(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return "443"
-	case "http":
-		return "80"
-	}
-	return ""
-}
-
-// origin renders scheme://host of u for messages.
-func origin(u *url.URL) string {
-	if u == nil {
-		return "(no URL)"
-	}
-	return u.Scheme + "://" + u.Host
 }

@@ -262,7 +262,7 @@ func TestTransportPassesOtherResponsesUntouched(t *testing.T) {
 			w.WriteHeader(tt.status)
 			_, _ = io.WriteString(w, tt.body)
 		}))
-		c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL})
+		c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: mustURL(srv.URL)})
 		resp, err := c.Get(srv.URL + "/v5/p/x")
 		if err != nil {
 			t.Fatalf("status %d: err %v", tt.status, err)
@@ -315,7 +315,7 @@ func TestTransportRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestServer(t)
-			c := NewHTTPClient(&Transport{Credentials: tt.creds, Endpoint: s.URL,
+			c := NewHTTPClient(&Transport{Credentials: tt.creds, Endpoint: mustURL(s.URL),
 				Now: func() time.Time { return s.clock.Now().Add(tt.skew) }})
 			_, err := s.get(t, c)
 			var ue *url.Error
@@ -350,7 +350,7 @@ func TestTransportClockSkewWithoutDate(t *testing.T) {
 		writeErr(w, 401, "APIGW.0303", "signature expired")
 	}))
 	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: AccessKey{ID: testAK, Secret: testSK}, Endpoint: srv.URL}), srv.URL)
+	err := getErr(NewHTTPClient(&Transport{Credentials: AccessKey{ID: testAK, Secret: testSK}, Endpoint: mustURL(srv.URL)}), srv.URL)
 	var ae *Error
 	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrClockSkew) || ae.ClockSkew != 0 {
 		t.Fatalf("err = %#v", err)
@@ -369,7 +369,7 @@ func TestTransportDRSInvalidToken403(t *testing.T) {
 		writeErr(w, 403, "DRS.M00100", "Invalid token.")
 	}))
 	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL}), srv.URL)
+	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: mustURL(srv.URL)}), srv.URL)
 	var ae *Error
 	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) || ae.StatusCode != http.StatusForbidden || ae.RequestID != "r403" || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %#v", err)
@@ -381,7 +381,7 @@ func TestTransportForeignHost(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer other.Close()
 	s := newTestServer(t)
-	tr := &Transport{Credentials: StaticToken("secret-token"), Endpoint: s.URL}
+	tr := &Transport{Credentials: StaticToken("secret-token"), Endpoint: mustURL(s.URL)}
 	tests := []string{
 		other.URL + "/v5/p/templates",
 		strings.Replace(s.URL, "http://", "https://", 1) + "/v5/p/templates",
@@ -397,11 +397,11 @@ func TestTransportForeignHost(t *testing.T) {
 		t.Fatal("a request reached the foreign host")
 	}
 	// The same host with an explicit default port is the same origin.
-	ep := &Transport{Credentials: StaticToken("t"), Endpoint: "https://drs.example.com"}
+	ep := &Transport{Credentials: StaticToken("t"), Endpoint: mustURL("https://drs.example.com")}
 	if err := ep.check(httptestRequest(t, "https://DRS.example.com:443/v5")); err != nil {
 		t.Fatalf("same origin refused: %v", err)
 	}
-	for _, bad := range []*Transport{{Endpoint: s.URL}, {Credentials: StaticToken("t")}, {Credentials: StaticToken("t"), Endpoint: "/relative"}} {
+	for _, bad := range []*Transport{{Endpoint: mustURL(s.URL)}, {Credentials: StaticToken("t")}, {Credentials: StaticToken("t"), Endpoint: mustURL("/relative")}} {
 		if err := bad.check(httptestRequest(t, s.URL)); err == nil {
 			t.Errorf("%+v: check passed", bad)
 		}
@@ -433,7 +433,7 @@ func TestRedirectsNeverLeakCredentials(t *testing.T) {
 	}))
 	defer origin.Close()
 	for _, creds := range []Credentials{StaticToken("secret-token"), AccessKey{ID: testAK, Secret: testSK}} {
-		tr := &Transport{Credentials: creds, Endpoint: origin.URL}
+		tr := &Transport{Credentials: creds, Endpoint: mustURL(origin.URL)}
 		resp, err := NewHTTPClient(tr).Get(origin.URL + "/v5/p/x")
 		if err != nil {
 			t.Fatal(err)

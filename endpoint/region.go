@@ -3,6 +3,7 @@ package endpoint
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/drs-tools/drstemplate/internal/clip"
@@ -47,24 +48,24 @@ func domain(region string) string {
 // builtinDRS returns the built-in DRS endpoint of a region,
 // https://drs.{region}.myhuaweicloud.com (https://drs.eu-west-101.myhuaweicloud.eu
 // for eu-west-101).
-func builtinDRS(region string) (string, error) {
+func builtinDRS(region string) (*url.URL, error) {
 	if err := ValidateRegion(region); err != nil {
-		return "", err
+		return nil, err
 	}
-	return "https://drs." + region + "." + domain(region), nil
+	return &url.URL{Scheme: "https", Host: "drs." + region + "." + domain(region)}, nil
 }
 
 // builtinIAM returns the built-in IAM endpoint of a region,
 // https://iam.{region}.myhuaweicloud.com (…myhuaweicloud.eu for eu-west-101),
 // or [GlobalIAM] when region is empty.
-func builtinIAM(region string) (string, error) {
+func builtinIAM(region string) (*url.URL, error) {
 	if region == "" {
-		return GlobalIAM, nil
+		return &url.URL{Scheme: "https", Host: strings.TrimPrefix(GlobalIAM, "https://")}, nil
 	}
 	if err := ValidateRegion(region); err != nil {
-		return "", err
+		return nil, err
 	}
-	return "https://iam." + region + "." + domain(region), nil
+	return &url.URL{Scheme: "https", Host: "iam." + region + "." + domain(region)}, nil
 }
 
 // GlobalIAM is the global IAM endpoint; it issues tokens for every region.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -19,10 +20,21 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 )
 
 var start = time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)
+
+// mustURL parses the fake's URL as package endpoint does; it panics if the
+// fake hands out a URL endpoint refuses.
+func mustURL(raw string) *url.URL {
+	u, err := endpoint.Parse(raw, false)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
 
 // fake starts drsfake on a manual clock.
 func fake(t *testing.T, opts ...drsfake.Option) *drsfake.TestServer {
@@ -78,7 +90,7 @@ func client(ts *drsfake.TestServer, creds auth.Credentials, skew time.Duration) 
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	return auth.NewHTTPClient(&auth.Transport{
 		Credentials: creds,
-		Endpoint:    ts.URL,
+		Endpoint:    mustURL(ts.URL),
 		Base:        rec,
 		Now:         func() time.Time { return ts.Clock.Now().Add(skew) },
 	}), rec
@@ -90,7 +102,7 @@ func password(t *testing.T, ts *drsfake.TestServer, mod func(*auth.PasswordLogin
 	t.Helper()
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	l := auth.PasswordLogin{
-		IAMEndpoint: ts.URL, Account: ts.User.Account, User: ts.User.Name, Password: ts.User.Password,
+		IAMEndpoint: mustURL(ts.URL), Account: ts.User.Account, User: ts.User.Name, Password: ts.User.Password,
 		ProjectID: ts.ProjectID, HTTPClient: &http.Client{Transport: rec},
 	}
 	if mod != nil {
@@ -327,7 +339,7 @@ func TestDrsfakeClockSkew(t *testing.T) {
 			local := ts.Clock.Now().Add(tt.localAhead)
 			hc := auth.NewHTTPClient(&auth.Transport{
 				Credentials: auth.AccessKey{ID: ts.AccessKey, Secret: ts.SecretKey, ProjectID: ts.ProjectID},
-				Endpoint:    ts.URL,
+				Endpoint:    mustURL(ts.URL),
 				Base:        ts.Client().Transport,
 				Now:         func() time.Time { return local },
 			})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 )
 
@@ -20,7 +21,8 @@ func TestReadmeExample(t *testing.T) {
 	clock := drsfake.NewManualClock(time.Now())
 	fake := drsfake.Start(t, drsfake.WithClock(clock)) // loopback; stopped when the test ends
 
-	hc := auth.NewHTTPClient(&auth.Transport{Credentials: auth.StaticToken(fake.Token), Endpoint: fake.URL})
+	fakeURL, _ := endpoint.Parse(fake.URL, false)
+	hc := auth.NewHTTPClient(&auth.Transport{Credentials: auth.StaticToken(fake.Token), Endpoint: fakeURL})
 	c, _ := drsapi.NewClientWithResponses(fake.URL, drsapi.WithHTTPClient(hc))
 	exp, _ := c.ExportCreationTemplateWithResponse(ctx, fake.ProjectID, nil,
 		drsapi.ExportTemplateRequest{Jobs: fake.TaskIDs[:1]})
