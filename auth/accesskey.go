@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -74,7 +75,7 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 // String describes the key without its secrets: the key id, the project and
 // whether it is temporary.
 func (k AccessKey) String() string {
-	s := "AK/SK (access key " + orDefault(k.ID, unset) + ", secret key " + orDefault(redact.Mask(k.Secret), unset)
+	s := "AK/SK (access key " + cmp.Or(k.ID, unset) + ", secret key " + cmp.Or(redact.Mask(k.Secret), unset)
 	if k.ProjectID != "" {
 		s += ", project " + k.ProjectID
 	}

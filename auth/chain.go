@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -136,7 +137,7 @@ func (c Chain) Resolve() (Resolved, error) {
 	}
 	return Resolved{}, fmt.Errorf("%w: set %s; or %s and %s (and %s for temporary keys); or %s, %s and %s; or ak and sk in the [basic] section of %s (%s)",
 		ErrNoCredentials, EnvToken, EnvAccessKey, EnvSecretKey, EnvSecurityToken,
-		EnvIAMAccount, EnvIAMUser, EnvIAMPassword, orDefault(path, "~/.huaweicloud/credentials"), EnvCredentialsFile)
+		EnvIAMAccount, EnvIAMUser, EnvIAMPassword, cmp.Or(path, "~/.huaweicloud/credentials"), EnvCredentialsFile)
 }
 
 // methods lists the ways to authenticate l configures, even in part.
@@ -162,7 +163,7 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 	}
 	var projectID string
 	for _, a := range ancillary {
-		projectID = orDefault(projectID, a.projectID)
+		projectID = cmp.Or(projectID, a.projectID)
 	}
 	res := Resolved{ProjectID: projectID, Source: l.source}
 	switch {
@@ -280,8 +281,8 @@ func (c Chain) String() string {
 		ways = append(ways, AccessKey{ID: c.AccessKey, Secret: c.SecretKey, SecurityToken: c.SecurityToken}.String())
 	}
 	if c.Account != "" || c.User != "" || c.Password != "" {
-		ways = append(ways, "IAM password login (user "+orDefault(c.User, unset)+" of account "+orDefault(c.Account, unset)+
-			", password "+orDefault(redact.Mask(c.Password), unset)+")")
+		ways = append(ways, "IAM password login (user "+cmp.Or(c.User, unset)+" of account "+cmp.Or(c.Account, unset)+
+			", password "+cmp.Or(redact.Mask(c.Password), unset)+")")
 	}
 	parts := []string{"the environment, then the profile file"}
 	if len(ways) > 0 {

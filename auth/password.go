@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/drs-tools/drstemplate/internal/redact"
 
@@ -66,8 +69,8 @@ func (l PasswordLogin) String() string {
 	if l.IAMEndpoint != nil {
 		iam = l.IAMEndpoint.Redacted()
 	}
-	return "IAM password login (user " + orDefault(l.User, unset) + " of account " + orDefault(l.Account, unset) +
-		", password " + orDefault(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
+	return "IAM password login (user " + cmp.Or(l.User, unset) + " of account " + cmp.Or(l.Account, unset) +
+		", password " + cmp.Or(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
 		", IAM " + iam + ")"
 }
 
@@ -107,14 +110,11 @@ type PasswordCredentials struct {
 	cache  *diskCache // nil: no disk cache
 	margin time.Duration
 
-	mu       sync.Mutex
-	tok      iamToken
-	loaded   bool   // the disk cache was consulted
-	inflight *login // the login in progress, if any
+	logins singleflight.Group // concurrent callers share one login
 
-	// onWait, when set (by tests), is called by each caller that starts
-	// waiting for a login in progress.
-	onWait func()
+	mu     sync.Mutex
+	tok    iamToken
+	loaded bool // the disk cache was consulted
 }
 
 // iamToken is a token with what its login said about it.
@@ -123,13 +123,6 @@ type iamToken struct {
 	expires   time.Time
 	issued    time.Time
 	projectID string
-}
-
-// login is one IAM call that concurrent callers wait for.
-type login struct {
-	done chan struct{}
-	tok  iamToken
-	err  error
 }
 
 // NewPassword checks l and returns credentials that log in with it. It does
@@ -160,18 +153,18 @@ func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	}
 	ep := *l.IAMEndpoint
 	l.IAMEndpoint = &ep
-	doer := &loginClient{origin: &ep}
-	if l.HTTPClient != nil {
-		doer.client = confine(l.HTTPClient, &ep)
-	}
+	doer := loginClient(sync.OnceValue(func() *http.Client {
+		hc := l.HTTPClient
+		if hc == nil {
+			hc = &http.Client{Transport: newBaseTransport()}
+		}
+		return confine(hc, &ep)
+	}))
 	iam, err := iamapi.NewClient(ep.String(), iamapi.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("auth: IAM client: %w", err)
 	}
-	p := &PasswordCredentials{login: l, iam: iam, margin: l.RefreshMargin}
-	if p.margin == 0 {
-		p.margin = DefaultRefreshMargin
-	}
+	p := &PasswordCredentials{login: l, iam: iam, margin: cmp.Or(l.RefreshMargin, DefaultRefreshMargin)}
 	if l.CacheDir != "" {
 		p.cache = newDiskCache(l.CacheDir, cacheKey(l))
 	}
@@ -235,65 +228,62 @@ func (p *PasswordCredentials) fresh(t iamToken, now time.Time) bool {
 	return now.Before(t.expires.Add(-margin))
 }
 
+// loginTimeout bounds a login that goes on after the caller that started it
+// gave up (for the callers still waiting for it).
+const loginTimeout = time.Minute
+
 // token returns the current token if ok accepts it, else the token of a
 // login — the one in progress, or a new one. Concurrent callers share one
-// login; a caller whose context ends stops waiting, and the others then
-// carry on with a login of their own.
+// login (singleflight); a caller whose context ends stops waiting, while the
+// login itself carries on for the others, detached from that context
+// (context.WithoutCancel) and bounded by loginTimeout.
 func (p *PasswordCredentials) token(ctx context.Context, ok func(iamToken) bool) (iamToken, error) {
-	for {
-		p.mu.Lock()
-		if !p.loaded {
-			p.loaded = true
-			if p.cache != nil && p.tok.value == "" {
-				if t, found := p.cache.load(); found {
-					p.tok = t
-				}
-			}
-		}
-		if ok(p.tok) {
-			t := p.tok
-			p.mu.Unlock()
+	if t, good := p.current(ok); good {
+		return t, nil
+	}
+	ch := p.logins.DoChan("", func() (any, error) {
+		if t, good := p.current(ok); good { // a login finished meanwhile
 			return t, nil
 		}
-		if l := p.inflight; l != nil {
-			p.mu.Unlock()
-			if p.onWait != nil {
-				p.onWait()
-			}
-			select {
-			case <-l.done:
-			case <-ctx.Done():
-				return iamToken{}, ctx.Err()
-			}
-			if l.err == nil {
-				return l.tok, nil
-			}
-			if isContextError(l.err) && ctx.Err() == nil {
-				continue // the leader gave up, not IAM: try again
-			}
-			return iamToken{}, l.err
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loginTimeout)
+		defer cancel()
+		t, err := p.logIn(lctx)
+		if err != nil {
+			return iamToken{}, err
 		}
-		l := &login{done: make(chan struct{})}
-		p.inflight = l
-		p.mu.Unlock()
-
-		l.tok, l.err = p.logIn(ctx)
 		p.mu.Lock()
-		if l.err == nil {
-			p.tok = l.tok
-			if p.cache != nil {
-				p.cache.store(l.tok) // under the lock: an Invalidate cannot slip in between
-			}
+		defer p.mu.Unlock()
+		p.tok = t
+		if p.cache != nil {
+			p.cache.store(t) // under the lock: an Invalidate cannot slip in between
 		}
-		p.inflight = nil
-		close(l.done)
-		p.mu.Unlock()
-		return l.tok, l.err
+		return t, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return iamToken{}, r.Err
+		}
+		return r.Val.(iamToken), nil
+	case <-ctx.Done():
+		return iamToken{}, fmt.Errorf("auth: waiting for the IAM login: %w", context.Cause(ctx))
 	}
 }
 
-func isContextError(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+// current returns the token in memory (or, on the first call, in the disk
+// cache) and whether ok accepts it.
+func (p *PasswordCredentials) current(ok func(iamToken) bool) (iamToken, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.loaded {
+		p.loaded = true
+		if p.cache != nil && p.tok.value == "" {
+			if t, found := p.cache.load(); found {
+				p.tok = t
+			}
+		}
+	}
+	return p.tok, ok(p.tok)
 }
 
 // String describes the credentials without the password or token.
@@ -317,23 +307,14 @@ func (p *PasswordCredentials) Format(f fmt.State, verb rune) {
 	redact.Format(f, verb, p.String(), p.GoString())
 }
 
-// loginClient sends the IAM logins of one PasswordCredentials: through
-// client, or — when the caller gave none — through a client of its own,
-// built on the first login.
-type loginClient struct {
-	origin *url.URL // the IAM endpoint
-	once   sync.Once
-	client *http.Client
-}
+// loginClient sends the IAM logins of one PasswordCredentials through the
+// client it returns: the caller's, confined, or one of its own, built on the
+// first login.
+type loginClient func() *http.Client
 
 // Do sends req.
-func (c *loginClient) Do(req *http.Request) (*http.Response, error) {
-	c.once.Do(func() {
-		if c.client == nil {
-			c.client = confine(&http.Client{Transport: newBaseTransport()}, c.origin)
-		}
-	})
-	return c.client.Do(req)
+func (c loginClient) Do(req *http.Request) (*http.Response, error) {
+	return c().Do(req)
 }
 
 // joinAnd joins words as "a, b and c".

@@ -7,9 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -174,94 +173,122 @@ func TestPasswordNoRetryWithoutReplayableBody(t *testing.T) {
 func TestPasswordConcurrentCallersShareOneLogin(t *testing.T) {
 	for _, phase := range []string{"first login", "refresh", "after revocation"} {
 		t.Run(phase, func(t *testing.T) {
-			s := newTestServer(t)
-			p := s.password(t, nil)
-			c := s.client(p)
-			wantLogins := 1
-			if phase != "first login" {
-				s.mustGet(t, c)
-				wantLogins = 2
-				if phase == "refresh" {
-					s.clock.Advance(23*time.Hour + time.Minute)
-				} else {
-					s.revoke("token-1")
-				}
-			}
-			// The login IAM is asked for is held until every other caller
-			// waits for it: n-1 waiters, whatever the machine's speed.
-			const n = 16
-			release := make(chan struct{})
-			s.mu.Lock()
-			s.blockLogin = release
-			s.mu.Unlock()
-			var waiting atomic.Int32
-			p.onWait = func() {
-				if waiting.Add(1) == n-1 {
-					close(release)
-				}
-			}
-			var done sync.WaitGroup
-			errs := make(chan error, n)
-			for range n {
-				done.Add(1)
-				go func() {
-					defer done.Done()
-					status, err := s.get(t, c)
-					if err == nil && status != http.StatusOK {
-						err = errors.New(http.StatusText(status))
+			synctest.Test(t, func(t *testing.T) {
+				s := newMemServer()
+				p := s.password(t, nil)
+				c := s.client(p)
+				wantLogins := 1
+				if phase != "first login" {
+					s.mustGet(t, c)
+					wantLogins = 2
+					if phase == "refresh" {
+						s.clock.Advance(23*time.Hour + time.Minute)
+					} else {
+						s.revoke("token-1")
 					}
-					errs <- err
-				}()
-			}
-			done.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
 				}
-			}
-			if logins, _ := s.counts(); logins != wantLogins {
-				t.Fatalf("%d logins for %d concurrent callers, want %d", logins, n, wantLogins)
-			}
-			if got := waiting.Load(); got != n-1 {
-				t.Fatalf("%d callers waited for the login, want %d", got, n-1)
-			}
+				// IAM holds the login until every caller is blocked: one
+				// in the login, all the others waiting for it.
+				release := make(chan struct{})
+				s.mu.Lock()
+				s.blockLogin = release
+				s.mu.Unlock()
+				const n = 16
+				errs := make(chan error, n)
+				for range n {
+					go func() {
+						status, err := s.get(t, c)
+						if err == nil && status != http.StatusOK {
+							err = errors.New(http.StatusText(status))
+						}
+						errs <- err
+					}()
+				}
+				synctest.Wait()
+				if logins, _ := s.counts(); logins != wantLogins {
+					t.Fatalf("%d logins in progress for %d concurrent callers, want %d", logins, n, wantLogins)
+				}
+				close(release)
+				for range n {
+					if err := <-errs; err != nil {
+						t.Fatal(err)
+					}
+				}
+				if logins, _ := s.counts(); logins != wantLogins {
+					t.Fatalf("%d logins for %d concurrent callers, want %d", logins, n, wantLogins)
+				}
+			})
 		})
 	}
 }
 
+// The caller whose request started a login gives up: it gets its context's
+// error at once, and the login carries on for a caller still waiting.
 func TestPasswordWaiterSurvivesCancelledLeader(t *testing.T) {
-	s := newTestServer(t)
-	p := s.password(t, nil)
-	release := make(chan struct{})
-	s.blockLogin = release
-	waiting := make(chan struct{})
-	p.onWait = func() { close(waiting) } // called once: by the waiter below
-	leaderCtx, cancel := context.WithCancel(t.Context())
-	leaderErr := make(chan error, 1)
-	leading := make(chan struct{})
-	go func() {
-		_, err := p.token(leaderCtx, func(iamToken) bool {
-			close(leading) // asked once, before the leader logs in
-			return false
-		})
-		leaderErr <- err
-	}()
-	<-leading
-	waiter := make(chan error, 1)
-	go func() {
-		_, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" })
-		waiter <- err
-	}()
-	<-waiting // the waiter waits for the leader's login
-	cancel()
-	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("leader: %v, want context.Canceled", err)
-	}
-	close(release)
-	if err := <-waiter; err != nil {
-		t.Fatalf("waiter failed with the leader's cancellation: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemServer()
+		p := s.password(t, nil)
+		release := make(chan struct{})
+		s.blockLogin = release
+		leaderCtx, cancel := context.WithCancel(t.Context())
+		leaderErr := make(chan error, 1)
+		go func() {
+			_, err := p.token(leaderCtx, func(t iamToken) bool { return t.value != "" })
+			leaderErr <- err
+		}()
+		synctest.Wait() // the leader's login is held by IAM
+		waiter := make(chan error, 1)
+		go func() {
+			_, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" })
+			waiter <- err
+		}()
+		synctest.Wait() // the waiter waits for the same login
+		cancel()
+		if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+			t.Fatalf("leader: %v, want context.Canceled", err)
+		}
+		close(release)
+		if err := <-waiter; err != nil {
+			t.Fatalf("waiter failed with the leader's cancellation: %v", err)
+		}
+		if logins, _ := s.counts(); logins != 1 {
+			t.Fatalf("%d logins, want 1: the login was not shared", logins)
+		}
+	})
+}
+
+// A login nobody waits for any more still ends: after loginTimeout.
+func TestPasswordAbandonedLoginEnds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemServer()
+		p := s.password(t, nil)
+		s.blockLogin = make(chan struct{}) // IAM never answers this login
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.token(ctx, func(t iamToken) bool { return t.value != "" })
+			done <- err
+		}()
+		synctest.Wait()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("caller: %v, want context.Canceled", err)
+		}
+		time.Sleep(loginTimeout) // on the bubble's clock
+		synctest.Wait()
+		// The abandoned login is over: a new caller starts a login of its
+		// own (joining the old one would block for ever, and the bubble
+		// would report the deadlock).
+		s.mu.Lock()
+		s.blockLogin = nil
+		s.mu.Unlock()
+		if _, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" }); err != nil {
+			t.Fatal(err)
+		}
+		if logins, _ := s.counts(); logins != 2 {
+			t.Fatalf("%d logins, want 2", logins)
+		}
+	})
 }
 
 func TestPasswordLoginFailure(t *testing.T) {

@@ -13,14 +13,6 @@ const redacted = redact.Placeholder
 // unset describes a setting that is empty.
 const unset = "unset"
 
-// orDefault returns v, or def when v is empty.
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
 // validHeaderValue reports whether v can be sent as a header value as is: no
 // control characters (which could split headers) and no leading or
 // trailing white space.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -34,7 +35,7 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 
 // String describes the credentials without the token.
 func (t staticToken) String() string {
-	return "static IAM token (" + orDefault(redact.Mask(t.token), unset) + ")"
+	return "static IAM token (" + cmp.Or(redact.Mask(t.token), unset) + ")"
 }
 
 // GoString renders a Go-syntax form without the token (for %#v).
