@@ -153,9 +153,9 @@ func ExampleChain() {
 	// auth: more than one way to authenticate is configured: the environment sets a token (DRSTEMPLATE_TOKEN) and an access key (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK); keep one
 }
 
-// A refusal comes back as an *auth.Error, wrapped by http.Client in a
-// *url.Error; errors.As and errors.Is see through it.
-func ExampleError() {
+// A refusal comes back as a response, like every other answer; Refusal
+// says what kind it is, from the Huawei error code of its body.
+func ExampleRefusal() {
 	drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "Thu, 03 Jul 2025 09:00:00 GMT")
 		w.Header().Set("X-Request-Id", "9f6c0dbd8b4c4e6b")
@@ -171,17 +171,25 @@ func ExampleError() {
 		Now:         func() time.Time { return time.Date(2025, 7, 3, 9, 20, 0, 0, time.UTC) }, // 20 minutes fast
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
-	if err == nil {
-		_ = resp.Body.Close()
+	if err != nil {
+		fmt.Println(err) // no response: a network error, never a refusal
+		return
 	}
-	var ae *auth.Error
-	if errors.As(err, &ae) {
-		fmt.Println(ae.StatusCode, ae.Code, ae.RequestID, ae.ClockSkew)
-		fmt.Println(errors.Is(err, auth.ErrClockSkew), errors.Is(err, auth.ErrUnauthorized))
-		fmt.Println(ae)
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	code := "APIGW.0303" // in the client: huaweierr.ParseResponse(resp, body).Code
+	fmt.Println(resp.StatusCode, strings.Contains(string(body), code))
+
+	refusal := auth.Refusal(resp, code)
+	var skew *auth.ClockSkewError
+	if errors.As(refusal, &skew) {
+		fmt.Println(skew.Skew)
 	}
+	fmt.Println(errors.Is(refusal, auth.ErrClockSkew), errors.Is(refusal, auth.ErrUnauthorized))
+	fmt.Println(refusal)
 	// Output:
-	// 401 APIGW.0303 9f6c0dbd8b4c4e6b 20m0s
+	// 401 true
+	// 20m0s
 	// true true
-	// auth: the local clock is off: it is 20m0s ahead of the server's clock; synchronise it (e.g. with NTP) and retry (HTTP 401 APIGW.0303: Incorrect app authentication information: signature expired; request id 9f6c0dbd8b4c4e6b)
+	// auth: the local clock is off: it is 20m0s ahead of the server's clock; synchronise it (e.g. with NTP) and retry
 }

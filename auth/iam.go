@@ -47,8 +47,7 @@ func (p *PasswordCredentials) logIn(ctx context.Context) (iamToken, error) {
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 			info.Message = "IAM redirected the login; redirects are not followed"
 		}
-		return iamToken{}, &Error{
-			Err:        ErrLoginFailed,
+		return iamToken{}, &LoginError{
 			StatusCode: resp.StatusCode,
 			Code:       info.Code,
 			Message:    info.Message,

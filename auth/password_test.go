@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -129,19 +131,18 @@ func TestPasswordRetryRefusedAgain(t *testing.T) {
 	c := s.client(s.password(t, nil))
 	s.mustGet(t, c)
 	s.revoke("same-token") // IAM keeps handing out the revoked token
-	_, err := s.get(t, c)
-	if err != nil && strings.Contains(err.Error(), "same-token") {
-		t.Fatal("the error shows the token")
+	got := sendGet(t, c, s.URL+"/v5/"+testProject+"/templates")
+	if strings.Contains(got.info.Message, "same-token") || !strings.Contains(got.info.Message, "token REDACTED has been revoked") {
+		t.Fatalf("message %q: the token is not scrubbed", got.info.Message)
 	}
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) {
-		t.Fatalf("err = %v, want ErrTokenRejected", err)
+	if got.resp.StatusCode != http.StatusUnauthorized || !errors.Is(got.refusal, ErrTokenRejected) {
+		t.Fatalf("status %d, Refusal %v; want 401 and ErrTokenRejected", got.resp.StatusCode, got.refusal)
 	}
 	if logins, drs := s.counts(); logins != 2 || drs != 3 {
 		t.Fatalf("logins %d, DRS calls %d; want 2 and 3: exactly one retry", logins, drs)
 	}
-	if ae.RequestID != "req-3" {
-		t.Fatalf("request id %q, want the retry's req-3", ae.RequestID)
+	if got.info.RequestID != "req-3" {
+		t.Fatalf("request id %q, want the retry's req-3", got.info.RequestID)
 	}
 }
 
@@ -154,9 +155,8 @@ func TestPasswordNoRetryWithoutReplayableBody(t *testing.T) {
 	if req.GetBody != nil {
 		t.Fatal("test needs a body without GetBody")
 	}
-	err := doErr(c, req)
-	if !errors.Is(err, ErrTokenRejected) {
-		t.Fatalf("err = %v", err)
+	if got := send(t, c, req); !errors.Is(got.refusal, ErrTokenRejected) {
+		t.Fatalf("status %d, Refusal %v; want ErrTokenRejected", got.resp.StatusCode, got.refusal)
 	}
 	if _, drs := s.counts(); drs != 2 {
 		t.Fatalf("%d DRS calls, want 2: the one-shot body cannot be retried", drs)
@@ -298,11 +298,11 @@ func TestPasswordLoginFailure(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "wrong-password-123") {
 		t.Fatal("the error shows the password IAM echoed")
 	}
-	var ae *Error
+	var ae *LoginError
 	if !errors.As(err, &ae) {
-		t.Fatalf("err = %v, want *auth.Error", err)
+		t.Fatalf("err = %v, want *auth.LoginError", err)
 	}
-	if !errors.Is(ae.Err, ErrLoginFailed) || ae.StatusCode != http.StatusUnauthorized || ae.Code != "401" || ae.RequestID != "iam-1" {
+	if ae.StatusCode != http.StatusUnauthorized || ae.Code != "401" || ae.RequestID != "iam-1" {
 		t.Fatalf("got %#v", ae)
 	}
 	if !errors.Is(err, ErrLoginFailed) || !errors.Is(err, ErrUnauthorized) {
@@ -390,5 +390,35 @@ func TestNewPasswordValidates(t *testing.T) {
 	l.IAMEndpoint.Host = "elsewhere.example.com"
 	if !strings.Contains(p.String(), "drsfake:8080") {
 		t.Fatalf("the credentials follow the caller's URL: %v", p)
+	}
+}
+
+// DRS's own "invalid token" (403 DRS.M00100) is renewed like a 401; a 403
+// of another code (a permission, not the token) is not.
+func TestPasswordRenewsOnDRSInvalidToken(t *testing.T) {
+	for _, tc := range []struct {
+		code       string
+		wantStatus int
+		wantCalls  int
+	}{
+		{"DRS.M00100", http.StatusOK, 2},
+		{"APIGW.0302", http.StatusForbidden, 1},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			s := newTestServer(t)
+			var calls atomic.Int32
+			drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				if r.Header.Get(HeaderAuthToken) == "token-1" {
+					writeErr(w, http.StatusForbidden, tc.code, "refused")
+				}
+			}))
+			defer drs.Close()
+			c := NewHTTPClient(&Transport{Credentials: s.password(t, nil), Endpoint: mustURL(drs.URL), Now: s.clock.Now})
+			got := sendGet(t, c, drs.URL+"/v5/p/templates")
+			if got.resp.StatusCode != tc.wantStatus || int(calls.Load()) != tc.wantCalls {
+				t.Fatalf("status %d after %d calls, want %d after %d", got.resp.StatusCode, calls.Load(), tc.wantStatus, tc.wantCalls)
+			}
+		})
 	}
 }

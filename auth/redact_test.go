@@ -83,13 +83,23 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 	s := newTestServer(t)
 	var errs []error
 
-	// Refusals whose server messages echo the credentials sent.
+	// Refusals whose server messages echo the credentials sent: what
+	// ParseResponse reads from them, and what Refusal makes of them.
 	for _, creds := range []Credentials{
 		StaticToken("tok-SECRET-1"),
 		AccessKey{ID: testAK, Secret: "sk-SECRET-2", SecurityToken: "st-SECRET-3"},
 	} {
-		_, err := s.get(t, s.client(creds))
-		errs = append(errs, err)
+		got := sendGet(t, s.client(creds), s.URL+"/v5/"+testProject+"/templates")
+		if got.refusal == nil {
+			t.Fatalf("%v: no refusal", creds)
+		}
+		errs = append(errs, got.refusal)
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			assertNoSecret(t, fmt.Sprintf("%v: parsed refusal %s", creds, verb), fmt.Sprintf(verb, got.info))
+		}
+		if !strings.Contains(got.info.Message, redacted) {
+			t.Errorf("%v: the echoed secret was not replaced by %s", creds, redacted)
+		}
 	}
 	// A login refusal that echoes the password.
 	_, err := s.get(t, s.client(s.password(t, func(l *PasswordLogin) { l.Password = "pw-SECRET-4" })))
@@ -115,9 +125,8 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 			assertNoSecret(t, fmt.Sprintf("error %d %s", i, verb), fmt.Sprintf(verb, err))
 		}
-		var ae *Error
+		var ae *LoginError
 		if errors.As(err, &ae) {
-			assertNoSecret(t, fmt.Sprintf("error %d GoString", i), ae.GoString())
 			if !strings.Contains(ae.Message, redacted) {
 				t.Errorf("error %d: the echoed secret was not replaced by %s", i, redacted)
 			}

@@ -44,7 +44,7 @@ func TestLoginIsNeverRedirected(t *testing.T) {
 		if n := reached.Load(); n > 0 {
 			t.Fatalf("caller's client %v: the redirect target was contacted", hc != nil)
 		}
-		var ae *Error
+		var ae *LoginError
 		if !errors.As(err, &ae) || !errors.Is(err, ErrLoginFailed) || ae.StatusCode != http.StatusTemporaryRedirect {
 			t.Fatalf("caller's client %v: err = %v, want ErrLoginFailed with status 307", hc != nil, err)
 		}

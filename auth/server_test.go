@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
@@ -249,7 +250,7 @@ func doErr(c *http.Client, req *http.Request) error {
 	return err
 }
 
-// mustGet is get that fails the test unless the answer is 200.
+// mustGet is get that fails the test unless the reply is 200.
 func (s *testServer) mustGet(t *testing.T, c *http.Client) {
 	t.Helper()
 	if status, err := s.get(t, c); err != nil || status != http.StatusOK {
@@ -280,4 +281,41 @@ func mustURL(raw string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// reply is what a client sees of a response: the response (its body
+// closed), the body, what huaweierr.ParseResponse reads from it and what
+// Refusal makes of it.
+type reply struct {
+	resp    *http.Response
+	body    []byte
+	info    huaweierr.Info
+	refusal error
+}
+
+// send sends req with c, which must get a response, and reads it as the
+// client will.
+func send(t *testing.T, c *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v, want a response", req.Method, req.URL, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading the body: %v", err)
+	}
+	info := huaweierr.ParseResponse(resp, body)
+	return reply{resp: resp, body: body, info: info, refusal: Refusal(resp, info.Code)}
+}
+
+// sendGet sends GET u with c; see send.
+func sendGet(t *testing.T, c *http.Client, u string) reply {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return send(t, c, req)
 }

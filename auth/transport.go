@@ -6,11 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
-	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // maxErrorBody bounds how much of a refusal's body is read.
@@ -21,11 +19,17 @@ const maxErrorBody = 64 << 10
 // modified and every attempt — including retries by a layer above — is
 // authenticated afresh.
 //
-// A refusal (HTTP 401, or 403 with code DRS.M00100) is returned as an
-// [*Error], not as a response; every other response is returned untouched.
-// When the Credentials are an [Invalidator] (password logins), a refused
-// request is retried once with a new token, provided its body can be sent
-// again (no body, a GetBody func, or a body that was read for signing).
+// Every response comes back as a response, refusals (HTTP 401, or 403 with
+// code DRS.M00100) included: RoundTrip returns an error only when it got no
+// response. [Refusal] classifies a refusal. When the Credentials are an
+// [Invalidator] (password logins), a refused request is first retried once
+// with a new token, provided its body can be sent again (no body, a GetBody
+// func, or a body that was read for signing); the answer to the retry is
+// returned, whatever it is. To tell a token refusal from another 403, the
+// Transport then reads up to 64 KiB of the refusal's body and puts what it
+// read back in front of the rest: status, header and body reach the caller
+// intact. The Request of every response is the request as sent, with its
+// credentials.
 //
 // Endpoint binds the credentials to one origin: a request for any other
 // scheme, host or port fails with [ErrForeignHost] and is not sent. Without
@@ -49,9 +53,8 @@ type Transport struct {
 	// AK/SK signatures cover it. Empty leaves requests as they are
 	// (net/http then sends its own User-Agent, unsigned).
 	UserAgent string
-	// Now is the clock: the X-Sdk-Date of signed requests, the expiry of
-	// tokens and the clock skew reported by [ErrClockSkew] are read from
-	// it. Nil means time.Now.
+	// Now is the clock: the X-Sdk-Date of signed requests and the expiry
+	// of tokens are read from it. Nil means time.Now.
 	Now func() time.Time
 }
 
@@ -62,24 +65,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.check(req); err != nil {
 		return nil, err
 	}
-	resp, sent, now, err := t.attempt(req, body)
+	resp, err := t.attempt(req, body)
 	if err != nil {
 		return nil, err
 	}
-	ref, resp := refusalOf(resp, sent)
-	if ref == nil {
+	inv, ok := t.Credentials.(Invalidator)
+	if !ok || !body.replayable() || req.Context().Err() != nil || !renewable(resp) {
 		return resp, nil
 	}
-	if inv, ok := t.Credentials.(Invalidator); ok && ref.renewable() && body.replayable() && req.Context().Err() == nil {
-		inv.Invalidate(sent)
-		if resp, sent, now, err = t.attempt(req, body); err != nil {
-			return nil, err
-		}
-		if ref, resp = refusalOf(resp, sent); ref == nil {
-			return resp, nil
-		}
-	}
-	return nil, ref.error(sent, now)
+	inv.Invalidate(resp.Request)
+	_ = resp.Body.Close()
+	return t.attempt(req, body)
 }
 
 // check validates the Transport and binds req to the endpoint.
@@ -93,9 +89,9 @@ func (t *Transport) check(req *http.Request) error {
 	return bind(t.Endpoint, req.URL)
 }
 
-// attempt authenticates a fresh clone of req and sends it. It returns the
-// response, the request as sent and the attempt's time.
-func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, *http.Request, time.Time, error) {
+// attempt authenticates a fresh clone of req and sends it. The response's
+// Request is the clone, as sent.
+func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, error) {
 	now := time.Now()
 	if t.Now != nil {
 		now = t.Now()
@@ -106,75 +102,46 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, *h
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
 	if err := t.Credentials.Authenticate(r, body.bytes, now); err != nil {
-		return nil, nil, now, err
+		return nil, err
 	}
 	if err := body.attach(r); err != nil {
-		return nil, nil, now, fmt.Errorf("auth: %w", err)
+		return nil, fmt.Errorf("auth: %w", err)
 	}
 	resp, err := orDefaultTransport(t.Base).RoundTrip(r)
-	return resp, r, now, err
+	if err != nil {
+		return nil, err
+	}
+	resp.Request = r
+	return resp, nil
 }
 
-// refusal is an authentication failure read from a response.
-type refusal struct {
-	status int
-	header http.Header
-	info   huaweierr.Info
-}
-
-// refusalOf reports whether resp, the answer to sent, is a refusal. If it
-// is, the body is read and closed; if not, resp is returned with its body
-// intact.
-func refusalOf(resp *http.Response, sent *http.Request) (*refusal, *http.Response) {
+// renewable reports whether resp refuses a credential that a new one could
+// replace: a 401 other than a refused request time (APIGW.0303), or a 403
+// with DRS's "invalid token" code. It reads the code from the body and puts
+// what it read back in front of the rest; a body that cannot be read is not
+// renewable, and keeps its error for the caller.
+func renewable(resp *http.Response) bool {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
-		return nil, resp
+		return false
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	info := huaweierr.Parse(resp.Header, data, sentSecrets(sent)...)
-	if resp.StatusCode == http.StatusForbidden && info.Code != huaweierr.CodeInvalidToken {
-		resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(data), resp.Body), Closer: resp.Body}
-		return nil, resp
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var rest io.Reader = resp.Body
+	if err != nil {
+		rest = failedReader{err}
 	}
-	_ = resp.Body.Close()
-	return &refusal{status: resp.StatusCode, header: resp.Header, info: info}, nil
+	resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(data), rest), Closer: resp.Body}
+	if err != nil {
+		return false
+	}
+	code := huaweierr.ParseResponse(resp, data).Code
+	if resp.StatusCode == http.StatusForbidden {
+		return code == huaweierr.CodeInvalidToken
+	}
+	return code != huaweierr.CodeSignatureExpired
 }
 
-// renewable reports whether new credentials could overcome the refusal:
-// not when the request time was refused.
-func (f *refusal) renewable() bool {
-	return f.info.Code != huaweierr.CodeSignatureExpired
-}
+// failedReader is the rest of a body whose reading failed: it fails again
+// with the same error.
+type failedReader struct{ err error }
 
-// error turns the refusal of sent, attempted at now, into an *Error.
-func (f *refusal) error(sent *http.Request, now time.Time) *Error {
-	e := &Error{
-		StatusCode: f.status,
-		Code:       f.info.Code,
-		Message:    f.info.Message,
-		RequestID:  f.info.RequestID,
-	}
-	switch {
-	case f.info.Code == huaweierr.CodeSignatureExpired:
-		e.Err = ErrClockSkew
-		if date, err := http.ParseTime(f.header.Get("Date")); err == nil {
-			e.ClockSkew = now.Sub(date).Round(time.Second)
-		}
-	case strings.HasPrefix(sent.Header.Get(sdksign.HeaderAuthorization), sdksign.Algorithm+" "):
-		e.Err = ErrInvalidSignature
-	case sent.Header.Get(HeaderAuthToken) != "":
-		e.Err = ErrTokenRejected
-	default:
-		e.Err = ErrUnauthorized
-	}
-	return e
-}
-
-// sentSecrets lists the credentials a request carried, so that a server
-// echoing them cannot make them part of an error.
-func sentSecrets(r *http.Request) []string {
-	secrets := []string{r.Header.Get(HeaderAuthToken), r.Header.Get(HeaderSecurityToken)}
-	if a, err := sdksign.ParseAuthorization(r.Header.Get(sdksign.HeaderAuthorization)); err == nil {
-		secrets = append(secrets, a.Signature)
-	}
-	return secrets
-}
+func (r failedReader) Read([]byte) (int, error) { return 0, r.err }

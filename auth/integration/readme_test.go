@@ -11,6 +11,7 @@ import (
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
 // TestReadmeExample is the README's "Testing your code with drsfake" snippet,
@@ -49,8 +50,12 @@ func TestReadmeExample(t *testing.T) {
 	}
 
 	fake.RevokeToken(fake.Token)
-	_, err = c.ListTemplatesWithResponse(ctx, fake.ProjectID, nil)
-	if !errors.Is(err, auth.ErrTokenRejected) {
-		t.Fatalf("revoked token: err = %v, want auth.ErrTokenRejected", err)
+	list, err = c.ListTemplatesWithResponse(ctx, fake.ProjectID, nil)
+	if err != nil {
+		t.Fatalf("revoked token: %v, want the refusal as a response", err)
+	}
+	code := huaweierr.ParseResponse(list.HTTPResponse, list.Body).Code
+	if err := auth.Refusal(list.HTTPResponse, code); !errors.Is(err, auth.ErrTokenRejected) {
+		t.Fatalf("revoked token: Refusal = %v, want auth.ErrTokenRejected", err)
 	}
 }
