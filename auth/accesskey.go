@@ -75,9 +75,9 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 // String describes the key without its secrets: the key id, the project and
 // whether it is temporary.
 func (k AccessKey) String() string {
-	s := "AK/SK (access key " + cmp.Or(k.ID, unset) + ", secret key " + cmp.Or(redact.Mask(k.Secret), unset)
+	s := "AK/SK (access key " + cmp.Or(show(k.ID), unset) + ", secret key " + cmp.Or(redact.Mask(k.Secret), unset)
 	if k.ProjectID != "" {
-		s += ", project " + k.ProjectID
+		s += ", project " + show(k.ProjectID)
 	}
 	if k.SecurityToken != "" {
 		s += ", temporary"
@@ -87,8 +87,9 @@ func (k AccessKey) String() string {
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (k AccessKey) GoString() string {
-	return fmt.Sprintf("auth.AccessKey{ID:%q, Secret:%q, SecurityToken:%q, ProjectID:%q}",
-		k.ID, redact.Mask(k.Secret), redact.Mask(k.SecurityToken), k.ProjectID)
+	type accessKey AccessKey // no methods: %#v lists every field
+	k.Secret, k.SecurityToken = redact.Mask(k.Secret), redact.Mask(k.SecurityToken)
+	return redact.GoSyntax("auth.AccessKey", accessKey(k))
 }
 
 // Format redacts the secrets for every fmt verb.

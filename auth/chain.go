@@ -281,7 +281,7 @@ func (c Chain) String() string {
 		ways = append(ways, AccessKey{ID: c.AccessKey, Secret: c.SecretKey, SecurityToken: c.SecurityToken}.String())
 	}
 	if c.Account != "" || c.User != "" || c.Password != "" {
-		ways = append(ways, "IAM password login (user "+cmp.Or(c.User, unset)+" of account "+cmp.Or(c.Account, unset)+
+		ways = append(ways, "IAM password login (user "+cmp.Or(show(c.User), unset)+" of account "+cmp.Or(show(c.Account), unset)+
 			", password "+cmp.Or(redact.Mask(c.Password), unset)+")")
 	}
 	parts := []string{"the environment, then the profile file"}
@@ -296,7 +296,7 @@ func (c Chain) String() string {
 		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", iam}, {"token cache ", c.TokenCacheDir},
 	} {
 		if f.v != "" {
-			parts = append(parts, f.name+f.v)
+			parts = append(parts, f.name+show(f.v))
 		}
 	}
 	if c.RefreshMargin != 0 {
@@ -307,9 +307,10 @@ func (c Chain) String() string {
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Chain) GoString() string {
-	return fmt.Sprintf("auth.Chain{Token:%q, AccessKey:%q, SecretKey:%q, SecurityToken:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, IAMEndpoint:%p, Region:%q, TokenCacheDir:%q, RefreshMargin:%d}",
-		redact.Mask(c.Token), c.AccessKey, redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken), c.Account, c.User, redact.Mask(c.Password),
-		c.ProjectID, c.IAMEndpoint, c.Region, c.TokenCacheDir, int64(c.RefreshMargin))
+	type chain Chain // no methods: %#v lists every field
+	c.Token, c.SecretKey, c.SecurityToken = redact.Mask(c.Token), redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken)
+	c.Password = redact.Mask(c.Password)
+	return redact.GoSyntax("auth.Chain", chain(c))
 }
 
 // Format redacts the secrets for every fmt verb.

@@ -69,16 +69,16 @@ func (l PasswordLogin) String() string {
 	if l.IAMEndpoint != nil {
 		iam = l.IAMEndpoint.Redacted()
 	}
-	return "IAM password login (user " + cmp.Or(l.User, unset) + " of account " + cmp.Or(l.Account, unset) +
+	return "IAM password login (user " + cmp.Or(show(l.User), unset) + " of account " + cmp.Or(show(l.Account), unset) +
 		", password " + cmp.Or(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
 		", IAM " + iam + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
 func (l PasswordLogin) GoString() string {
-	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%p, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p}",
-		l.IAMEndpoint, l.Account, l.User, redact.Mask(l.Password), l.ProjectID, l.ProjectName,
-		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient)
+	type passwordLogin PasswordLogin // no methods: %#v lists every field
+	l.Password = redact.Mask(l.Password)
+	return redact.GoSyntax("auth.PasswordLogin", passwordLogin(l))
 }
 
 // Format redacts the password for every fmt verb.
@@ -89,9 +89,9 @@ func (l PasswordLogin) Format(f fmt.State, verb rune) {
 func scopeString(id, name string) string {
 	switch {
 	case id != "":
-		return "project id " + id
+		return "project id " + show(id)
 	case name != "":
-		return "project " + name
+		return "project " + show(name)
 	}
 	return "no project"
 }
@@ -294,12 +294,14 @@ func (p *PasswordCredentials) String() string {
 	return p.login.String()
 }
 
-// GoString renders a Go-syntax form without secrets (for %#v).
+// GoString renders a Go-syntax form without secrets (for %#v): the login
+// (password redacted), not the state of the credentials, which holds the
+// token.
 func (p *PasswordCredentials) GoString() string {
 	if p == nil {
 		return "(*auth.PasswordCredentials)(nil)"
 	}
-	return "&auth.PasswordCredentials{login:" + p.login.GoString() + "}"
+	return "&auth.PasswordCredentials{login:" + p.login.GoString() + ", …}"
 }
 
 // Format redacts the password and token for every fmt verb.

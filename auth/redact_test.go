@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,91 @@ func assertNoSecret(t *testing.T, what, out string) {
 		for form, s := range map[string]string{"": sec, " in hex": fmt.Sprintf("%x", sec), " in upper-case hex": fmt.Sprintf("%X", sec)} {
 			if strings.Contains(out, s) {
 				t.Errorf("%s shows testSecrets[%d]%s", what, i, form)
+			}
+		}
+	}
+}
+
+// Every field of every exported type that holds a secret is classified
+// here. The test fills each string field with a marker of its own: no
+// secret's marker may show under any verb, and every other string field
+// must show in %#v — so a GoString cannot leave a field out. A field added
+// to one of these types fails the test until it is classified.
+func TestFormattingCoversEveryField(t *testing.T) {
+	types := []struct {
+		v      any             // a pointer to a value of the type
+		secret map[string]bool // every field: is it a secret?
+	}{
+		{&AccessKey{}, map[string]bool{"ID": false, "Secret": true, "SecurityToken": true, "ProjectID": false}},
+		{&PasswordLogin{}, map[string]bool{
+			"IAMEndpoint": false, "Account": false, "User": false, "Password": true, "ProjectID": false,
+			"ProjectName": false, "RefreshMargin": false, "CacheDir": false, "HTTPClient": false,
+		}},
+		{&Chain{}, map[string]bool{
+			"Token": true, "AccessKey": false, "SecretKey": true, "SecurityToken": true, "Account": false, "User": false,
+			"Password": true, "ProjectID": false, "IAMEndpoint": false, "Region": false, "TokenCacheDir": false,
+			"RefreshMargin": false, "LookupEnv": false,
+		}},
+		{&staticToken{}, map[string]bool{"token": true}}, // classified only: StaticToken is tested above
+	}
+	verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %v"}
+	for _, tt := range types {
+		rv := reflect.ValueOf(tt.v).Elem()
+		typ := rv.Type()
+		var secrets, public []string
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			secret, known := tt.secret[f.Name]
+			if !known {
+				t.Errorf("%s.%s is not classified in this test: is it a secret?", typ, f.Name)
+				continue
+			}
+			if !f.IsExported() || f.Type.Kind() != reflect.String {
+				continue
+			}
+			marker := "MARK-" + f.Name + "-7f3a"
+			rv.Field(i).SetString(marker)
+			if secret {
+				secrets = append(secrets, marker)
+			} else {
+				public = append(public, marker)
+			}
+		}
+		v := rv.Interface()
+		for _, verb := range verbs {
+			out := fmt.Sprintf(verb, v)
+			if verb == "%T %v" {
+				out = fmt.Sprintf(verb, v, v)
+			}
+			for _, m := range secrets {
+				for _, form := range []string{m, fmt.Sprintf("%x", m), fmt.Sprintf("%X", m)} {
+					if strings.Contains(out, form) {
+						t.Errorf("%s %s shows a secret field (%s)", typ, verb, m)
+					}
+				}
+			}
+		}
+		goSyntax := fmt.Sprintf("%#v", v)
+		for _, m := range public {
+			if !strings.Contains(goSyntax, m) {
+				t.Errorf("%s %%#v leaves out a field (%s): %s", typ, m, goSyntax)
+			}
+		}
+	}
+}
+
+// A setting with a line break (say, a project id read with its newline)
+// prints quoted: it cannot break a log line or forge one.
+func TestFormattingQuotesControlCharacters(t *testing.T) {
+	values := []any{
+		AccessKey{ID: "AK\nID", ProjectID: "p\r\nX-Forged: 1"},
+		PasswordLogin{User: "u\n", Account: "a\r", ProjectName: "cn-north-4\n"},
+		Chain{ProjectID: "p\r\n", Region: "r\n", User: "u\n"},
+	}
+	for _, v := range values {
+		for _, verb := range []string{"%v", "%s", "%+v"} {
+			if out := fmt.Sprintf(verb, v); strings.ContainsAny(out, "\r\n") {
+				t.Errorf("%T %s = %q: a raw line break", v, verb, out)
 			}
 		}
 	}

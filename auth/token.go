@@ -40,7 +40,9 @@ func (t staticToken) String() string {
 
 // GoString renders a Go-syntax form without the token (for %#v).
 func (t staticToken) GoString() string {
-	return fmt.Sprintf("auth.StaticToken(%q)", redact.Mask(t.token))
+	type plain staticToken // no methods: %#v lists every field
+	t.token = redact.Mask(t.token)
+	return redact.GoSyntax("auth.staticToken", plain(t))
 }
 
 // Format redacts the token for every fmt verb.
