@@ -39,14 +39,13 @@ type AccessKey struct {
 
 // Authenticate signs r.
 func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), now time.Time) error {
-	switch {
-	case k.ID == "" || k.Secret == "":
+	if k.ID == "" || k.Secret == "" {
 		return fmt.Errorf("%w: an access key needs both the key id and the secret key", ErrIncompleteCredentials)
-	case !validHeaderValue(k.ProjectID):
-		return errors.New("auth: the project id contains control characters or surrounding white space")
-	case !validHeaderValue(k.SecurityToken):
-		return errors.New("auth: the security token contains control characters or surrounding white space")
-	case r.ContentLength > sdksign.MaxSignedBody:
+	}
+	if err := k.validate(); err != nil {
+		return err
+	}
+	if r.ContentLength > sdksign.MaxSignedBody {
 		return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, r.ContentLength)
 	}
 	data, err := body()
@@ -68,6 +67,26 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 			return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, len(data))
 		}
 		return fmt.Errorf("auth: signing the request: %w", err)
+	}
+	return nil
+}
+
+// validate checks the fields that are set against the rules of
+// validate.go.
+func (k AccessKey) validate() error {
+	for _, f := range []struct {
+		name, v string
+		rule    func(string) string
+	}{
+		{"access key id", k.ID, checkAccessKeyID}, {"secret key", k.Secret, checkSecret},
+		{"security token", k.SecurityToken, checkSecret}, {"project id", k.ProjectID, checkProjectID},
+	} {
+		if f.v == "" {
+			continue
+		}
+		if why := f.rule(f.v); why != "" {
+			return fmt.Errorf("%w: the %s %s", ErrInvalidCredentials, f.name, why)
+		}
 	}
 	return nil
 }

@@ -148,6 +148,17 @@ func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	if l.RefreshMargin < 0 {
 		return nil, errors.New("auth: the refresh margin must not be negative")
 	}
+	for _, f := range []struct {
+		name, v string
+		rule    func(string) string
+	}{
+		{"account name", l.Account, checkName}, {"user name", l.User, checkName},
+		{"project id", l.ProjectID, checkProjectID}, {"project name", l.ProjectName, checkName},
+	} {
+		if why := f.rule(f.v); f.v != "" && why != "" {
+			return nil, fmt.Errorf("%w: the %s %s", ErrInvalidCredentials, f.name, why)
+		}
+	}
 	if err := checkEndpoint(l.IAMEndpoint); err != nil {
 		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
 	}

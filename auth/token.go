@@ -2,7 +2,6 @@ package auth
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -26,8 +25,8 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 	if t.token == "" {
 		return fmt.Errorf("%w: the static token is empty", ErrNoCredentials)
 	}
-	if !validHeaderValue(t.token) {
-		return errors.New("auth: the static token contains control characters or surrounding white space")
+	if why := checkToken(t.token); why != "" {
+		return fmt.Errorf("%w: the static token %s", ErrInvalidCredentials, why)
 	}
 	r.Header.Set(HeaderAuthToken, t.token)
 	return nil
