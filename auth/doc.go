@@ -43,7 +43,11 @@
 //
 // No token, password, secret key, security token or signature appears in an
 // error of this package or in the fmt output of any of its types (String,
-// GoString, %v, %+v, %#v and every other verb): they print as REDACTED. Error
-// messages copied from a server are scrubbed of the credentials the request
-// carried. The package does not log.
+// GoString, %v, %+v, %#v and every other verb): they print as REDACTED. A
+// [*LoginError]'s message, copied from IAM, is scrubbed of the password;
+// refusals carry no server text, and the module's client parses their
+// bodies with a parser that scrubs the credentials the request carried. The
+// package does not log. Files that hold credentials — the SDK profile file,
+// the token cache — are read only when they are regular files of this
+// user's that nobody else can read or write.
 package auth
