@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -61,17 +62,9 @@ func origin(u *url.URL) string {
 // requests only to ep's origin; hc is not modified.
 func confine(hc *http.Client, ep *url.URL) *http.Client {
 	c := *hc
-	c.Transport = &hostBound{base: orDefaultTransport(c.Transport), ep: ep}
+	c.Transport = &hostBound{base: cmp.Or(c.Transport, http.DefaultTransport), ep: ep}
 	c.CheckRedirect = noRedirects
 	return &c
-}
-
-// orDefaultTransport returns rt, or http.DefaultTransport when rt is nil.
-func orDefaultTransport(rt http.RoundTripper) http.RoundTripper {
-	if rt == nil {
-		return http.DefaultTransport
-	}
-	return rt
 }
 
 // noRedirects is a CheckRedirect func that returns every redirect as the

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,7 +108,7 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, er
 	if err := body.attach(r); err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	resp, err := orDefaultTransport(t.Base).RoundTrip(r)
+	resp, err := cmp.Or(t.Base, http.DefaultTransport).RoundTrip(r)
 	if err != nil {
 		return nil, err
 	}

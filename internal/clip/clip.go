@@ -7,22 +7,22 @@ import (
 	"unicode/utf8"
 )
 
-// Ellipsis ends a string that [String] cut.
-const Ellipsis = "…"
+// ellipsis ends a string that [String] cut.
+const ellipsis = "…"
 
 // String returns s cut to at most limit bytes, "…" included: the cut falls
 // on a rune boundary, white space before it is dropped and the result ends
-// with [Ellipsis]. A string of at most limit bytes is returned as is; a
+// with "…". A string of at most limit bytes is returned as is; a
 // limit too small for the ellipsis cuts without one.
 func String(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	if limit < len(Ellipsis) {
+	if limit < len(ellipsis) {
 		return s[:runeStart(s, max(limit, 0))]
 	}
-	n := runeStart(s, limit-len(Ellipsis))
-	return strings.TrimRight(s[:n], " \t") + Ellipsis
+	n := runeStart(s, limit-len(ellipsis))
+	return strings.TrimRight(s[:n], " \t") + ellipsis
 }
 
 // runeStart returns the largest i <= n at which a rune of s starts.

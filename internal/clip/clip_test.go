@@ -51,7 +51,7 @@ func FuzzString(f *testing.F) {
 		if utf8.ValidString(s) && !utf8.ValidString(got) {
 			t.Fatalf("String(%q, %d) = %q: cut inside a rune", s, limit, got)
 		}
-		if limit >= len(Ellipsis) && !strings.HasSuffix(got, Ellipsis) || limit < len(Ellipsis) && !strings.HasPrefix(s, got) {
+		if limit >= len(ellipsis) && !strings.HasSuffix(got, ellipsis) || limit < len(ellipsis) && !strings.HasPrefix(s, got) {
 			t.Fatalf("String(%q, %d) = %q: no ellipsis", s, limit, got)
 		}
 	})
