@@ -25,8 +25,9 @@ const maxErrorBody = 64 << 10
 // response. [Refusal] classifies a refusal. When the Credentials are an
 // [Invalidator] (password logins), a refused request is first retried once
 // with a new token, provided its body can be sent again (no body, a GetBody
-// func, or a body that was read for signing); the answer to the retry is
-// returned, whatever it is. To tell a token refusal from another 403, the
+// func, or a body that was read for signing); the outcome of the retry is
+// returned, whatever it is — its response, or the error that kept it from
+// getting one (a failed login, say). To tell a token refusal from another 403, the
 // Transport then reads up to 64 KiB of the refusal's body and puts what it
 // read back in front of the rest: status, header and body reach the caller
 // intact. The Request of every response is the request as sent, with its
