@@ -27,8 +27,9 @@ const maxErrorBody = 64 << 10
 // with a new token, provided its body can be sent again (no body, a GetBody
 // func, or a body that was read for signing); the outcome of the retry is
 // returned, whatever it is — its response, or the error that kept it from
-// getting one (a failed login, say). To tell a token refusal from another 403, the
-// Transport then reads up to 64 KiB of the refusal's body and puts what it
+// getting one (a failed login, say). To decide, such a Transport reads the
+// Huawei code from up to 64 KiB of a 401 or 403 body (a 403 other than
+// DRS.M00100, or a refused clock, is not a token refusal) and puts what it
 // read back in front of the rest: status, header and body reach the caller
 // intact. The Request of every response is the request as sent, with its
 // credentials.
