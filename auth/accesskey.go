@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,14 +39,13 @@ type AccessKey struct {
 
 // Authenticate signs r.
 func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), now time.Time) error {
-	switch {
-	case k.ID == "" || k.Secret == "":
+	if k.ID == "" || k.Secret == "" {
 		return fmt.Errorf("%w: an access key needs both the key id and the secret key", ErrIncompleteCredentials)
-	case !validHeaderValue(k.ProjectID):
-		return errors.New("auth: the project id contains control characters or surrounding white space")
-	case !validHeaderValue(k.SecurityToken):
-		return errors.New("auth: the security token contains control characters or surrounding white space")
-	case r.ContentLength > sdksign.MaxSignedBody:
+	}
+	if err := k.validate(); err != nil {
+		return err
+	}
+	if r.ContentLength > sdksign.MaxSignedBody {
 		return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, r.ContentLength)
 	}
 	data, err := body()
@@ -71,12 +71,32 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 	return nil
 }
 
+// validate checks the fields that are set against the rules of
+// validate.go.
+func (k AccessKey) validate() error {
+	for _, f := range []struct {
+		name, v string
+		rule    func(string) string
+	}{
+		{"access key id", k.ID, checkAccessKeyID}, {"secret key", k.Secret, checkSecret},
+		{"security token", k.SecurityToken, checkSecret}, {"project id", k.ProjectID, checkProjectID},
+	} {
+		if f.v == "" {
+			continue
+		}
+		if why := f.rule(f.v); why != "" {
+			return fmt.Errorf("%w: the %s %s", ErrInvalidCredentials, f.name, why)
+		}
+	}
+	return nil
+}
+
 // String describes the key without its secrets: the key id, the project and
 // whether it is temporary.
 func (k AccessKey) String() string {
-	s := "AK/SK (access key " + orDefault(k.ID, unset) + ", secret key " + orDefault(redact.Mask(k.Secret), unset)
+	s := "AK/SK (access key " + cmp.Or(show(k.ID), unset) + ", secret key " + cmp.Or(redact.Mask(k.Secret), unset)
 	if k.ProjectID != "" {
-		s += ", project " + k.ProjectID
+		s += ", project " + show(k.ProjectID)
 	}
 	if k.SecurityToken != "" {
 		s += ", temporary"
@@ -86,8 +106,9 @@ func (k AccessKey) String() string {
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (k AccessKey) GoString() string {
-	return fmt.Sprintf("auth.AccessKey{ID:%q, Secret:%q, SecurityToken:%q, ProjectID:%q}",
-		k.ID, redact.Mask(k.Secret), redact.Mask(k.SecurityToken), k.ProjectID)
+	type accessKey AccessKey // no methods: %#v lists every field
+	k.Secret, k.SecurityToken = redact.Mask(k.Secret), redact.Mask(k.SecurityToken)
+	return redact.GoSyntax("auth.AccessKey", accessKey(k))
 }
 
 // Format redacts the secrets for every fmt verb.

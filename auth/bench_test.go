@@ -33,7 +33,7 @@ func BenchmarkTransport(b *testing.B) {
 		{"StaticToken", StaticToken("MIIEXAMPLE")},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			tr := &Transport{Credentials: bc.creds, Endpoint: ep, Base: answer{}, UserAgent: DefaultUserAgent,
+			tr := &Transport{Credentials: bc.creds, Endpoint: mustURL(ep), Base: answer{}, UserAgent: DefaultUserAgent,
 				Now: func() time.Time { return now }}
 			b.ReportAllocs()
 			for b.Loop() {

@@ -38,7 +38,7 @@ func cacheKey(l PasswordLogin) string {
 	if l.ProjectID == "" {
 		scope = "name:" + l.ProjectName
 	}
-	sum := sha256.Sum256([]byte(l.IAMEndpoint + "\x00" + l.Account + "\x00" + l.User + "\x00" + scope))
+	sum := sha256.Sum256([]byte(l.IAMEndpoint.String() + "\x00" + l.Account + "\x00" + l.User + "\x00" + scope))
 	return hex.EncodeToString(sum[:])
 }
 
@@ -71,21 +71,19 @@ func newDiskCache(dir, key string) *diskCache {
 // load returns the cached token, if there is one that can be trusted. The
 // caller decides whether it is still fresh.
 //
-// The file is opened without following a symbolic link (on Unix), and the
-// checks — a regular file, private to and owned by this user, of bounded
-// size — are made on the opened file, so that it cannot be swapped for
-// another between the checks and the read.
+// The file is opened without following a symbolic link, and the checks
+// (openTrusted's, and a bounded size) are made on the opened file, so that
+// it cannot be swapped for another between the checks and the read.
 func (c *diskCache) load() (iamToken, bool) {
 	if !c.safeDir() {
 		return iamToken{}, false
 	}
-	f, err := openNoFollow(c.path)
+	f, fi, err := openTrusted(c.path, false)
 	if err != nil {
 		return iamToken{}, false
 	}
 	defer func() { _ = f.Close() }()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxCacheFile || !private(fi) || !ownedByUser(fi) {
+	if fi.Size() > maxCacheFile {
 		return iamToken{}, false
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxCacheFile+1))
@@ -158,10 +156,4 @@ func (c *diskCache) safeDir() bool {
 		return false
 	}
 	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o022 == 0
-}
-
-// private reports whether a file is accessible to its owner only (always
-// true on Windows, where modes do not say).
-func private(fi os.FileInfo) bool {
-	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o077 == 0
 }

@@ -21,7 +21,7 @@ func TestDiskCacheNeverReadsThroughASwappedInLink(t *testing.T) {
 		t.Skip("symbolic links need privileges on Windows")
 	}
 	dir := t.TempDir()
-	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: "https://iam.example.com", Account: "a", User: "u", ProjectID: "p"}))
+	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: mustURL("https://iam.example.com"), Account: "a", User: "u", ProjectID: "p"}))
 	issued := time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)
 	c.store(iamToken{value: "token-good", issued: issued, expires: issued.Add(24 * time.Hour)})
 	good, err := os.ReadFile(c.path)
@@ -88,7 +88,7 @@ func TestDiskCacheIgnoresAFileChownedToAnotherUser(t *testing.T) {
 		t.Skip("needs root to give a file to another user")
 	}
 	dir := t.TempDir()
-	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: "https://iam.example.com", Account: "a", User: "u", ProjectID: "p"}))
+	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: mustURL("https://iam.example.com"), Account: "a", User: "u", ProjectID: "p"}))
 	issued := time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)
 	c.store(iamToken{value: "token-1", issued: issued, expires: issued.Add(24 * time.Hour)})
 	if _, ok := c.load(); !ok {

@@ -12,7 +12,7 @@ import (
 // and nothing is written into such a directory.
 func TestDiskCacheIgnoresOtherUsersFiles(t *testing.T) {
 	dir := t.TempDir()
-	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: "https://iam.example.com", Account: "a", User: "u", ProjectID: "p"}))
+	c := newDiskCache(dir, cacheKey(PasswordLogin{IAMEndpoint: mustURL("https://iam.example.com"), Account: "a", User: "u", ProjectID: "p"}))
 	issued := time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)
 	tok := iamToken{value: "token-1", issued: issued, expires: issued.Add(24 * time.Hour)}
 	c.store(tok)

@@ -1,19 +1,15 @@
 package auth
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"runtime"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/drs-tools/drstemplate/internal/redact"
 
-	"github.com/drs-tools/drstemplate/auth/internal/ini"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/envvar"
 )
@@ -54,9 +50,11 @@ type Chain struct {
 	// ProjectID is the project id: sent as X-Project-Id with an access key,
 	// and the scope of password logins.
 	ProjectID string
-	// IAMEndpoint is the IAM endpoint for password logins. It wins over
-	// [EnvIAMEndpoint]; by default the region's (see endpoint.Config.IAM).
-	IAMEndpoint string
+	// IAMEndpoint is the IAM endpoint for password logins, as package
+	// endpoint returns it. It wins over [EnvIAMEndpoint]; nil means what
+	// endpoint.Config finds for Region (the environment's, else the
+	// region's, with plain http for loopback hosts only).
+	IAMEndpoint *url.URL
 	// Region is the region id. Password logins without a project id are
 	// scoped to the project named after it, at the region's IAM endpoint.
 	Region string
@@ -66,8 +64,6 @@ type Chain struct {
 	// RefreshMargin is passed to password logins
 	// ([PasswordLogin.RefreshMargin]).
 	RefreshMargin time.Duration
-	// AllowHTTP permits a plain http:// IAM endpoint on a non-loopback host.
-	AllowHTTP bool
 	// LookupEnv reads the environment; nil means os.LookupEnv. The home
 	// directory for the default profile file is read through it too
 	// (HOME, or USERPROFILE on Windows).
@@ -87,32 +83,54 @@ type Resolved struct {
 	Source string
 }
 
-// level is the credential settings found at one level of the chain, with
-// the names under which the user set them (for messages).
-type level struct {
-	source                              string
-	token, ak, sk, securityToken        string
-	account, user, password             string
-	projectID                           string
-	tokenName, akName, skName           string
-	accountName, userName, passwordName string
+// setting is one credential setting found at a level of the chain, with
+// where the user set it.
+type setting struct {
+	value string
+	name  string // the field, variable or key that set it
+	line  int    // its line in the profile file; 0 elsewhere
 }
 
-// Resolve finds the credentials; see [Chain].
+// level is the credential settings found at one level of the chain.
+type level struct {
+	source                  string // "settings", "environment", "profile file <path>"
+	token                   setting
+	ak, sk, securityToken   setting
+	account, user, password setting
+	projectID               setting
+}
+
+// where says where s was set at l, for messages: "HUAWEICLOUD_SDK_AK in the
+// environment", "ak on line 3 of profile file /home/u/.huaweicloud/credentials".
+func (l *level) where(s setting) string {
+	if s.line > 0 {
+		return s.name + " on line " + strconv.Itoa(s.line) + " of " + l.source
+	}
+	return s.name + " in the " + l.source
+}
+
+// Resolve finds the credentials; see [Chain]. Every value it takes is
+// checked before it returns: one that could never be sent or accepted (an
+// access key id with a space in it, a project id with a line break, …) is
+// an error matching [ErrInvalidCredentials] that names where it was set.
 func (c Chain) Resolve() (Resolved, error) {
 	explicit := level{
-		source: "settings", token: c.Token, ak: c.AccessKey, sk: c.SecretKey, securityToken: c.SecurityToken,
-		account: c.Account, user: c.User, password: c.Password, projectID: c.ProjectID,
-		tokenName: "Token", akName: "AccessKey", skName: "SecretKey",
-		accountName: "Account", userName: "User", passwordName: "Password",
+		source: "settings", token: setting{c.Token, "Token", 0},
+		ak: setting{c.AccessKey, "AccessKey", 0}, sk: setting{c.SecretKey, "SecretKey", 0},
+		securityToken: setting{c.SecurityToken, "SecurityToken", 0},
+		account:       setting{c.Account, "Account", 0}, user: setting{c.User, "User", 0},
+		password: setting{c.Password, "Password", 0}, projectID: setting{c.ProjectID, "ProjectID", 0},
 	}
 	getenv := envvar.Lookup(c.LookupEnv).Get
-	env := level{
-		source: "environment", token: getenv(EnvToken), ak: getenv(EnvAccessKey), sk: getenv(EnvSecretKey),
-		securityToken: getenv(EnvSecurityToken), account: getenv(EnvIAMAccount), user: getenv(EnvIAMUser),
-		password: getenv(EnvIAMPassword), projectID: getenv(EnvProjectID),
-		tokenName: EnvToken, akName: EnvAccessKey, skName: EnvSecretKey,
-		accountName: EnvIAMAccount, userName: EnvIAMUser, passwordName: EnvIAMPassword,
+	env := level{source: "environment"}
+	for _, s := range []struct {
+		to   *setting
+		name string
+	}{
+		{&env.token, EnvToken}, {&env.ak, EnvAccessKey}, {&env.sk, EnvSecretKey}, {&env.securityToken, EnvSecurityToken},
+		{&env.account, EnvIAMAccount}, {&env.user, EnvIAMUser}, {&env.password, EnvIAMPassword}, {&env.projectID, EnvProjectID},
+	} {
+		*s.to = setting{getenv(s.name), s.name, 0}
 	}
 	ancillary := []*level{&explicit, &env}
 	for _, l := range []*level{&explicit, &env} {
@@ -135,20 +153,20 @@ func (c Chain) Resolve() (Resolved, error) {
 	}
 	return Resolved{}, fmt.Errorf("%w: set %s; or %s and %s (and %s for temporary keys); or %s, %s and %s; or ak and sk in the [basic] section of %s (%s)",
 		ErrNoCredentials, EnvToken, EnvAccessKey, EnvSecretKey, EnvSecurityToken,
-		EnvIAMAccount, EnvIAMUser, EnvIAMPassword, orDefault(path, "~/.huaweicloud/credentials"), EnvCredentialsFile)
+		EnvIAMAccount, EnvIAMUser, EnvIAMPassword, cmp.Or(path, "~/.huaweicloud/credentials"), EnvCredentialsFile)
 }
 
 // methods lists the ways to authenticate l configures, even in part.
 func (l *level) methods() []string {
 	var m []string
-	if l.token != "" {
-		m = append(m, "a token ("+l.tokenName+")")
+	if l.token.value != "" {
+		m = append(m, "a token ("+l.token.name+")")
 	}
-	if l.ak != "" || l.sk != "" || l.securityToken != "" {
-		m = append(m, "an access key ("+l.akName+", "+l.skName+")")
+	if l.ak.value != "" || l.sk.value != "" || l.securityToken.value != "" {
+		m = append(m, "an access key ("+l.ak.name+", "+l.sk.name+")")
 	}
-	if l.account != "" || l.user != "" || l.password != "" {
-		m = append(m, "a password login ("+l.accountName+", "+l.userName+", "+l.passwordName+")")
+	if l.account.value != "" || l.user.value != "" || l.password.value != "" {
+		m = append(m, "a password login ("+l.account.name+", "+l.user.name+", "+l.password.name+")")
 	}
 	return m
 }
@@ -159,37 +177,48 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 	if m := l.methods(); len(m) > 1 {
 		return Resolved{}, fmt.Errorf("%w: the %s sets %s; keep one", ErrAmbiguousCredentials, l.source, joinAnd(m))
 	}
-	var projectID string
+	projectID, from := setting{}, l
 	for _, a := range ancillary {
-		projectID = orDefault(projectID, a.projectID)
+		if projectID.value == "" && a.projectID.value != "" {
+			projectID, from = a.projectID, a
+		}
 	}
-	res := Resolved{ProjectID: projectID, Source: l.source}
+	checks := []check{{from, projectID, checkProjectID}}
+	res := Resolved{ProjectID: projectID.value, Source: l.source}
 	switch {
-	case l.token != "":
-		res.Credentials = StaticToken(l.token)
-	case l.account != "" || l.user != "" || l.password != "":
+	case l.token.value != "":
+		if err := validate(append(checks, check{l, l.token, checkToken})...); err != nil {
+			return Resolved{}, err
+		}
+		res.Credentials = StaticToken(l.token.value)
+	case l.account.value != "" || l.user.value != "" || l.password.value != "":
 		var missing []string
-		for _, f := range [][2]string{{l.account, l.accountName}, {l.user, l.userName}, {l.password, l.passwordName}} {
-			if f[0] == "" {
-				missing = append(missing, f[1])
+		for _, f := range []setting{l.account, l.user, l.password} {
+			if f.value == "" {
+				missing = append(missing, f.name)
 			}
 		}
 		if len(missing) > 0 {
 			return Resolved{}, fmt.Errorf("%w: the %s sets a password login without %s", ErrIncompleteCredentials, l.source, joinAnd(missing))
 		}
-		if projectID == "" && c.Region == "" {
+		if projectID.value == "" && c.Region == "" {
 			return Resolved{}, fmt.Errorf("%w: a password login needs a project: set %s or a region", ErrIncompleteCredentials, EnvProjectID)
 		}
-		// endpoint.Config reads the environment's IAM endpoint.
-		iam, err := endpoint.Config{Region: c.Region, IAMEndpoint: c.IAMEndpoint, LookupEnv: c.LookupEnv, AllowHTTP: c.AllowHTTP}.IAM()
-		if err != nil {
-			return Resolved{}, fmt.Errorf("auth: IAM endpoint for the password login: %w", err)
+		if err := validate(append(checks, check{l, l.account, checkName}, check{l, l.user, checkName})...); err != nil {
+			return Resolved{}, err
+		}
+		iam := c.IAMEndpoint
+		if iam == nil {
+			var err error // endpoint.Config reads the environment's IAM endpoint
+			if iam, err = (endpoint.Config{Region: c.Region, LookupEnv: c.LookupEnv}).IAM(); err != nil {
+				return Resolved{}, fmt.Errorf("auth: IAM endpoint for the password login: %w", err)
+			}
 		}
 		login := PasswordLogin{
-			IAMEndpoint: iam, Account: l.account, User: l.user, Password: l.password, ProjectID: projectID,
-			RefreshMargin: c.RefreshMargin, CacheDir: c.TokenCacheDir, AllowHTTP: c.AllowHTTP,
+			IAMEndpoint: iam, Account: l.account.value, User: l.user.value, Password: l.password.value,
+			ProjectID: projectID.value, RefreshMargin: c.RefreshMargin, CacheDir: c.TokenCacheDir,
 		}
-		if projectID == "" {
+		if projectID.value == "" {
 			login.ProjectName = c.Region
 		}
 		p, err := NewPassword(login)
@@ -199,70 +228,43 @@ func (c Chain) build(l *level, ancillary []*level) (Resolved, error) {
 		res.Credentials = p
 	default:
 		switch {
-		case l.ak == "":
-			return Resolved{}, fmt.Errorf("%w: the %s sets no %s", ErrIncompleteCredentials, l.source, l.akName)
-		case l.sk == "":
-			return Resolved{}, fmt.Errorf("%w: the %s sets %s but no %s", ErrIncompleteCredentials, l.source, l.akName, l.skName)
+		case l.ak.value == "":
+			return Resolved{}, fmt.Errorf("%w: the %s sets no %s", ErrIncompleteCredentials, l.source, l.ak.name)
+		case l.sk.value == "":
+			return Resolved{}, fmt.Errorf("%w: the %s sets %s but no %s", ErrIncompleteCredentials, l.source, l.ak.name, l.sk.name)
 		}
-		res.Credentials = AccessKey{ID: l.ak, Secret: l.sk, SecurityToken: l.securityToken, ProjectID: projectID}
+		if err := validate(append(checks, check{l, l.ak, checkAccessKeyID}, check{l, l.sk, checkSecret},
+			check{l, l.securityToken, checkSecret})...); err != nil {
+			return Resolved{}, err
+		}
+		res.Credentials = AccessKey{ID: l.ak.value, Secret: l.sk.value, SecurityToken: l.securityToken.value, ProjectID: projectID.value}
 	}
 	return res, nil
 }
 
-// profilePath returns the profile file to read: [EnvCredentialsFile] if
-// set, else ~/.huaweicloud/credentials if it exists, else "".
-func (c Chain) profilePath() (string, error) {
-	getenv := envvar.Lookup(c.LookupEnv).Get
-	if p := getenv(EnvCredentialsFile); p != "" {
-		return p, nil
-	}
-	var home string
-	if c.LookupEnv == nil {
-		home, _ = os.UserHomeDir()
-	} else if runtime.GOOS == "windows" {
-		home = getenv("USERPROFILE")
-	} else {
-		home = getenv("HOME")
-	}
-	if home == "" {
-		return "", nil
-	}
-	p := filepath.Join(home, ".huaweicloud", "credentials")
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-		return "", nil
-	}
-	return p, nil
+// check is a setting to validate with a rule (see validate.go).
+type check struct {
+	at   *level
+	s    setting
+	rule func(string) string
 }
 
-// readProfile reads the [basic] section of a profile file; a file without
-// one gives nil.
-func readProfile(path string) (*level, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("auth: profile file: %w", err)
+// validate applies the checks to the settings that are set and returns the
+// first failure as an error that names where the setting was made. It never
+// quotes the value, which may be a secret.
+func validate(checks ...check) error {
+	for _, c := range checks {
+		if c.s.value == "" {
+			continue
+		}
+		if why := c.rule(c.s.value); why != "" {
+			if c.s.line > 0 && looksLikeInlineComment(c.s.value) {
+				why += "; the profile file has no inline comments: put a comment on a line of its own"
+			}
+			return fmt.Errorf("%w: %s %s", ErrInvalidCredentials, c.at.where(c.s), why)
+		}
 	}
-	defer func() { _ = f.Close() }()
-	data, err := io.ReadAll(io.LimitReader(f, ini.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("auth: profile file %s: %w", path, err)
-	}
-	sections, err := ini.Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("auth: profile file %s: %w", path, err)
-	}
-	basic, ok := sections["basic"]
-	if !ok {
-		return nil, nil
-	}
-	l := &level{
-		source: "profile file " + path, ak: basic["ak"], sk: basic["sk"], securityToken: basic["security_token"],
-		projectID: basic["project_id"], akName: "ak", skName: "sk",
-	}
-	if len(l.methods()) == 0 && (basic["idp_id"] != "" || basic["id_token_file"] != "") {
-		return nil, fmt.Errorf("%w: profile file %s uses federated identity (idp_id, id_token_file), which drstemplate does not support; use ak and sk",
-			ErrNoCredentials, path)
-	}
-	return l, nil
+	return nil
 }
 
 // String describes the chain's explicit settings without their secrets:
@@ -277,34 +279,36 @@ func (c Chain) String() string {
 		ways = append(ways, AccessKey{ID: c.AccessKey, Secret: c.SecretKey, SecurityToken: c.SecurityToken}.String())
 	}
 	if c.Account != "" || c.User != "" || c.Password != "" {
-		ways = append(ways, "IAM password login (user "+orDefault(c.User, unset)+" of account "+orDefault(c.Account, unset)+
-			", password "+orDefault(redact.Mask(c.Password), unset)+")")
+		ways = append(ways, "IAM password login (user "+cmp.Or(show(c.User), unset)+" of account "+cmp.Or(show(c.Account), unset)+
+			", password "+cmp.Or(redact.Mask(c.Password), unset)+")")
 	}
 	parts := []string{"the environment, then the profile file"}
 	if len(ways) > 0 {
 		parts[0] = "explicit " + joinAnd(ways)
 	}
+	iam := ""
+	if c.IAMEndpoint != nil {
+		iam = c.IAMEndpoint.Redacted()
+	}
 	for _, f := range []struct{ name, v string }{
-		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", c.IAMEndpoint}, {"token cache ", c.TokenCacheDir},
+		{"project ", c.ProjectID}, {"region ", c.Region}, {"IAM ", iam}, {"token cache ", c.TokenCacheDir},
 	} {
 		if f.v != "" {
-			parts = append(parts, f.name+f.v)
+			parts = append(parts, f.name+show(f.v))
 		}
 	}
 	if c.RefreshMargin != 0 {
 		parts = append(parts, "refresh margin "+c.RefreshMargin.String())
-	}
-	if c.AllowHTTP {
-		parts = append(parts, "plain http allowed")
 	}
 	return "credential chain: " + strings.Join(parts, "; ")
 }
 
 // GoString renders a Go-syntax form with the secrets redacted (for %#v).
 func (c Chain) GoString() string {
-	return fmt.Sprintf("auth.Chain{Token:%q, AccessKey:%q, SecretKey:%q, SecurityToken:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, IAMEndpoint:%q, Region:%q, TokenCacheDir:%q, RefreshMargin:%d, AllowHTTP:%t}",
-		redact.Mask(c.Token), c.AccessKey, redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken), c.Account, c.User, redact.Mask(c.Password),
-		c.ProjectID, c.IAMEndpoint, c.Region, c.TokenCacheDir, int64(c.RefreshMargin), c.AllowHTTP)
+	type chain Chain // no methods: %#v lists every field
+	c.Token, c.SecretKey, c.SecurityToken = redact.Mask(c.Token), redact.Mask(c.SecretKey), redact.Mask(c.SecurityToken)
+	c.Password = redact.Mask(c.Password)
+	return redact.GoSyntax("auth.Chain", chain(c))
 }
 
 // Format redacts the secrets for every fmt verb.

@@ -83,7 +83,7 @@ func TestChainResolve(t *testing.T) {
 		},
 		{
 			name:  "explicit IAM endpoint wins over the environment's",
-			chain: Chain{Region: "cn-north-4", IAMEndpoint: "iam.flag.example.com"},
+			chain: Chain{Region: "cn-north-4", IAMEndpoint: mustURL("https://iam.flag.example.com")},
 			env: map[string]string{"HOME": home, EnvIAMAccount: "acct", EnvIAMUser: "user", EnvIAMPassword: "env-password",
 				EnvIAMEndpoint: "https://iam.env.example.com"},
 			want:   "IAM password login (user user of account acct, password REDACTED, project cn-north-4, IAM https://iam.flag.example.com)",
@@ -91,7 +91,7 @@ func TestChainResolve(t *testing.T) {
 		},
 		{
 			name:  "explicit password login",
-			chain: Chain{Account: "a", User: "u", Password: "explicit-password", ProjectID: "p", IAMEndpoint: "http://127.0.0.1:1"},
+			chain: Chain{Account: "a", User: "u", Password: "explicit-password", ProjectID: "p", IAMEndpoint: mustURL("http://127.0.0.1:1")},
 			env:   map[string]string{"HOME": home},
 			want:  "IAM password login (user u of account a, password REDACTED, project id p, IAM http://127.0.0.1:1)", project: "p", source: "settings",
 		},
@@ -252,10 +252,10 @@ func TestChainString(t *testing.T) {
 			"credential chain: explicit AK/SK (access key AKID, secret key REDACTED, temporary); region cn-north-4",
 		},
 		{
-			Chain{Account: "acct", User: "user", Password: "pw-SECRET-4", IAMEndpoint: "https://iam.example.com",
-				TokenCacheDir: "/cache", RefreshMargin: time.Minute, AllowHTTP: true},
+			Chain{Account: "acct", User: "user", Password: "pw-SECRET-4", IAMEndpoint: mustURL("https://iam.example.com"),
+				TokenCacheDir: "/cache", RefreshMargin: time.Minute},
 			"credential chain: explicit IAM password login (user user of account acct, password REDACTED); " +
-				"IAM https://iam.example.com; token cache /cache; refresh margin 1m0s; plain http allowed",
+				"IAM https://iam.example.com; token cache /cache; refresh margin 1m0s",
 		},
 		{
 			Chain{Token: "tok-SECRET-1", AccessKey: "AKID"},

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"crypto/tls"
 	"net"
 	"net/http"
@@ -28,21 +29,15 @@ const DefaultUserAgent = "drstemplate"
 // client per endpoint and share it — it is safe for concurrent use. The
 // client has no overall timeout: bound calls with their contexts.
 func NewHTTPClient(t *Transport) *http.Client {
-	if t == nil {
-		t = &Transport{}
+	var c Transport
+	if t != nil {
+		c = *t
 	}
-	c := &Transport{
-		Credentials: t.Credentials,
-		Endpoint:    t.Endpoint,
-		AllowHTTP:   t.AllowHTTP,
-		Base:        t.Base,
-		UserAgent:   orDefault(t.UserAgent, DefaultUserAgent),
-		Now:         t.Now,
-	}
+	c.UserAgent = cmp.Or(c.UserAgent, DefaultUserAgent)
 	if c.Base == nil {
 		c.Base = newBaseTransport()
 	}
-	return &http.Client{Transport: c, CheckRedirect: noRedirects}
+	return &http.Client{Transport: &c, CheckRedirect: noRedirects}
 }
 
 // newBaseTransport returns the transport NewHTTPClient and password logins

@@ -29,7 +29,7 @@ func TestNewHTTPClientTLS(t *testing.T) {
 	defer old.Close()
 
 	client := func(srv *httptest.Server) *http.Client {
-		return NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL})
+		return NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: mustURL(srv.URL)})
 	}
 	// Certificates are verified: the test server's is self-signed.
 	if err := getErr(client(modern), modern.URL); err == nil || !strings.Contains(err.Error(), "certificate") {
@@ -64,7 +64,7 @@ func TestNewHTTPClientTLS(t *testing.T) {
 
 	// A password login without a client of the caller's verifies
 	// certificates too.
-	p, err := NewPassword(PasswordLogin{IAMEndpoint: modern.URL, Account: "a", User: "u", Password: "pw-SECRET", ProjectName: "cn-north-4"})
+	p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL(modern.URL), Account: "a", User: "u", Password: "pw-SECRET", ProjectName: "cn-north-4"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestNewHTTPClientTLS(t *testing.T) {
 
 func TestNewHTTPClientKeepsCallerSettings(t *testing.T) {
 	base := &http.Transport{}
-	in := &Transport{Credentials: StaticToken("t"), Endpoint: "https://x", Base: base, UserAgent: "mine/1.0"}
+	in := &Transport{Credentials: StaticToken("t"), Endpoint: mustURL("https://x"), Base: base, UserAgent: "mine/1.0"}
 	tr := NewHTTPClient(in).Transport.(*Transport)
 	if tr == in {
 		t.Fatal("NewHTTPClient must copy the Transport, not adopt it")
@@ -90,11 +90,10 @@ func TestNewHTTPClientKeepsCallerSettings(t *testing.T) {
 	}
 }
 
-// NewHTTPClient copies the Transport field by field (it holds a sync.Once):
-// every exported field must be copied.
+// NewHTTPClient copies the Transport: every exported field must be copied.
 func TestNewHTTPClientCopiesEveryField(t *testing.T) {
 	now := func() time.Time { return time.Time{} }
-	in := &Transport{Credentials: StaticToken("t"), Endpoint: "https://x", AllowHTTP: true, Base: &http.Transport{}, UserAgent: "ua", Now: now}
+	in := &Transport{Credentials: StaticToken("t"), Endpoint: mustURL("https://x"), Base: &http.Transport{}, UserAgent: "ua", Now: now}
 	out := NewHTTPClient(in).Transport.(*Transport)
 	vin, vout := reflect.ValueOf(in).Elem(), reflect.ValueOf(out).Elem()
 	for i := range vin.NumField() {

@@ -17,31 +17,37 @@
 //
 // # Errors
 //
-// Responses that are not authentication failures pass through the Transport
-// untouched, whatever their status. An authentication failure — HTTP 401, or
-// 403 with DRS's "invalid token" code DRS.M00100 — is not returned as a
-// response: the Transport reads the Huawei error body and returns an
-// [*Error] instead, after one retry with a new token for password
-// credentials. http.Client wraps that error in a *url.Error; errors.As and
-// errors.Is see through it:
+// Refusals come back as responses; [Refusal] classifies them. A Transport
+// returns every response it gets — 401 and 403 included, status, header and
+// body intact — and returns an error only when it got none (the
+// http.RoundTripper contract), so that a retry layer above it never
+// mistakes a refusal for a network error. For password credentials it
+// first retries a refused request once with a new token. A caller that
+// turns non-2xx answers into errors (as the drstemplate client does for
+// every call) reads the Huawei error code from the body and asks Refusal:
 //
-//	resp, err := client.Do(req)
-//	var ae *auth.Error
-//	if errors.As(err, &ae) {
-//		log.Printf("refused: %v (request id %s)", ae.Err, ae.RequestID)
+//	info := huaweierr.ParseResponse(resp, body) // module-internal; scrubs the credentials sent
+//	if err := auth.Refusal(resp, info.Code); err != nil {
+//		// errors.Is(err, auth.ErrTokenRejected), auth.ErrInvalidSignature,
+//		// auth.ErrClockSkew (an *auth.ClockSkewError: how far off), and
+//		// always auth.ErrUnauthorized
 //	}
-//	if errors.Is(err, auth.ErrClockSkew) { ... }
 //
-// This keeps one error shape for every way a request can be refused, and a
-// layer above never mistakes a refusal for a response it should parse.
-// [ErrUnauthorized] matches every refusal; [ErrTokenRejected],
-// [ErrInvalidSignature] and [ErrClockSkew] say which kind it was.
+// A password login IAM refuses is a [*LoginError] (errors.Is
+// [ErrLoginFailed]). Configuration errors match [ErrNoCredentials],
+// [ErrAmbiguousCredentials], [ErrIncompleteCredentials] or
+// [ErrInvalidCredentials]; their messages name the setting at fault and
+// where it was set.
 //
 // # Secrets
 //
 // No token, password, secret key, security token or signature appears in an
 // error of this package or in the fmt output of any of its types (String,
-// GoString, %v, %+v, %#v and every other verb): they print as REDACTED. Error
-// messages copied from a server are scrubbed of the credentials the request
-// carried. The package does not log.
+// GoString, %v, %+v, %#v and every other verb): they print as REDACTED. A
+// [*LoginError]'s message, copied from IAM, is scrubbed of the password;
+// refusals carry no server text, and the module's client parses their
+// bodies with a parser that scrubs the credentials the request carried. The
+// package does not log. Files that hold credentials — the SDK profile file,
+// the token cache — are read only when they are regular files of this
+// user's that nobody else can read or write.
 package auth

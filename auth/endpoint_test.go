@@ -3,23 +3,24 @@ package auth
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"testing"
 
 	"github.com/drs-tools/drstemplate/endpoint"
 )
 
-// A Transport's Endpoint is checked like every other endpoint: no token
-// goes in clear to a remote host, nor to an endpoint with user info.
+// A Transport without a usable Endpoint sends nothing: credentials are
+// never bound to nothing in particular.
 func TestTransportRefusesAnInvalidEndpoint(t *testing.T) {
 	var sent atomic.Int32
 	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		sent.Add(1)
 		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
 	})
-	for _, ep := range []string{"http://drs.example.com", "https://user:pw@drs.example.com", "ftp://drs.example.com"} {
+	for _, ep := range []*url.URL{nil, mustURL("/v5"), mustURL("drs.example.com"), mustURL("ftp://drs.example.com"), mustURL("https://user:pw@drs.example.com")} {
 		tr := &Transport{Credentials: StaticToken("tok-SECRET"), Endpoint: ep, Base: base}
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, ep+"/v5/p/templates", nil)
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "https://drs.example.com/v5/p/templates", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -28,7 +29,7 @@ func TestTransportRefusesAnInvalidEndpoint(t *testing.T) {
 			_ = resp.Body.Close()
 		}
 		if !errors.Is(err, endpoint.ErrInvalidEndpoint) {
-			t.Errorf("Endpoint %s: err = %v, want endpoint.ErrInvalidEndpoint", ep, err)
+			t.Errorf("Endpoint %v: err = %v, want endpoint.ErrInvalidEndpoint", ep, err)
 		}
 	}
 	if n := sent.Load(); n != 0 {
@@ -36,15 +37,22 @@ func TestTransportRefusesAnInvalidEndpoint(t *testing.T) {
 	}
 }
 
-// AllowHTTP admits a plain http Endpoint on any host, as for
-// PasswordLogin.AllowHTTP.
-func TestTransportAllowHTTP(t *testing.T) {
+// Whether plain http is acceptable is decided once, by package endpoint: a
+// Transport sends to the origin of the URL it was given.
+func TestTransportTakesWhatEndpointAllowed(t *testing.T) {
 	var sent atomic.Int32
 	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		sent.Add(1)
 		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
 	})
-	tr := &Transport{Credentials: StaticToken("t"), Endpoint: "http://drsfake:8080", AllowHTTP: true, Base: base}
+	if _, err := endpoint.Parse("http://drsfake:8080", false); !errors.Is(err, endpoint.ErrInvalidEndpoint) {
+		t.Fatalf("endpoint.Parse accepted plain http to a remote host: %v", err)
+	}
+	ep, err := endpoint.Parse("http://drsfake:8080", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &Transport{Credentials: StaticToken("t"), Endpoint: ep, Base: base}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://drsfake:8080/v5/p/templates", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -56,44 +64,5 @@ func TestTransportAllowHTTP(t *testing.T) {
 	_ = resp.Body.Close()
 	if sent.Load() != 1 {
 		t.Fatal("the request was not sent")
-	}
-}
-
-// A Transport written as a struct literal is safe for concurrent use from
-// its first request on (the Endpoint is checked once, by whichever request
-// comes first; run with -race).
-func TestTransportConcurrentFirstUse(t *testing.T) {
-	var sent atomic.Int32
-	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		sent.Add(1)
-		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
-	})
-	for _, tc := range []struct {
-		endpoint string
-		ok       bool
-	}{{"https://drs.example.com", true}, {"http://drs.example.com", false}} {
-		tr := &Transport{Credentials: StaticToken("t"), Endpoint: tc.endpoint, Base: base}
-		const n = 16
-		errs := make(chan error, n)
-		for range n {
-			go func() {
-				req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, tc.endpoint+"/v5/p/templates", nil)
-				if err == nil {
-					var resp *http.Response
-					if resp, err = tr.RoundTrip(req); err == nil {
-						_ = resp.Body.Close()
-					}
-				}
-				errs <- err
-			}()
-		}
-		for range n {
-			if err := <-errs; (err == nil) != tc.ok {
-				t.Errorf("%s: err = %v", tc.endpoint, err)
-			}
-		}
-	}
-	if got := sent.Load(); got != 16 {
-		t.Fatalf("%d requests sent, want 16", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/endpoint"
 )
 
 // A token you already hold is sent as X-Auth-Token.
@@ -19,9 +20,15 @@ func ExampleStaticToken() {
 	}))
 	defer drs.Close()
 
+	// In production: endpoint.Config{Region: "cn-north-4"}.DRS().
+	drsURL, err := endpoint.Parse(drs.URL, false)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.StaticToken("MIIEXAMPLE..."),
-		Endpoint:    drs.URL, // e.g. https://drs.cn-north-4.myhuaweicloud.com
+		Endpoint:    drsURL, // credentials are only ever sent to its origin
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
 	if err != nil {
@@ -45,13 +52,14 @@ func ExampleAccessKey() {
 	}))
 	defer drs.Close()
 
+	drsURL, _ := endpoint.Parse(drs.URL, false)
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.AccessKey{
 			ID:        "QTWAOYTTINDUT2QVKYUC",
 			Secret:    "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc",
 			ProjectID: "0123456789abcdef0123456789abcdef",
 		},
-		Endpoint: drs.URL,
+		Endpoint: drsURL,
 		Now:      func() time.Time { return time.Date(2025, 7, 3, 9, 44, 12, 0, time.UTC) },
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates?offset=0&limit=10")
@@ -86,8 +94,9 @@ func ExampleNewPassword() {
 	}))
 	defer cloud.Close()
 
+	cloudURL, _ := endpoint.Parse(cloud.URL, false) // IAM and DRS on one test server
 	creds, err := auth.NewPassword(auth.PasswordLogin{
-		IAMEndpoint: cloud.URL, // e.g. https://iam.cn-north-4.myhuaweicloud.com
+		IAMEndpoint: cloudURL, // in production: endpoint.Config{Region: "cn-north-4"}.IAM()
 		Account:     "example-account",
 		User:        "example-user",
 		Password:    "example-password",
@@ -97,7 +106,7 @@ func ExampleNewPassword() {
 		fmt.Println(err)
 		return
 	}
-	client := auth.NewHTTPClient(&auth.Transport{Credentials: creds, Endpoint: cloud.URL})
+	client := auth.NewHTTPClient(&auth.Transport{Credentials: creds, Endpoint: cloudURL})
 	for range 3 {
 		resp, err := client.Get(cloud.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
 		if err != nil {
@@ -144,9 +153,9 @@ func ExampleChain() {
 	// auth: more than one way to authenticate is configured: the environment sets a token (DRSTEMPLATE_TOKEN) and an access key (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK); keep one
 }
 
-// A refusal comes back as an *auth.Error, wrapped by http.Client in a
-// *url.Error; errors.As and errors.Is see through it.
-func ExampleError() {
+// A refusal comes back as a response, like every other answer; Refusal
+// says what kind it is, from the Huawei error code of its body.
+func ExampleRefusal() {
 	drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "Thu, 03 Jul 2025 09:00:00 GMT")
 		w.Header().Set("X-Request-Id", "9f6c0dbd8b4c4e6b")
@@ -155,23 +164,32 @@ func ExampleError() {
 	}))
 	defer drs.Close()
 
+	drsURL, _ := endpoint.Parse(drs.URL, false)
 	client := auth.NewHTTPClient(&auth.Transport{
 		Credentials: auth.AccessKey{ID: "QTWAOYTTINDUT2QVKYUC", Secret: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"},
-		Endpoint:    drs.URL,
+		Endpoint:    drsURL,
 		Now:         func() time.Time { return time.Date(2025, 7, 3, 9, 20, 0, 0, time.UTC) }, // 20 minutes fast
 	})
 	resp, err := client.Get(drs.URL + "/v5/0123456789abcdef0123456789abcdef/templates")
-	if err == nil {
-		_ = resp.Body.Close()
+	if err != nil {
+		fmt.Println(err) // no response: a network error, never a refusal
+		return
 	}
-	var ae *auth.Error
-	if errors.As(err, &ae) {
-		fmt.Println(ae.StatusCode, ae.Code, ae.RequestID, ae.ClockSkew)
-		fmt.Println(errors.Is(err, auth.ErrClockSkew), errors.Is(err, auth.ErrUnauthorized))
-		fmt.Println(ae)
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	code := "APIGW.0303" // in the client: huaweierr.ParseResponse(resp, body).Code
+	fmt.Println(resp.StatusCode, strings.Contains(string(body), code))
+
+	refusal := auth.Refusal(resp, code)
+	var skew *auth.ClockSkewError
+	if errors.As(refusal, &skew) {
+		fmt.Println(skew.Skew)
 	}
+	fmt.Println(errors.Is(refusal, auth.ErrClockSkew), errors.Is(refusal, auth.ErrUnauthorized))
+	fmt.Println(refusal)
 	// Output:
-	// 401 APIGW.0303 9f6c0dbd8b4c4e6b 20m0s
+	// 401 true
+	// 20m0s
 	// true true
-	// auth: the local clock is off: it is 20m0s ahead of the server's clock; synchronise it (e.g. with NTP) and retry (HTTP 401 APIGW.0303: Incorrect app authentication information: signature expired; request id 9f6c0dbd8b4c4e6b)
+	// auth: the local clock is off: it is 20m0s ahead of the server's clock; synchronise it (e.g. with NTP) and retry
 }

@@ -20,26 +20,23 @@ const maxLoginBody = 1 << 20
 // catalog) through the generated IAM client.
 func (p *PasswordCredentials) logIn(ctx context.Context) (iamToken, error) {
 	l := p.login
-	scope := iamapi.ProjectRef{}
-	if l.ProjectID != "" {
-		scope.Id = &l.ProjectID
-	} else {
-		scope.Name = &l.ProjectName
+	scope := iamapi.ProjectRef{Id: new(l.ProjectID)}
+	if l.ProjectID == "" {
+		scope = iamapi.ProjectRef{Name: new(l.ProjectName)}
 	}
 	body := iamapi.PasswordTokenRequest{Auth: iamapi.PasswordAuth{
 		Identity: iamapi.PasswordIdentity{
 			Methods: []iamapi.PasswordIdentityMethods{iamapi.Password},
 			Password: iamapi.PasswordCredentials{User: iamapi.PasswordUser{
-				Domain:   iamapi.DomainRef{Name: &l.Account},
+				Domain:   iamapi.DomainRef{Name: new(l.Account)},
 				Name:     l.User,
 				Password: l.Password,
 			}},
 		},
 		Scope: iamapi.TokenScope{Project: scope},
 	}}
-	noCatalog := iamapi.True
 	resp, err := p.iam.KeystoneCreateUserTokenByPassword(ctx,
-		&iamapi.KeystoneCreateUserTokenByPasswordParams{Nocatalog: &noCatalog}, body)
+		&iamapi.KeystoneCreateUserTokenByPasswordParams{Nocatalog: new(iamapi.True)}, body)
 	if err != nil {
 		return iamToken{}, fmt.Errorf("auth: IAM login: %w", err)
 	}
@@ -50,8 +47,7 @@ func (p *PasswordCredentials) logIn(ctx context.Context) (iamToken, error) {
 		if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 			info.Message = "IAM redirected the login; redirects are not followed"
 		}
-		return iamToken{}, &Error{
-			Err:        ErrLoginFailed,
+		return iamToken{}, &LoginError{
 			StatusCode: resp.StatusCode,
 			Code:       info.Code,
 			Message:    info.Message,

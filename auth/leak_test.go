@@ -34,21 +34,20 @@ func TestRefusalKeepsNoPartOfALongEchoedToken(t *testing.T) {
 			"Incorrect IAM authentication information: token "+r.Header.Get(HeaderAuthToken)+" is invalid")
 	}))
 	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken(token), Endpoint: srv.URL}), srv.URL+"/v5/p/templates")
-	if err == nil {
-		t.Fatal("no error")
-	}
+	got := sendGet(t, NewHTTPClient(&Transport{Credentials: StaticToken(token), Endpoint: mustURL(srv.URL)}), srv.URL+"/v5/p/templates")
 	for _, verb := range []string{"%v", "%+v", "%#v"} {
-		if i := showsFragment(fmt.Sprintf(verb, err), token); i >= 0 {
-			t.Fatalf("%s of the error shows %d bytes of the token from offset %d", verb, fragmentLen, i)
+		if i := showsFragment(fmt.Sprintf(verb, got.info), token); i >= 0 {
+			t.Fatalf("%s of the parsed error shows %d bytes of the token from offset %d", verb, fragmentLen, i)
+		}
+		if i := showsFragment(fmt.Sprintf(verb, got.refusal), token); i >= 0 {
+			t.Fatalf("%s of the refusal shows %d bytes of the token from offset %d", verb, fragmentLen, i)
 		}
 	}
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(err, ErrTokenRejected) {
-		t.Fatalf("err = %v, want an *auth.Error ErrTokenRejected", err)
+	if !errors.Is(got.refusal, ErrTokenRejected) {
+		t.Fatalf("Refusal = %v, want ErrTokenRejected", got.refusal)
 	}
-	if want := "Incorrect IAM authentication information: token REDACTED is invalid"; ae.Message != want {
-		t.Fatalf("message %q, want %q", ae.Message, want)
+	if want := "Incorrect IAM authentication information: token REDACTED is invalid"; got.info.Message != want {
+		t.Fatalf("message %q, want %q", got.info.Message, want)
 	}
 }
 
@@ -74,7 +73,7 @@ func TestLoginRefusalKeepsNoEchoedPassword(t *testing.T) {
 		_, _ = fmt.Fprintf(w, `{"error":{"code":401,"title":"Unauthorized","message":%s}}`, msg)
 	}))
 	defer srv.Close()
-	p, err := NewPassword(PasswordLogin{IAMEndpoint: srv.URL, Account: "a", User: "u", Password: password, ProjectName: "cn-north-4"})
+	p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL(srv.URL), Account: "a", User: "u", Password: password, ProjectName: "cn-north-4"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestLoginReadsNoMoreThanOneMiB(t *testing.T) {
 		h := http.Header{"Content-Type": {"application/json"}, "X-Subject-Token": {"tok"}}
 		return &http.Response{StatusCode: http.StatusCreated, Header: h, Body: io.NopCloser(body), Request: r}, nil
 	})
-	p, err := NewPassword(PasswordLogin{IAMEndpoint: "https://iam.example.com", Account: "a", User: "u", Password: "pw-SECRET",
+	p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL("https://iam.example.com"), Account: "a", User: "u", Password: "pw-SECRET",
 		ProjectName: "cn-north-4", HTTPClient: &http.Client{Transport: iam}})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,9 +10,10 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/drs-tools/drstemplate/internal/redact"
 
-	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
 )
 
@@ -25,10 +27,11 @@ const DefaultRefreshMargin = time.Hour
 // [NewPassword] turns it into [PasswordCredentials]. Formatting it with fmt
 // redacts the password.
 type PasswordLogin struct {
-	// IAMEndpoint is the base URL of IAM, e.g.
-	// "https://iam.cn-north-4.myhuaweicloud.com" (see endpoint.Config.IAM).
-	// Required.
-	IAMEndpoint string
+	// IAMEndpoint is the base URL of IAM, as package endpoint returns it
+	// (endpoint.Config.IAM, endpoint.Parse) — which is where plain http is
+	// allowed or refused. The password is sent only to its scheme, host and
+	// port. NewPassword keeps a copy. Required.
+	IAMEndpoint *url.URL
 	// Account is the name of the account (IAM domain) the user belongs to.
 	// Required.
 	Account string
@@ -58,23 +61,24 @@ type PasswordLogin struct {
 	// verified, TLS 1.2 or later, with its own connection pool — pass a
 	// client to share one between several PasswordCredentials.
 	HTTPClient *http.Client
-	// AllowHTTP permits a plain http:// IAMEndpoint on a host that is not
-	// loopback — the password then travels unencrypted.
-	AllowHTTP bool
 }
 
 // String describes the login without the password.
 func (l PasswordLogin) String() string {
-	return "IAM password login (user " + orDefault(l.User, unset) + " of account " + orDefault(l.Account, unset) +
-		", password " + orDefault(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
-		", IAM " + orDefault(l.IAMEndpoint, unset) + ")"
+	iam := unset
+	if l.IAMEndpoint != nil {
+		iam = l.IAMEndpoint.Redacted()
+	}
+	return "IAM password login (user " + cmp.Or(show(l.User), unset) + " of account " + cmp.Or(show(l.Account), unset) +
+		", password " + cmp.Or(redact.Mask(l.Password), unset) + ", " + scopeString(l.ProjectID, l.ProjectName) +
+		", IAM " + iam + ")"
 }
 
 // GoString renders a Go-syntax form with the password redacted (for %#v).
 func (l PasswordLogin) GoString() string {
-	return fmt.Sprintf("auth.PasswordLogin{IAMEndpoint:%q, Account:%q, User:%q, Password:%q, ProjectID:%q, ProjectName:%q, RefreshMargin:%d, CacheDir:%q, HTTPClient:%p, AllowHTTP:%t}",
-		l.IAMEndpoint, l.Account, l.User, redact.Mask(l.Password), l.ProjectID, l.ProjectName,
-		int64(l.RefreshMargin), l.CacheDir, l.HTTPClient, l.AllowHTTP)
+	type passwordLogin PasswordLogin // no methods: %#v lists every field
+	l.Password = redact.Mask(l.Password)
+	return redact.GoSyntax("auth.PasswordLogin", passwordLogin(l))
 }
 
 // Format redacts the password for every fmt verb.
@@ -85,9 +89,9 @@ func (l PasswordLogin) Format(f fmt.State, verb rune) {
 func scopeString(id, name string) string {
 	switch {
 	case id != "":
-		return "project id " + id
+		return "project id " + show(id)
 	case name != "":
-		return "project " + name
+		return "project " + show(name)
 	}
 	return "no project"
 }
@@ -106,14 +110,11 @@ type PasswordCredentials struct {
 	cache  *diskCache // nil: no disk cache
 	margin time.Duration
 
-	mu       sync.Mutex
-	tok      iamToken
-	loaded   bool   // the disk cache was consulted
-	inflight *login // the login in progress, if any
+	logins singleflight.Group // concurrent callers share one login
 
-	// onWait, when set (by tests), is called by each caller that starts
-	// waiting for a login in progress.
-	onWait func()
+	mu     sync.Mutex
+	tok    iamToken
+	loaded bool // the disk cache was consulted
 }
 
 // iamToken is a token with what its login said about it.
@@ -124,21 +125,17 @@ type iamToken struct {
 	projectID string
 }
 
-// login is one IAM call that concurrent callers wait for.
-type login struct {
-	done chan struct{}
-	tok  iamToken
-	err  error
-}
-
 // NewPassword checks l and returns credentials that log in with it. It does
 // not contact IAM; the first request does.
 func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	var missing []string
-	for _, f := range []struct{ name, v string }{
-		{"IAM endpoint", l.IAMEndpoint}, {"account name", l.Account}, {"user name", l.User}, {"password", l.Password},
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"IAM endpoint", l.IAMEndpoint != nil}, {"account name", l.Account != ""}, {"user name", l.User != ""}, {"password", l.Password != ""},
 	} {
-		if f.v == "" {
+		if !f.set {
 			missing = append(missing, f.name)
 		}
 	}
@@ -151,27 +148,34 @@ func NewPassword(l PasswordLogin) (*PasswordCredentials, error) {
 	if l.RefreshMargin < 0 {
 		return nil, errors.New("auth: the refresh margin must not be negative")
 	}
-	ep, err := endpoint.Parse(l.IAMEndpoint, l.AllowHTTP)
-	if err != nil {
+	for _, f := range []struct {
+		name, v string
+		rule    func(string) string
+	}{
+		{"account name", l.Account, checkName}, {"user name", l.User, checkName},
+		{"project id", l.ProjectID, checkProjectID}, {"project name", l.ProjectName, checkName},
+	} {
+		if why := f.rule(f.v); f.v != "" && why != "" {
+			return nil, fmt.Errorf("%w: the %s %s", ErrInvalidCredentials, f.name, why)
+		}
+	}
+	if err := checkEndpoint(l.IAMEndpoint); err != nil {
 		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
 	}
-	l.IAMEndpoint = ep
-	origin, err := url.Parse(ep)
-	if err != nil {
-		return nil, fmt.Errorf("auth: IAM endpoint: %w", err)
-	}
-	doer := &loginClient{origin: origin}
-	if l.HTTPClient != nil {
-		doer.client = confine(l.HTTPClient, origin)
-	}
-	iam, err := iamapi.NewClient(ep, iamapi.WithHTTPClient(doer))
+	ep := *l.IAMEndpoint
+	l.IAMEndpoint = &ep
+	doer := loginClient(sync.OnceValue(func() *http.Client {
+		hc := l.HTTPClient
+		if hc == nil {
+			hc = &http.Client{Transport: newBaseTransport()}
+		}
+		return confine(hc, &ep)
+	}))
+	iam, err := iamapi.NewClient(ep.String(), iamapi.WithHTTPClient(doer))
 	if err != nil {
 		return nil, fmt.Errorf("auth: IAM client: %w", err)
 	}
-	p := &PasswordCredentials{login: l, iam: iam, margin: l.RefreshMargin}
-	if p.margin == 0 {
-		p.margin = DefaultRefreshMargin
-	}
+	p := &PasswordCredentials{login: l, iam: iam, margin: cmp.Or(l.RefreshMargin, DefaultRefreshMargin)}
 	if l.CacheDir != "" {
 		p.cache = newDiskCache(l.CacheDir, cacheKey(l))
 	}
@@ -235,65 +239,62 @@ func (p *PasswordCredentials) fresh(t iamToken, now time.Time) bool {
 	return now.Before(t.expires.Add(-margin))
 }
 
+// loginTimeout bounds a login that goes on after the caller that started it
+// gave up (for the callers still waiting for it).
+const loginTimeout = time.Minute
+
 // token returns the current token if ok accepts it, else the token of a
 // login — the one in progress, or a new one. Concurrent callers share one
-// login; a caller whose context ends stops waiting, and the others then
-// carry on with a login of their own.
+// login (singleflight); a caller whose context ends stops waiting, while the
+// login itself carries on for the others, detached from that context
+// (context.WithoutCancel) and bounded by loginTimeout.
 func (p *PasswordCredentials) token(ctx context.Context, ok func(iamToken) bool) (iamToken, error) {
-	for {
-		p.mu.Lock()
-		if !p.loaded {
-			p.loaded = true
-			if p.cache != nil && p.tok.value == "" {
-				if t, found := p.cache.load(); found {
-					p.tok = t
-				}
-			}
-		}
-		if ok(p.tok) {
-			t := p.tok
-			p.mu.Unlock()
+	if t, good := p.current(ok); good {
+		return t, nil
+	}
+	ch := p.logins.DoChan("", func() (any, error) {
+		if t, good := p.current(ok); good { // a login finished meanwhile
 			return t, nil
 		}
-		if l := p.inflight; l != nil {
-			p.mu.Unlock()
-			if p.onWait != nil {
-				p.onWait()
-			}
-			select {
-			case <-l.done:
-			case <-ctx.Done():
-				return iamToken{}, ctx.Err()
-			}
-			if l.err == nil {
-				return l.tok, nil
-			}
-			if isContextError(l.err) && ctx.Err() == nil {
-				continue // the leader gave up, not IAM: try again
-			}
-			return iamToken{}, l.err
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), loginTimeout)
+		defer cancel()
+		t, err := p.logIn(lctx)
+		if err != nil {
+			return iamToken{}, err
 		}
-		l := &login{done: make(chan struct{})}
-		p.inflight = l
-		p.mu.Unlock()
-
-		l.tok, l.err = p.logIn(ctx)
 		p.mu.Lock()
-		if l.err == nil {
-			p.tok = l.tok
-			if p.cache != nil {
-				p.cache.store(l.tok) // under the lock: an Invalidate cannot slip in between
-			}
+		defer p.mu.Unlock()
+		p.tok = t
+		if p.cache != nil {
+			p.cache.store(t) // under the lock: an Invalidate cannot slip in between
 		}
-		p.inflight = nil
-		close(l.done)
-		p.mu.Unlock()
-		return l.tok, l.err
+		return t, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return iamToken{}, r.Err
+		}
+		return r.Val.(iamToken), nil
+	case <-ctx.Done():
+		return iamToken{}, fmt.Errorf("auth: waiting for the IAM login: %w", context.Cause(ctx))
 	}
 }
 
-func isContextError(err error) bool {
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+// current returns the token in memory (or, on the first call, in the disk
+// cache) and whether ok accepts it.
+func (p *PasswordCredentials) current(ok func(iamToken) bool) (iamToken, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.loaded {
+		p.loaded = true
+		if p.cache != nil && p.tok.value == "" {
+			if t, found := p.cache.load(); found {
+				p.tok = t
+			}
+		}
+	}
+	return p.tok, ok(p.tok)
 }
 
 // String describes the credentials without the password or token.
@@ -304,12 +305,14 @@ func (p *PasswordCredentials) String() string {
 	return p.login.String()
 }
 
-// GoString renders a Go-syntax form without secrets (for %#v).
+// GoString renders a Go-syntax form without secrets (for %#v): the login
+// (password redacted), not the state of the credentials, which holds the
+// token.
 func (p *PasswordCredentials) GoString() string {
 	if p == nil {
 		return "(*auth.PasswordCredentials)(nil)"
 	}
-	return "&auth.PasswordCredentials{login:" + p.login.GoString() + "}"
+	return "&auth.PasswordCredentials{login:" + p.login.GoString() + ", …}"
 }
 
 // Format redacts the password and token for every fmt verb.
@@ -317,58 +320,14 @@ func (p *PasswordCredentials) Format(f fmt.State, verb rune) {
 	redact.Format(f, verb, p.String(), p.GoString())
 }
 
-// loginClient sends the IAM logins of one PasswordCredentials: through
-// client, or — when the caller gave none — through a client of its own,
-// built on the first login.
-type loginClient struct {
-	origin *url.URL // the IAM endpoint
-	once   sync.Once
-	client *http.Client
-}
+// loginClient sends the IAM logins of one PasswordCredentials through the
+// client it returns: the caller's, confined, or one of its own, built on the
+// first login.
+type loginClient func() *http.Client
 
 // Do sends req.
-func (c *loginClient) Do(req *http.Request) (*http.Response, error) {
-	c.once.Do(func() {
-		if c.client == nil {
-			c.client = confine(&http.Client{Transport: newBaseTransport()}, c.origin)
-		}
-	})
-	return c.client.Do(req)
-}
-
-// confine returns a copy of hc that never follows redirects and sends
-// requests only to origin's scheme and host; hc is not modified.
-func confine(hc *http.Client, origin *url.URL) *http.Client {
-	c := *hc
-	base := c.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	c.Transport = &hostBound{base: base, origin: origin}
-	c.CheckRedirect = noRedirects
-	return &c
-}
-
-// noRedirects is a CheckRedirect func that returns every redirect as the
-// response.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// hostBound is an http.RoundTripper that sends requests for origin's scheme
-// and host only; any other fails with [ErrForeignHost] and is not sent.
-type hostBound struct {
-	base   http.RoundTripper
-	origin *url.URL
-}
-
-// RoundTrip sends req through the base transport if it is for the origin.
-func (h *hostBound) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.URL == nil || !sameOrigin(h.origin, req.URL) {
-		if req.Body != nil {
-			_ = req.Body.Close()
-		}
-		return nil, fmt.Errorf("%w: IAM login for %s, IAM endpoint %s", ErrForeignHost, origin(req.URL), origin(h.origin))
-	}
-	return h.base.RoundTrip(req)
+func (c loginClient) Do(req *http.Request) (*http.Response, error) {
+	return c().Do(req)
 }
 
 // joinAnd joins words as "a, b and c".

@@ -6,13 +6,16 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/drs-tools/drstemplate/endpoint"
 )
 
 func TestPasswordLoginRequest(t *testing.T) {
@@ -128,19 +131,18 @@ func TestPasswordRetryRefusedAgain(t *testing.T) {
 	c := s.client(s.password(t, nil))
 	s.mustGet(t, c)
 	s.revoke("same-token") // IAM keeps handing out the revoked token
-	_, err := s.get(t, c)
-	if err != nil && strings.Contains(err.Error(), "same-token") {
-		t.Fatal("the error shows the token")
+	got := sendGet(t, c, s.URL+"/v5/"+testProject+"/templates")
+	if strings.Contains(got.info.Message, "same-token") || !strings.Contains(got.info.Message, "token REDACTED has been revoked") {
+		t.Fatalf("message %q: the token is not scrubbed", got.info.Message)
 	}
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) {
-		t.Fatalf("err = %v, want ErrTokenRejected", err)
+	if got.resp.StatusCode != http.StatusUnauthorized || !errors.Is(got.refusal, ErrTokenRejected) {
+		t.Fatalf("status %d, Refusal %v; want 401 and ErrTokenRejected", got.resp.StatusCode, got.refusal)
 	}
 	if logins, drs := s.counts(); logins != 2 || drs != 3 {
 		t.Fatalf("logins %d, DRS calls %d; want 2 and 3: exactly one retry", logins, drs)
 	}
-	if ae.RequestID != "req-3" {
-		t.Fatalf("request id %q, want the retry's req-3", ae.RequestID)
+	if got.info.RequestID != "req-3" {
+		t.Fatalf("request id %q, want the retry's req-3", got.info.RequestID)
 	}
 }
 
@@ -153,9 +155,8 @@ func TestPasswordNoRetryWithoutReplayableBody(t *testing.T) {
 	if req.GetBody != nil {
 		t.Fatal("test needs a body without GetBody")
 	}
-	err := doErr(c, req)
-	if !errors.Is(err, ErrTokenRejected) {
-		t.Fatalf("err = %v", err)
+	if got := send(t, c, req); !errors.Is(got.refusal, ErrTokenRejected) {
+		t.Fatalf("status %d, Refusal %v; want ErrTokenRejected", got.resp.StatusCode, got.refusal)
 	}
 	if _, drs := s.counts(); drs != 2 {
 		t.Fatalf("%d DRS calls, want 2: the one-shot body cannot be retried", drs)
@@ -172,94 +173,122 @@ func TestPasswordNoRetryWithoutReplayableBody(t *testing.T) {
 func TestPasswordConcurrentCallersShareOneLogin(t *testing.T) {
 	for _, phase := range []string{"first login", "refresh", "after revocation"} {
 		t.Run(phase, func(t *testing.T) {
-			s := newTestServer(t)
-			p := s.password(t, nil)
-			c := s.client(p)
-			wantLogins := 1
-			if phase != "first login" {
-				s.mustGet(t, c)
-				wantLogins = 2
-				if phase == "refresh" {
-					s.clock.Advance(23*time.Hour + time.Minute)
-				} else {
-					s.revoke("token-1")
-				}
-			}
-			// The login IAM is asked for is held until every other caller
-			// waits for it: n-1 waiters, whatever the machine's speed.
-			const n = 16
-			release := make(chan struct{})
-			s.mu.Lock()
-			s.blockLogin = release
-			s.mu.Unlock()
-			var waiting atomic.Int32
-			p.onWait = func() {
-				if waiting.Add(1) == n-1 {
-					close(release)
-				}
-			}
-			var done sync.WaitGroup
-			errs := make(chan error, n)
-			for range n {
-				done.Add(1)
-				go func() {
-					defer done.Done()
-					status, err := s.get(t, c)
-					if err == nil && status != http.StatusOK {
-						err = errors.New(http.StatusText(status))
+			synctest.Test(t, func(t *testing.T) {
+				s := newMemServer()
+				p := s.password(t, nil)
+				c := s.client(p)
+				wantLogins := 1
+				if phase != "first login" {
+					s.mustGet(t, c)
+					wantLogins = 2
+					if phase == "refresh" {
+						s.clock.Advance(23*time.Hour + time.Minute)
+					} else {
+						s.revoke("token-1")
 					}
-					errs <- err
-				}()
-			}
-			done.Wait()
-			close(errs)
-			for err := range errs {
-				if err != nil {
-					t.Fatal(err)
 				}
-			}
-			if logins, _ := s.counts(); logins != wantLogins {
-				t.Fatalf("%d logins for %d concurrent callers, want %d", logins, n, wantLogins)
-			}
-			if got := waiting.Load(); got != n-1 {
-				t.Fatalf("%d callers waited for the login, want %d", got, n-1)
-			}
+				// IAM holds the login until every caller is blocked: one
+				// in the login, all the others waiting for it.
+				release := make(chan struct{})
+				s.mu.Lock()
+				s.blockLogin = release
+				s.mu.Unlock()
+				const n = 16
+				errs := make(chan error, n)
+				for range n {
+					go func() {
+						status, err := s.get(t, c)
+						if err == nil && status != http.StatusOK {
+							err = errors.New(http.StatusText(status))
+						}
+						errs <- err
+					}()
+				}
+				synctest.Wait()
+				if logins, _ := s.counts(); logins != wantLogins {
+					t.Fatalf("%d logins in progress for %d concurrent callers, want %d", logins, n, wantLogins)
+				}
+				close(release)
+				for range n {
+					if err := <-errs; err != nil {
+						t.Fatal(err)
+					}
+				}
+				if logins, _ := s.counts(); logins != wantLogins {
+					t.Fatalf("%d logins for %d concurrent callers, want %d", logins, n, wantLogins)
+				}
+			})
 		})
 	}
 }
 
+// The caller whose request started a login gives up: it gets its context's
+// error at once, and the login carries on for a caller still waiting.
 func TestPasswordWaiterSurvivesCancelledLeader(t *testing.T) {
-	s := newTestServer(t)
-	p := s.password(t, nil)
-	release := make(chan struct{})
-	s.blockLogin = release
-	waiting := make(chan struct{})
-	p.onWait = func() { close(waiting) } // called once: by the waiter below
-	leaderCtx, cancel := context.WithCancel(t.Context())
-	leaderErr := make(chan error, 1)
-	leading := make(chan struct{})
-	go func() {
-		_, err := p.token(leaderCtx, func(iamToken) bool {
-			close(leading) // asked once, before the leader logs in
-			return false
-		})
-		leaderErr <- err
-	}()
-	<-leading
-	waiter := make(chan error, 1)
-	go func() {
-		_, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" })
-		waiter <- err
-	}()
-	<-waiting // the waiter waits for the leader's login
-	cancel()
-	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("leader: %v, want context.Canceled", err)
-	}
-	close(release)
-	if err := <-waiter; err != nil {
-		t.Fatalf("waiter failed with the leader's cancellation: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemServer()
+		p := s.password(t, nil)
+		release := make(chan struct{})
+		s.blockLogin = release
+		leaderCtx, cancel := context.WithCancel(t.Context())
+		leaderErr := make(chan error, 1)
+		go func() {
+			_, err := p.token(leaderCtx, func(t iamToken) bool { return t.value != "" })
+			leaderErr <- err
+		}()
+		synctest.Wait() // the leader's login is held by IAM
+		waiter := make(chan error, 1)
+		go func() {
+			_, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" })
+			waiter <- err
+		}()
+		synctest.Wait() // the waiter waits for the same login
+		cancel()
+		if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+			t.Fatalf("leader: %v, want context.Canceled", err)
+		}
+		close(release)
+		if err := <-waiter; err != nil {
+			t.Fatalf("waiter failed with the leader's cancellation: %v", err)
+		}
+		if logins, _ := s.counts(); logins != 1 {
+			t.Fatalf("%d logins, want 1: the login was not shared", logins)
+		}
+	})
+}
+
+// A login nobody waits for any more still ends: after loginTimeout.
+func TestPasswordAbandonedLoginEnds(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemServer()
+		p := s.password(t, nil)
+		s.blockLogin = make(chan struct{}) // IAM never answers this login
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.token(ctx, func(t iamToken) bool { return t.value != "" })
+			done <- err
+		}()
+		synctest.Wait()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("caller: %v, want context.Canceled", err)
+		}
+		time.Sleep(loginTimeout) // on the bubble's clock
+		synctest.Wait()
+		// The abandoned login is over: a new caller starts a login of its
+		// own (joining the old one would block for ever, and the bubble
+		// would report the deadlock).
+		s.mu.Lock()
+		s.blockLogin = nil
+		s.mu.Unlock()
+		if _, err := p.token(t.Context(), func(t iamToken) bool { return t.value != "" }); err != nil {
+			t.Fatal(err)
+		}
+		if logins, _ := s.counts(); logins != 2 {
+			t.Fatalf("%d logins, want 2", logins)
+		}
+	})
 }
 
 func TestPasswordLoginFailure(t *testing.T) {
@@ -269,11 +298,11 @@ func TestPasswordLoginFailure(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "wrong-password-123") {
 		t.Fatal("the error shows the password IAM echoed")
 	}
-	var ae *Error
+	var ae *LoginError
 	if !errors.As(err, &ae) {
-		t.Fatalf("err = %v, want *auth.Error", err)
+		t.Fatalf("err = %v, want *auth.LoginError", err)
 	}
-	if !errors.Is(ae.Err, ErrLoginFailed) || ae.StatusCode != http.StatusUnauthorized || ae.Code != "401" || ae.RequestID != "iam-1" {
+	if ae.StatusCode != http.StatusUnauthorized || ae.Code != "401" || ae.RequestID != "iam-1" {
 		t.Fatalf("got %#v", ae)
 	}
 	if !errors.Is(err, ErrLoginFailed) || !errors.Is(err, ErrUnauthorized) {
@@ -310,19 +339,19 @@ func TestPasswordProjectID(t *testing.T) {
 }
 
 func TestNewPasswordValidates(t *testing.T) {
-	ok := PasswordLogin{IAMEndpoint: "https://iam.cn-north-4.myhuaweicloud.com", Account: "a", User: "u", Password: "secret-pw", ProjectName: "cn-north-4"}
+	ok := PasswordLogin{IAMEndpoint: mustURL("https://iam.cn-north-4.myhuaweicloud.com"), Account: "a", User: "u", Password: "secret-pw", ProjectName: "cn-north-4"}
 	tests := []struct {
 		name string
 		mod  func(*PasswordLogin)
 		want error
 	}{
 		{"valid", func(*PasswordLogin) {}, nil},
-		{"no endpoint", func(l *PasswordLogin) { l.IAMEndpoint = "" }, ErrIncompleteCredentials},
+		{"no endpoint", func(l *PasswordLogin) { l.IAMEndpoint = nil }, ErrIncompleteCredentials},
+		{"relative endpoint", func(l *PasswordLogin) { l.IAMEndpoint = mustURL("/v3") }, endpoint.ErrInvalidEndpoint},
 		{"no password", func(l *PasswordLogin) { l.Password = "" }, ErrIncompleteCredentials},
 		{"no user and account", func(l *PasswordLogin) { l.User, l.Account = "", "" }, ErrIncompleteCredentials},
 		{"no project", func(l *PasswordLogin) { l.ProjectName = "" }, ErrIncompleteCredentials},
 		{"both project id and name", func(l *PasswordLogin) { l.ProjectID = testProject }, ErrIncompleteCredentials},
-		{"plain http to a remote host", func(l *PasswordLogin) { l.IAMEndpoint = "http://iam.example.com" }, nil},
 		{"negative margin", func(l *PasswordLogin) { l.RefreshMargin = -time.Second }, nil},
 	}
 	for _, tt := range tests {
@@ -347,9 +376,49 @@ func TestNewPasswordValidates(t *testing.T) {
 			}
 		})
 	}
+	// Plain http to a remote host is for package endpoint to allow or
+	// refuse; a URL it allowed is taken.
 	l := ok
-	l.IAMEndpoint, l.AllowHTTP = "http://iam.example.com", true
+	if l.IAMEndpoint, _ = endpoint.Parse("http://drsfake:8080", true); l.IAMEndpoint == nil {
+		t.Fatal("endpoint.Parse refused an allowed http endpoint")
+	}
 	if _, err := NewPassword(l); err != nil {
-		t.Fatalf("AllowHTTP: %v", err)
+		t.Fatalf("an http endpoint endpoint.Parse allowed: %v", err)
+	}
+	// NewPassword keeps a copy: changing the caller's URL changes nothing.
+	p, _ := NewPassword(l)
+	l.IAMEndpoint.Host = "elsewhere.example.com"
+	if !strings.Contains(p.String(), "drsfake:8080") {
+		t.Fatalf("the credentials follow the caller's URL: %v", p)
+	}
+}
+
+// DRS's own "invalid token" (403 DRS.M00100) is renewed like a 401; a 403
+// of another code (a permission, not the token) is not.
+func TestPasswordRenewsOnDRSInvalidToken(t *testing.T) {
+	for _, tc := range []struct {
+		code       string
+		wantStatus int
+		wantCalls  int
+	}{
+		{"DRS.M00100", http.StatusOK, 2},
+		{"APIGW.0302", http.StatusForbidden, 1},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			s := newTestServer(t)
+			var calls atomic.Int32
+			drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				if r.Header.Get(HeaderAuthToken) == "token-1" {
+					writeErr(w, http.StatusForbidden, tc.code, "refused")
+				}
+			}))
+			defer drs.Close()
+			c := NewHTTPClient(&Transport{Credentials: s.password(t, nil), Endpoint: mustURL(drs.URL), Now: s.clock.Now})
+			got := sendGet(t, c, drs.URL+"/v5/p/templates")
+			if got.resp.StatusCode != tc.wantStatus || int(calls.Load()) != tc.wantCalls {
+				t.Fatalf("status %d after %d calls, want %d after %d", got.resp.StatusCode, calls.Load(), tc.wantStatus, tc.wantCalls)
+			}
+		})
 	}
 }

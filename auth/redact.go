@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/drs-tools/drstemplate/internal/redact"
@@ -13,12 +14,14 @@ const redacted = redact.Placeholder
 // unset describes a setting that is empty.
 const unset = "unset"
 
-// orDefault returns v, or def when v is empty.
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
+// show returns a setting that is not a secret for a description: as is, or
+// quoted when it holds a control character or surrounding white space
+// (so that a project id with a line break cannot break a log line).
+func show(v string) string {
+	if validHeaderValue(v) {
+		return v
 	}
-	return v
+	return strconv.Quote(v)
 }
 
 // validHeaderValue reports whether v can be sent as a header value as is: no

@@ -32,7 +32,7 @@ func TestLoginIsNeverRedirected(t *testing.T) {
 
 	following := &http.Client{} // the default policy follows a 307, body and all
 	for _, hc := range []*http.Client{following, nil} {
-		p, err := NewPassword(PasswordLogin{IAMEndpoint: iam.URL, Account: "a", User: "u", Password: password,
+		p, err := NewPassword(PasswordLogin{IAMEndpoint: mustURL(iam.URL), Account: "a", User: "u", Password: password,
 			ProjectName: "cn-north-4", HTTPClient: hc})
 		if err != nil {
 			t.Fatal(err)
@@ -44,7 +44,7 @@ func TestLoginIsNeverRedirected(t *testing.T) {
 		if n := reached.Load(); n > 0 {
 			t.Fatalf("caller's client %v: the redirect target was contacted", hc != nil)
 		}
-		var ae *Error
+		var ae *LoginError
 		if !errors.As(err, &ae) || !errors.Is(err, ErrLoginFailed) || ae.StatusCode != http.StatusTemporaryRedirect {
 			t.Fatalf("caller's client %v: err = %v, want ErrLoginFailed with status 307", hc != nil, err)
 		}

@@ -8,21 +8,24 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
-// testServer is a small IAM + DRS service on loopback: POST /v3/auth/tokens
-// issues tokens for one user; every other path is a DRS call that accepts
-// valid tokens or signatures by one access key, and answers Huawei-shaped
-// errors with request ids.
+// testServer is a small IAM + DRS service: POST /v3/auth/tokens issues
+// tokens for one user; every other path is a DRS call that accepts valid
+// tokens or signatures by one access key, and answers Huawei-shaped errors
+// with request ids.
 type testServer struct {
-	*httptest.Server
+	URL   string
+	rt    http.RoundTripper // reaches the service in memory; nil: URL is on loopback
 	clock *drsfake.ManualClock
 
 	mu         sync.Mutex
@@ -48,12 +51,49 @@ const (
 	testProject  = "0123456789abcdef0123456789abcdef"
 )
 
+// newTestServer serves the test service on loopback.
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	s := &testServer{clock: drsfake.NewManualClock(time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)), ttl: 24 * time.Hour, valid: map[string]bool{}, revoked: map[string]bool{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
-	t.Cleanup(s.Close)
+	s := newService()
+	srv := httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
 	return s
+}
+
+// newMemServer serves the test service in memory, through the clients that
+// s.client and s.password make, for tests in a testing/synctest bubble
+// (where a socket would keep the fake clock from advancing).
+func newMemServer() *testServer {
+	s := newService()
+	s.URL, s.rt = "http://drs.test", handlerTransport{http.HandlerFunc(s.serve)}
+	return s
+}
+
+func newService() *testServer {
+	return &testServer{clock: drsfake.NewManualClock(time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)), ttl: 24 * time.Hour,
+		valid: map[string]bool{}, revoked: map[string]bool{}}
+}
+
+// handlerTransport is an http.RoundTripper that answers through a handler,
+// in memory.
+type handlerTransport struct{ http.Handler }
+
+func (h handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	in := r.Clone(r.Context())
+	in.Host, in.RequestURI = r.URL.Host, r.URL.RequestURI()
+	if in.Body == nil {
+		in.Body = http.NoBody
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, in)
+	_ = in.Body.Close()
+	if err := r.Context().Err(); err != nil { // as net/http reports a request given up
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
 }
 
 func (s *testServer) serve(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +163,11 @@ func (s *testServer) serveLogin(w http.ResponseWriter, r *http.Request) {
 	block := s.blockLogin
 	s.mu.Unlock()
 	if block != nil {
-		<-block
+		select {
+		case <-block:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	u := req.Auth.Identity.Password.User
 	w.Header().Set("X-Request-Id", "iam-"+strconv.Itoa(n))
@@ -169,7 +213,10 @@ func (s *testServer) revoke(tok string) {
 // password returns Password credentials for the test server's user.
 func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *PasswordCredentials {
 	t.Helper()
-	l := PasswordLogin{IAMEndpoint: s.URL, Account: testAccount, User: testUser, Password: testPassword, ProjectID: testProject}
+	l := PasswordLogin{IAMEndpoint: mustURL(s.URL), Account: testAccount, User: testUser, Password: testPassword, ProjectID: testProject}
+	if s.rt != nil {
+		l.HTTPClient = &http.Client{Transport: s.rt}
+	}
 	if mod != nil {
 		mod(&l)
 	}
@@ -182,7 +229,7 @@ func (s *testServer) password(t *testing.T, mod func(*PasswordLogin)) *PasswordC
 
 // client returns an HTTP client authenticating with creds against s.
 func (s *testServer) client(creds Credentials) *http.Client {
-	return NewHTTPClient(&Transport{Credentials: creds, Endpoint: s.URL, Now: s.clock.Now})
+	return NewHTTPClient(&Transport{Credentials: creds, Endpoint: mustURL(s.URL), Now: s.clock.Now, Base: s.rt})
 }
 
 // getErr sends GET u with c and returns only the error, closing any body.
@@ -203,7 +250,7 @@ func doErr(c *http.Client, req *http.Request) error {
 	return err
 }
 
-// mustGet is get that fails the test unless the answer is 200.
+// mustGet is get that fails the test unless the reply is 200.
 func (s *testServer) mustGet(t *testing.T, c *http.Client) {
 	t.Helper()
 	if status, err := s.get(t, c); err != nil || status != http.StatusOK {
@@ -225,4 +272,50 @@ func (s *testServer) get(t *testing.T, c *http.Client) (int, error) {
 	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
+}
+
+// mustURL parses a URL the test wrote; it panics on a typo in the test.
+func mustURL(raw string) *url.URL {
+	u, err := url.Parse(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// reply is what a client sees of a response: the response (its body
+// closed), the body, what huaweierr.ParseResponse reads from it and what
+// Refusal makes of it.
+type reply struct {
+	resp    *http.Response
+	body    []byte
+	info    huaweierr.Info
+	refusal error
+}
+
+// send sends req with c, which must get a response, and reads it as the
+// client will.
+func send(t *testing.T, c *http.Client, req *http.Request) reply {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v, want a response", req.Method, req.URL, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading the body: %v", err)
+	}
+	info := huaweierr.ParseResponse(resp, body)
+	return reply{resp: resp, body: body, info: info, refusal: Refusal(resp, info.Code)}
+}
+
+// sendGet sends GET u with c; see send.
+func sendGet(t *testing.T, c *http.Client, u string) reply {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return send(t, c, req)
 }

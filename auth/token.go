@@ -1,7 +1,7 @@
 package auth
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/http"
 	"time"
@@ -25,8 +25,8 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 	if t.token == "" {
 		return fmt.Errorf("%w: the static token is empty", ErrNoCredentials)
 	}
-	if !validHeaderValue(t.token) {
-		return errors.New("auth: the static token contains control characters or surrounding white space")
+	if why := checkToken(t.token); why != "" {
+		return fmt.Errorf("%w: the static token %s", ErrInvalidCredentials, why)
 	}
 	r.Header.Set(HeaderAuthToken, t.token)
 	return nil
@@ -34,12 +34,14 @@ func (t staticToken) Authenticate(r *http.Request, _ func() ([]byte, error), _ t
 
 // String describes the credentials without the token.
 func (t staticToken) String() string {
-	return "static IAM token (" + orDefault(redact.Mask(t.token), unset) + ")"
+	return "static IAM token (" + cmp.Or(redact.Mask(t.token), unset) + ")"
 }
 
 // GoString renders a Go-syntax form without the token (for %#v).
 func (t staticToken) GoString() string {
-	return fmt.Sprintf("auth.StaticToken(%q)", redact.Mask(t.token))
+	type plain staticToken // no methods: %#v lists every field
+	t.token = redact.Mask(t.token)
+	return redact.GoSyntax("auth.staticToken", plain(t))
 }
 
 // Format redacts the token for every fmt verb.

@@ -2,18 +2,14 @@ package auth
 
 import (
 	"bytes"
-	"errors"
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
-	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
 // maxErrorBody bounds how much of a refusal's body is read.
@@ -24,31 +20,35 @@ const maxErrorBody = 64 << 10
 // modified and every attempt — including retries by a layer above — is
 // authenticated afresh.
 //
-// A refusal (HTTP 401, or 403 with code DRS.M00100) is returned as an
-// [*Error], not as a response; every other response is returned untouched.
-// When the Credentials are an [Invalidator] (password logins), a refused
-// request is retried once with a new token, provided its body can be sent
-// again (no body, a GetBody func, or a body that was read for signing).
+// Every response comes back as a response, refusals (HTTP 401, or 403 with
+// code DRS.M00100) included: RoundTrip returns an error only when it got no
+// response. [Refusal] classifies a refusal. When the Credentials are an
+// [Invalidator] (password logins), a refused request is first retried once
+// with a new token, provided its body can be sent again (no body, a GetBody
+// func, or a body that was read for signing); the outcome of the retry is
+// returned, whatever it is — its response, or the error that kept it from
+// getting one (a failed login, say). To decide, such a Transport reads the
+// Huawei code from up to 64 KiB of a 401 or 403 body (a 403 other than
+// DRS.M00100, or a refused clock, is not a token refusal) and puts what it
+// read back in front of the rest: status, header and body reach the caller
+// intact. The Request of every response is the request as sent, with its
+// credentials.
 //
-// Endpoint binds the credentials to one host: a request for any other
-// scheme or host fails with [ErrForeignHost] and is not sent. The Endpoint
-// itself must pass [endpoint.Parse]: https, or plain http to a loopback host
-// unless AllowHTTP is set; otherwise every request fails with an error
-// wrapping [endpoint.ErrInvalidEndpoint] and nothing is sent.
+// Endpoint binds the credentials to one origin: a request for any other
+// scheme, host or port fails with [ErrForeignHost] and is not sent. Without
+// an Endpoint (or with one that is not an absolute http or https URL) every
+// request fails with an error wrapping [endpoint.ErrInvalidEndpoint].
 //
-// A Transport is safe for concurrent use. It reads its fields on first use
-// (Endpoint is checked once); do not change them afterwards, nor copy a
-// Transport that is in use.
+// A Transport is safe for concurrent use. Do not change its fields once it
+// is in use.
 type Transport struct {
 	// Credentials authenticate each attempt. Required.
 	Credentials Credentials
-	// Endpoint is the base URL the credentials are for, e.g.
-	// "https://drs.cn-north-4.myhuaweicloud.com" (see package endpoint).
-	// Requests must have its scheme and host. Required.
-	Endpoint string
-	// AllowHTTP permits a plain http:// Endpoint on a host that is not
-	// loopback — tokens and signed requests then travel unencrypted.
-	AllowHTTP bool
+	// Endpoint is the base URL the credentials are for, as package endpoint
+	// returns it (endpoint.Config.DRS, endpoint.Parse) — which is where
+	// plain http is allowed or refused. Requests must have its scheme, host
+	// and port. Required.
+	Endpoint *url.URL
 	// Base sends the authenticated requests; nil means
 	// http.DefaultTransport. [NewHTTPClient] uses a TLS 1.2+ transport.
 	Base http.RoundTripper
@@ -56,14 +56,9 @@ type Transport struct {
 	// AK/SK signatures cover it. Empty leaves requests as they are
 	// (net/http then sends its own User-Agent, unsigned).
 	UserAgent string
-	// Now is the clock: the X-Sdk-Date of signed requests, the expiry of
-	// tokens and the clock skew reported by [ErrClockSkew] are read from
-	// it. Nil means time.Now.
+	// Now is the clock: the X-Sdk-Date of signed requests and the expiry
+	// of tokens are read from it. Nil means time.Now.
 	Now func() time.Time
-
-	once  sync.Once // parses Endpoint into ep or epErr
-	ep    *url.URL
-	epErr error
 }
 
 // RoundTrip authenticates req and sends it; see [Transport].
@@ -73,24 +68,17 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.check(req); err != nil {
 		return nil, err
 	}
-	resp, sent, now, err := t.attempt(req, body)
+	resp, err := t.attempt(req, body)
 	if err != nil {
 		return nil, err
 	}
-	ref, resp := refusalOf(resp, sent)
-	if ref == nil {
+	inv, ok := t.Credentials.(Invalidator)
+	if !ok || !body.replayable() || req.Context().Err() != nil || !renewable(resp) {
 		return resp, nil
 	}
-	if inv, ok := t.Credentials.(Invalidator); ok && ref.renewable() && body.replayable() && req.Context().Err() == nil {
-		inv.Invalidate(sent)
-		if resp, sent, now, err = t.attempt(req, body); err != nil {
-			return nil, err
-		}
-		if ref, resp = refusalOf(resp, sent); ref == nil {
-			return resp, nil
-		}
-	}
-	return nil, ref.error(sent, now)
+	inv.Invalidate(resp.Request)
+	_ = resp.Body.Close()
+	return t.attempt(req, body)
 }
 
 // check validates the Transport and binds req to the endpoint.
@@ -98,37 +86,15 @@ func (t *Transport) check(req *http.Request) error {
 	if t.Credentials == nil {
 		return fmt.Errorf("%w: auth.Transport has no Credentials", ErrNoCredentials)
 	}
-	ep, err := t.endpoint()
-	if err != nil {
-		return err
+	if err := checkEndpoint(t.Endpoint); err != nil {
+		return fmt.Errorf("auth: auth.Transport's Endpoint: %w", err)
 	}
-	if req.URL == nil || !sameOrigin(ep, req.URL) {
-		return fmt.Errorf("%w: request for %s, credentials for %s", ErrForeignHost, origin(req.URL), origin(ep))
-	}
-	return nil
+	return bind(t.Endpoint, req.URL)
 }
 
-// endpoint returns the parsed Endpoint, checking it on the first call.
-func (t *Transport) endpoint() (*url.URL, error) {
-	t.once.Do(func() {
-		if t.Endpoint == "" {
-			t.epErr = errors.New("auth: auth.Transport has no Endpoint to bind its credentials to")
-			return
-		}
-		ep, err := endpoint.Parse(t.Endpoint, t.AllowHTTP)
-		if err == nil {
-			t.ep, err = url.Parse(ep)
-		}
-		if err != nil {
-			t.epErr = fmt.Errorf("auth: auth.Transport's Endpoint: %w", err)
-		}
-	})
-	return t.ep, t.epErr
-}
-
-// attempt authenticates a fresh clone of req and sends it. It returns the
-// response, the request as sent and the attempt's time.
-func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, *http.Request, time.Time, error) {
+// attempt authenticates a fresh clone of req and sends it. The response's
+// Request is the clone, as sent.
+func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, error) {
 	now := time.Now()
 	if t.Now != nil {
 		now = t.Now()
@@ -139,108 +105,46 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, *h
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
 	if err := t.Credentials.Authenticate(r, body.bytes, now); err != nil {
-		return nil, nil, now, err
+		return nil, err
 	}
 	if err := body.attach(r); err != nil {
-		return nil, nil, now, fmt.Errorf("auth: %w", err)
+		return nil, fmt.Errorf("auth: %w", err)
 	}
-	base := t.Base
-	if base == nil {
-		base = http.DefaultTransport
+	resp, err := cmp.Or(t.Base, http.DefaultTransport).RoundTrip(r)
+	if err != nil {
+		return nil, err
 	}
-	resp, err := base.RoundTrip(r)
-	return resp, r, now, err
+	resp.Request = r
+	return resp, nil
 }
 
-// refusal is an authentication failure read from a response.
-type refusal struct {
-	status int
-	header http.Header
-	info   huaweierr.Info
-}
-
-// refusalOf reports whether resp, the answer to sent, is a refusal. If it
-// is, the body is read and closed; if not, resp is returned with its body
-// intact.
-func refusalOf(resp *http.Response, sent *http.Request) (*refusal, *http.Response) {
+// renewable reports whether resp refuses a credential that a new one could
+// replace: a 401 other than a refused request time (APIGW.0303), or a 403
+// with DRS's "invalid token" code. It reads the code from the body and puts
+// what it read back in front of the rest; a body that cannot be read is not
+// renewable, and keeps its error for the caller.
+func renewable(resp *http.Response) bool {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
-		return nil, resp
+		return false
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	info := huaweierr.Parse(resp.Header, data, sentSecrets(sent)...)
-	if resp.StatusCode == http.StatusForbidden && info.Code != huaweierr.CodeInvalidToken {
-		resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(data), resp.Body), Closer: resp.Body}
-		return nil, resp
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	var rest io.Reader = resp.Body
+	if err != nil {
+		rest = failedReader{err}
 	}
-	_ = resp.Body.Close()
-	return &refusal{status: resp.StatusCode, header: resp.Header, info: info}, nil
+	resp.Body = readCloser{Reader: io.MultiReader(bytes.NewReader(data), rest), Closer: resp.Body}
+	if err != nil {
+		return false
+	}
+	code := huaweierr.ParseResponse(resp, data).Code
+	if resp.StatusCode == http.StatusForbidden {
+		return code == huaweierr.CodeInvalidToken
+	}
+	return code != huaweierr.CodeSignatureExpired
 }
 
-// renewable reports whether new credentials could overcome the refusal:
-// not when the request time was refused.
-func (f *refusal) renewable() bool {
-	return f.info.Code != huaweierr.CodeSignatureExpired
-}
+// failedReader is the rest of a body whose reading failed: it fails again
+// with the same error.
+type failedReader struct{ err error }
 
-// error turns the refusal of sent, attempted at now, into an *Error.
-func (f *refusal) error(sent *http.Request, now time.Time) *Error {
-	e := &Error{
-		StatusCode: f.status,
-		Code:       f.info.Code,
-		Message:    f.info.Message,
-		RequestID:  f.info.RequestID,
-	}
-	switch {
-	case f.info.Code == huaweierr.CodeSignatureExpired:
-		e.Err = ErrClockSkew
-		if date, err := http.ParseTime(f.header.Get("Date")); err == nil {
-			e.ClockSkew = now.Sub(date).Round(time.Second)
-		}
-	case strings.HasPrefix(sent.Header.Get(sdksign.HeaderAuthorization), sdksign.Algorithm+" "):
-		e.Err = ErrInvalidSignature
-	case sent.Header.Get(HeaderAuthToken) != "":
-		e.Err = ErrTokenRejected
-	default:
-		e.Err = ErrUnauthorized
-	}
-	return e
-}
-
-// sentSecrets lists the credentials a request carried, so that a server
-// echoing them cannot make them part of an error.
-func sentSecrets(r *http.Request) []string {
-	secrets := []string{r.Header.Get(HeaderAuthToken), r.Header.Get(HeaderSecurityToken)}
-	if a, err := sdksign.ParseAuthorization(r.Header.Get(sdksign.HeaderAuthorization)); err == nil {
-		secrets = append(secrets, a.Signature)
-	}
-	return secrets
-}
-
-// sameOrigin reports whether u has the scheme and host of ep (case
-// insensitive, default ports implied).
-func sameOrigin(ep, u *url.URL) bool {
-	return strings.EqualFold(ep.Scheme, u.Scheme) &&
-		strings.EqualFold(ep.Hostname(), u.Hostname()) &&
-		port(ep) == port(u)
-}
-
-func port(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return "443"
-	case "http":
-		return "80"
-	}
-	return ""
-}
-
-// origin renders scheme://host of u for messages.
-func origin(u *url.URL) string {
-	if u == nil {
-		return "(no URL)"
-	}
-	return u.Scheme + "://" + u.Host
-}
+func (r failedReader) Read([]byte) (int, error) { return 0, r.err }

@@ -2,16 +2,17 @@ package auth
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/drs-tools/drstemplate/internal/sdksign"
@@ -203,12 +204,9 @@ func TestTransportReadsBodyOnce(t *testing.T) {
 				t.Errorf("GetBody called %d times, want %d", got, tt.wantGetBody)
 			}
 			// net/http may close a body it sent after RoundTrip returns
-			// (its write loop does): wait for the Close, within a bound.
-			select {
-			case <-closedNow:
-			case <-time.After(5 * time.Second):
-				t.Error("the original request body was not closed")
-			}
+			// (its write loop does): wait for the Close (a body never
+			// closed fails the test by its timeout).
+			<-closedNow
 		})
 	}
 }
@@ -262,7 +260,7 @@ func TestTransportPassesOtherResponsesUntouched(t *testing.T) {
 			w.WriteHeader(tt.status)
 			_, _ = io.WriteString(w, tt.body)
 		}))
-		c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL})
+		c := NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: mustURL(srv.URL)})
 		resp, err := c.Get(srv.URL + "/v5/p/x")
 		if err != nil {
 			t.Fatalf("status %d: err %v", tt.status, err)
@@ -276,66 +274,64 @@ func TestTransportPassesOtherResponsesUntouched(t *testing.T) {
 	}
 }
 
-func TestTransportRefusals(t *testing.T) {
-	type want struct {
-		kind      error
-		status    int
-		code      string
-		requestID string
-		skew      time.Duration
-		inMessage []string
-	}
+func TestTransportReturnsRefusalsAsResponses(t *testing.T) {
 	tests := []struct {
-		name  string
-		creds Credentials
-		skew  time.Duration // local clock minus server clock
-		want  want
+		name      string
+		creds     Credentials
+		skew      time.Duration // local clock minus server clock
+		kind      error
+		wantSkew  time.Duration
+		code      string
+		inMessage string // in the scrubbed message
+		says      string // in the refusal's message
 	}{
 		{
-			name: "revoked static token", creds: StaticToken("tok-revoked"),
-			want: want{kind: ErrTokenRejected, status: 401, code: "APIGW.0301", requestID: "req-1",
-				inMessage: []string{"has been revoked", "request id req-1"}},
+			name: "revoked static token", creds: StaticToken("tok-revoked"), kind: ErrTokenRejected, code: "APIGW.0301",
+			inMessage: "the token REDACTED has been revoked", says: "the IAM token was refused",
 		},
 		{
 			name: "wrong secret key", creds: AccessKey{ID: testAK, Secret: "wrong", SecurityToken: "sec-123456", ProjectID: testProject},
-			want: want{kind: ErrInvalidSignature, status: 401, code: "APIGW.0301", requestID: "req-1",
-				inMessage: []string{"verify aksk signature fail", "x-security-token:REDACTED"}},
+			kind: ErrInvalidSignature, code: "APIGW.0301", inMessage: "x-security-token:REDACTED", says: "signature was refused",
 		},
 		{
 			name: "local clock 20 minutes fast", creds: AccessKey{ID: testAK, Secret: testSK}, skew: 20 * time.Minute,
-			want: want{kind: ErrClockSkew, status: 401, code: "APIGW.0303", requestID: "req-1", skew: 20 * time.Minute,
-				inMessage: []string{"local clock is off: it is 20m0s ahead of the server's clock", "NTP"}},
+			kind: ErrClockSkew, wantSkew: 20 * time.Minute, code: "APIGW.0303",
+			says: "local clock is off: it is 20m0s ahead of the server's clock; synchronise it (e.g. with NTP)",
 		},
 		{
 			name: "local clock 17 minutes slow", creds: AccessKey{ID: testAK, Secret: testSK}, skew: -17 * time.Minute,
-			want: want{kind: ErrClockSkew, status: 401, code: "APIGW.0303", requestID: "req-1", skew: -17 * time.Minute,
-				inMessage: []string{"it is 17m0s behind the server's clock"}},
+			kind: ErrClockSkew, wantSkew: -17 * time.Minute, code: "APIGW.0303", says: "it is 17m0s behind the server's clock",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestServer(t)
-			c := NewHTTPClient(&Transport{Credentials: tt.creds, Endpoint: s.URL,
+			c := NewHTTPClient(&Transport{Credentials: tt.creds, Endpoint: mustURL(s.URL),
 				Now: func() time.Time { return s.clock.Now().Add(tt.skew) }})
-			_, err := s.get(t, c)
-			var ue *url.Error
-			if !errors.As(err, &ue) {
-				t.Fatalf("err = %v, want a *url.Error from http.Client", err)
+			got := sendGet(t, c, s.URL+"/v5/"+testProject+"/templates")
+			if got.resp.StatusCode != http.StatusUnauthorized || got.resp.Header.Get("X-Request-Id") != "req-1" {
+				t.Fatalf("status %d, request id %q", got.resp.StatusCode, got.resp.Header.Get("X-Request-Id"))
 			}
-			var ae *Error
-			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v, want an *auth.Error", err)
+			if !bytes.HasPrefix(got.body, []byte(`{"error_code":"`+tt.code+`"`)) {
+				t.Errorf("body %q is not the server's", got.body)
 			}
-			if !errors.Is(err, tt.want.kind) || !errors.Is(err, ErrUnauthorized) {
-				t.Errorf("errors.Is(%v, %v / ErrUnauthorized) = false", err, tt.want.kind)
+			if got.info.Code != tt.code || got.info.RequestID != "req-1" || !strings.Contains(got.info.Message, tt.inMessage) {
+				t.Errorf("parsed %+v", got.info)
 			}
-			if ae.StatusCode != tt.want.status || ae.Code != tt.want.code || ae.RequestID != tt.want.requestID || ae.ClockSkew != tt.want.skew {
-				t.Errorf("got %#v", ae)
+			if !errors.Is(got.refusal, tt.kind) || !errors.Is(got.refusal, ErrUnauthorized) {
+				t.Errorf("Refusal = %v, want %v and ErrUnauthorized", got.refusal, tt.kind)
 			}
-			for _, sub := range tt.want.inMessage {
-				if !strings.Contains(err.Error(), sub) {
-					t.Errorf("error %q does not contain %q", err, sub)
+			for _, other := range []error{ErrTokenRejected, ErrInvalidSignature, ErrClockSkew} {
+				if !errors.Is(tt.kind, other) && errors.Is(got.refusal, other) {
+					t.Errorf("Refusal = %v also matches %v", got.refusal, other)
 				}
+			}
+			var cs *ClockSkewError
+			if errors.As(got.refusal, &cs) != errors.Is(tt.kind, ErrClockSkew) || cs != nil && cs.Skew != tt.wantSkew {
+				t.Errorf("Refusal = %#v, want skew %v", got.refusal, tt.wantSkew)
+			}
+			if !strings.Contains(got.refusal.Error(), tt.says) {
+				t.Errorf("Refusal says %q, want %q in it", got.refusal, tt.says)
 			}
 			if _, drs := s.counts(); drs != 1 {
 				t.Errorf("%d DRS calls, want 1 (no retry for these credentials)", drs)
@@ -344,36 +340,137 @@ func TestTransportRefusals(t *testing.T) {
 	}
 }
 
-func TestTransportClockSkewWithoutDate(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["Date"] = nil // suppress the automatic Date header
-		writeErr(w, 401, "APIGW.0303", "signature expired")
-	}))
-	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: AccessKey{ID: testAK, Secret: testSK}, Endpoint: srv.URL}), srv.URL)
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrClockSkew) || ae.ClockSkew != 0 {
-		t.Fatalf("err = %#v", err)
+func TestRefusal(t *testing.T) {
+	signed := http.Header{"Authorization": {"SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature=abc"}, "X-Sdk-Date": {"20250703T092000Z"}}
+	token := http.Header{"X-Auth-Token": {"t"}}
+	date := http.Header{"Date": {"Thu, 03 Jul 2025 09:00:00 GMT"}}
+	tests := []struct {
+		name   string
+		status int
+		code   string
+		sent   http.Header
+		got    http.Header
+		want   error // nil: not a refusal
+		skew   time.Duration
+	}{
+		{"401 to a token", 401, "APIGW.0301", token, nil, ErrTokenRejected, 0},
+		{"401 without a body code", 401, "", token, nil, ErrTokenRejected, 0},
+		{"403 invalid token", 403, "DRS.M00100", token, nil, ErrTokenRejected, 0},
+		{"401 to a signature", 401, "APIGW.0301", signed, nil, ErrInvalidSignature, 0},
+		{"clock skew", 401, "APIGW.0303", signed, date, ErrClockSkew, 20 * time.Minute},
+		{"clock skew, no Date", 401, "APIGW.0303", signed, nil, ErrClockSkew, 0},
+		{"clock skew, no X-Sdk-Date", 401, "APIGW.0303", token, date, ErrClockSkew, 0},
+		{"401 to no credentials", 401, "APIGW.0301", nil, nil, ErrUnauthorized, 0},
+		{"403 not authorized (a permission, not a credential)", 403, "APIGW.0302", token, nil, nil, 0},
+		{"404", 404, "DRS.M00201", token, nil, nil, 0},
+		{"500", 500, "", signed, nil, nil, 0},
+		{"200", 200, "", token, nil, nil, 0},
 	}
-	if !strings.Contains(err.Error(), "the local clock is off: the request time differs from the server's by more than 15 minutes") {
-		t.Fatalf("message %q", err)
+	for _, tt := range tests {
+		resp := &http.Response{StatusCode: tt.status, Header: tt.got, Request: &http.Request{Header: tt.sent}}
+		err := Refusal(resp, tt.code)
+		if tt.want == nil {
+			if err != nil {
+				t.Errorf("%s: Refusal = %v, want nil", tt.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, tt.want) || !errors.Is(err, ErrUnauthorized) {
+			t.Errorf("%s: Refusal = %v, want %v", tt.name, err, tt.want)
+		}
+		var cs *ClockSkewError
+		if errors.As(err, &cs) && cs.Skew != tt.skew {
+			t.Errorf("%s: skew %v, want %v", tt.name, cs.Skew, tt.skew)
+		}
 	}
-	if ae.RequestID != "body-id" {
-		t.Fatalf("request id %q, want the body's", ae.RequestID)
+	if Refusal(nil, "") != nil || Refusal(&http.Response{StatusCode: http.StatusUnauthorized}, "") == nil {
+		t.Error("Refusal without a response or without its request")
+	}
+	if got := (&ClockSkewError{}).Error(); !strings.Contains(got, "differs from the server's by more than 15 minutes") {
+		t.Errorf("unknown skew: %q", got)
 	}
 }
 
-func TestTransportDRSInvalidToken403(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Request-Id", "r403")
-		writeErr(w, 403, "DRS.M00100", "Invalid token.")
-	}))
-	defer srv.Close()
-	err := getErr(NewHTTPClient(&Transport{Credentials: StaticToken("t"), Endpoint: srv.URL}), srv.URL)
-	var ae *Error
-	if !errors.As(err, &ae) || !errors.Is(ae.Err, ErrTokenRejected) || ae.StatusCode != http.StatusForbidden || ae.RequestID != "r403" || !errors.Is(err, ErrUnauthorized) {
-		t.Fatalf("err = %#v", err)
+// A refusal's status, header and body reach the caller intact, also when
+// the Transport read the body to learn its code (password credentials) —
+// one larger than what it reads included.
+func TestTransportRefusalBodyIntact(t *testing.T) {
+	big := strings.Repeat("x", maxErrorBody+10)
+	for _, tc := range []struct {
+		name   string
+		status int
+		code   string
+		pad    string
+	}{
+		{"401", 401, "APIGW.0301", ""},
+		{"401, body larger than what is read", 401, "APIGW.0301", big},
+		{"403 other than invalid token", 403, "APIGW.0302", big},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t)
+			var want string
+			drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "rid")
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, want)
+			}))
+			defer drs.Close()
+			want = `{"error_code":"` + tc.code + `","error_msg":"no","pad":"` + tc.pad + `"}`
+			for _, creds := range []Credentials{StaticToken("t"), s.password(t, nil)} {
+				c := NewHTTPClient(&Transport{Credentials: creds, Endpoint: mustURL(drs.URL), Now: s.clock.Now})
+				got := sendGet(t, c, drs.URL+"/v5/p/templates")
+				if got.resp.StatusCode != tc.status || got.resp.Header.Get("X-Request-Id") != "rid" || string(got.body) != want {
+					t.Errorf("%v: got %d, %d bytes", creds, got.resp.StatusCode, len(got.body))
+				}
+				if got.info.Code != tc.code || got.resp.Request.Header.Get(HeaderAuthToken) == "" {
+					t.Errorf("%v: code %q; the response's Request is not the request as sent", creds, got.info.Code)
+				}
+			}
+		})
 	}
+}
+
+// A refusal whose body drips past the context's deadline is a read error
+// wrapping context.DeadlineExceeded for the caller, not a refusal — also
+// when the Transport reads the body to decide on a renewal.
+func TestTransportRefusalBodyPastDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newMemServer()
+		var sent int
+		drip := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent++
+			body := io.MultiReader(strings.NewReader(`{"error_code":"APIGW.03`), ctxReader{r.Context()})
+			return &http.Response{StatusCode: http.StatusUnauthorized, Header: http.Header{}, Body: io.NopCloser(body), Request: r}, nil
+		})
+		for _, creds := range []Credentials{StaticToken("t"), s.password(t, nil)} {
+			sent = 0
+			ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+			c := NewHTTPClient(&Transport{Credentials: creds, Endpoint: mustURL(s.URL), Base: drip, Now: s.clock.Now})
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/v5/p/templates", nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatalf("%v: %v, want the response", creds, err)
+			}
+			_, err = io.ReadAll(resp.Body)
+			_ = resp.Body.Close()
+			cancel()
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("%v: reading the body: %v, want context.DeadlineExceeded", creds, err)
+			}
+			if sent != 1 {
+				t.Errorf("%v: %d requests sent, want 1 (no renewal on an unread refusal)", creds, sent)
+			}
+		}
+	})
+}
+
+// ctxReader is a body that blocks until its context ends.
+type ctxReader struct{ ctx context.Context }
+
+func (r ctxReader) Read([]byte) (int, error) {
+	<-r.ctx.Done()
+	return 0, r.ctx.Err()
 }
 
 func TestTransportForeignHost(t *testing.T) {
@@ -381,7 +478,7 @@ func TestTransportForeignHost(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	defer other.Close()
 	s := newTestServer(t)
-	tr := &Transport{Credentials: StaticToken("secret-token"), Endpoint: s.URL}
+	tr := &Transport{Credentials: StaticToken("secret-token"), Endpoint: mustURL(s.URL)}
 	tests := []string{
 		other.URL + "/v5/p/templates",
 		strings.Replace(s.URL, "http://", "https://", 1) + "/v5/p/templates",
@@ -397,11 +494,11 @@ func TestTransportForeignHost(t *testing.T) {
 		t.Fatal("a request reached the foreign host")
 	}
 	// The same host with an explicit default port is the same origin.
-	ep := &Transport{Credentials: StaticToken("t"), Endpoint: "https://drs.example.com"}
+	ep := &Transport{Credentials: StaticToken("t"), Endpoint: mustURL("https://drs.example.com")}
 	if err := ep.check(httptestRequest(t, "https://DRS.example.com:443/v5")); err != nil {
 		t.Fatalf("same origin refused: %v", err)
 	}
-	for _, bad := range []*Transport{{Endpoint: s.URL}, {Credentials: StaticToken("t")}, {Credentials: StaticToken("t"), Endpoint: "/relative"}} {
+	for _, bad := range []*Transport{{Endpoint: mustURL(s.URL)}, {Credentials: StaticToken("t")}, {Credentials: StaticToken("t"), Endpoint: mustURL("/relative")}} {
 		if err := bad.check(httptestRequest(t, s.URL)); err == nil {
 			t.Errorf("%+v: check passed", bad)
 		}
@@ -433,7 +530,7 @@ func TestRedirectsNeverLeakCredentials(t *testing.T) {
 	}))
 	defer origin.Close()
 	for _, creds := range []Credentials{StaticToken("secret-token"), AccessKey{ID: testAK, Secret: testSK}} {
-		tr := &Transport{Credentials: creds, Endpoint: origin.URL}
+		tr := &Transport{Credentials: creds, Endpoint: mustURL(origin.URL)}
 		resp, err := NewHTTPClient(tr).Get(origin.URL + "/v5/p/x")
 		if err != nil {
 			t.Fatal(err)

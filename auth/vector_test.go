@@ -43,7 +43,7 @@ func TestTransportPublishedVectors(t *testing.T) {
 			})
 			tr := &Transport{
 				Credentials: AccessKey{ID: "AccessKey", Secret: "SecretKey"},
-				Endpoint:    "https://example.huaweicloud.com",
+				Endpoint:    mustURL("https://example.huaweicloud.com"),
 				Base:        base,
 				Now:         func() time.Time { return time.Date(2006, 1, 2, 15, 4, 5, 0, time.UTC) },
 			}

@@ -1,6 +1,7 @@
 package endpoint
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/drs-tools/drstemplate/internal/envvar"
@@ -37,20 +38,22 @@ type Config struct {
 	// LookupEnv reads environment variables; nil means os.LookupEnv.
 	LookupEnv func(key string) (string, bool)
 	// AllowHTTP permits plain http:// endpoints on non-loopback hosts
-	// (credentials then travel unencrypted).
+	// (credentials then travel unencrypted). It is passed to [Parse], the
+	// one place where the module decides this.
 	AllowHTTP bool
 }
 
 // DRS returns the DRS endpoint: c.DRSEndpoint if set, else the region's
 // HUAWEICLOUD_SDK_REGION_DRS_<REGION> variable (its first entry), else the
 // built-in endpoint of c.Region, https://drs.{region}.myhuaweicloud.com
-// (https://drs.eu-west-101.myhuaweicloud.eu for eu-west-101). The result has passed [Parse].
-func (c Config) DRS() (string, error) {
+// (https://drs.eu-west-101.myhuaweicloud.eu for eu-west-101). The result has
+// passed [Parse] with c.AllowHTTP, and is the caller's to keep.
+func (c Config) DRS() (*url.URL, error) {
 	if c.DRSEndpoint != "" {
 		return Parse(withScheme(c.DRSEndpoint), c.AllowHTTP)
 	}
 	if err := ValidateRegion(c.Region); err != nil {
-		return "", err
+		return nil, err
 	}
 	if v := envvar.Lookup(c.LookupEnv).Get(EnvDRSPrefix + envSuffix(c.Region)); v != "" {
 		return Parse(withScheme(first(v)), c.AllowHTTP)
@@ -61,9 +64,9 @@ func (c Config) DRS() (string, error) {
 // IAM returns the IAM endpoint: c.IAMEndpoint if set, else
 // HUAWEICLOUD_SDK_IAM_ENDPOINT, else the built-in endpoint of c.Region,
 // https://iam.{region}.myhuaweicloud.com (…myhuaweicloud.eu for eu-west-101;
-// [GlobalIAM] when c.Region is empty). The result has passed
-// [Parse].
-func (c Config) IAM() (string, error) {
+// [GlobalIAM] when c.Region is empty). The result has passed [Parse] with
+// c.AllowHTTP, and is the caller's to keep.
+func (c Config) IAM() (*url.URL, error) {
 	if c.IAMEndpoint != "" {
 		return Parse(withScheme(c.IAMEndpoint), c.AllowHTTP)
 	}

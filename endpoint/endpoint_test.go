@@ -2,8 +2,10 @@ package endpoint
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValidateRegion(t *testing.T) {
@@ -24,6 +26,11 @@ func TestValidateRegion(t *testing.T) {
 			t.Errorf("ValidateRegion(%q) = %v, want ErrInvalidRegion", r, err)
 		}
 	}
+	// A long value is quoted cut, and never in the middle of a rune.
+	err := ValidateRegion("a" + strings.Repeat("é", 100))
+	if err == nil || !utf8.ValidString(err.Error()) || strings.Contains(err.Error(), `\x`) || len(err.Error()) > 250 {
+		t.Errorf("ValidateRegion(long) = %q: want a short, valid UTF-8 message", err)
+	}
 }
 
 func TestBuiltIn(t *testing.T) {
@@ -37,15 +44,15 @@ func TestBuiltIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		drs, err := builtinDRS(tt.region)
-		if err != nil || drs != tt.drs {
+		if err != nil || drs.String() != tt.drs {
 			t.Errorf("DRS(%q) = %q, %v; want %q", tt.region, drs, err, tt.drs)
 		}
 		iam, err := builtinIAM(tt.region)
-		if err != nil || iam != tt.iam {
+		if err != nil || iam.String() != tt.iam {
 			t.Errorf("IAM(%q) = %q, %v; want %q", tt.region, iam, err, tt.iam)
 		}
 	}
-	if got, err := builtinIAM(""); err != nil || got != GlobalIAM {
+	if got, err := builtinIAM(""); err != nil || got.String() != GlobalIAM {
 		t.Errorf("IAM(\"\") = %q, %v; want %q", got, err, GlobalIAM)
 	}
 	if _, err := builtinDRS(""); !errors.Is(err, ErrInvalidRegion) {
@@ -93,16 +100,29 @@ func TestParse(t *testing.T) {
 		got, err := Parse(tt.raw, tt.allowHTTP)
 		if tt.want == "" {
 			if err == nil || !errors.Is(err, ErrInvalidEndpoint) {
-				t.Errorf("Parse(%q, %v) = %q, %v; want ErrInvalidEndpoint", tt.raw, tt.allowHTTP, got, err)
+				t.Errorf("Parse(%q, %v) = %v, %v; want ErrInvalidEndpoint", tt.raw, tt.allowHTTP, got, err)
 			}
 			if err != nil && strings.Contains(err.Error(), "secret") {
 				t.Errorf("Parse(%q) error %q echoes a secret", tt.raw, err)
 			}
 			continue
 		}
-		if err != nil || got != tt.want {
-			t.Errorf("Parse(%q, %v) = %q, %v; want %q", tt.raw, tt.allowHTTP, got, err, tt.want)
+		if err != nil || got.String() != tt.want {
+			t.Errorf("Parse(%q, %v) = %v, %v; want %q", tt.raw, tt.allowHTTP, got, err, tt.want)
 		}
+	}
+}
+
+// Parse returns a URL of the caller's own: changing it changes nothing else.
+func TestParseReturnsANewURL(t *testing.T) {
+	a, err := Parse("https://drs.example.com/prefix", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Parse("https://drs.example.com/prefix", false)
+	a.Host = "changed.example.com"
+	if b.String() != "https://drs.example.com/prefix" {
+		t.Fatalf("second Parse = %v", b)
 	}
 }
 
@@ -223,23 +243,23 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-func check(t *testing.T, what, got string, err error, want string, wantErr error) {
+func check(t *testing.T, what string, got *url.URL, err error, want string, wantErr error) {
 	t.Helper()
 	if wantErr != nil {
-		if !errors.Is(err, wantErr) {
-			t.Errorf("%s() = %q, %v; want error %v", what, got, err, wantErr)
+		if !errors.Is(err, wantErr) || got != nil {
+			t.Errorf("%s() = %v, %v; want error %v", what, got, err, wantErr)
 		}
 		return
 	}
-	if err != nil || got != want {
-		t.Errorf("%s() = %q, %v; want %q", what, got, err, want)
+	if err != nil || got.String() != want {
+		t.Errorf("%s() = %v, %v; want %q", what, got, err, want)
 	}
 }
 
 func TestConfigReadsProcessEnvironment(t *testing.T) {
 	t.Setenv("HUAWEICLOUD_SDK_REGION_DRS_AP_SOUTHEAST_1", "https://from-env.example.com")
 	got, err := Config{Region: "ap-southeast-1"}.DRS()
-	if err != nil || got != "https://from-env.example.com" {
-		t.Fatalf("DRS() = %q, %v; want the process environment's override", got, err)
+	if err != nil || got.String() != "https://from-env.example.com" {
+		t.Fatalf("DRS() = %v, %v; want the process environment's override", got, err)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // ErrInvalidEndpoint reports an endpoint URL that [Parse] refuses.
@@ -13,19 +15,23 @@ var ErrInvalidEndpoint = errors.New("endpoint: invalid endpoint")
 
 // Parse checks an endpoint URL and returns it in normal form: scheme and host
 // lower-cased, the scheme's default port and any trailing "/" removed. A path
-// prefix is kept (for proxies that route by path).
+// prefix is kept (for proxies that route by path). The result is a new URL
+// that the caller may keep and modify.
 //
 // The URL must be absolute http or https with a host, and must not carry
 // user info, a query or a fragment. Plain http is accepted only for loopback
-// hosts ("localhost", 127.0.0.0/8, ::1) unless allowHTTP is true. Errors wrap
-// [ErrInvalidEndpoint] and do not echo user info.
-func Parse(raw string, allowHTTP bool) (string, error) {
+// hosts ("localhost", 127.0.0.0/8, ::1) unless allowHTTP is true: this is the
+// one place where the module decides whether credentials may travel
+// unencrypted; auth.Transport and auth.PasswordLogin take the URL it returns
+// and bind their credentials to its origin. Errors wrap [ErrInvalidEndpoint]
+// and do not echo user info.
+func Parse(raw string, allowHTTP bool) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: not a URL", ErrInvalidEndpoint)
+		return nil, fmt.Errorf("%w: not a URL", ErrInvalidEndpoint)
 	}
-	fail := func(why string) (string, error) {
-		return "", fmt.Errorf("%w %q: %s", ErrInvalidEndpoint, clip(u.Scheme+"://"+u.Host), why)
+	fail := func(why string) (*url.URL, error) {
+		return nil, fmt.Errorf("%w %q: %s", ErrInvalidEndpoint, clip.String(u.Scheme+"://"+u.Host, maxEcho), why)
 	}
 	scheme := strings.ToLower(u.Scheme)
 	switch {
@@ -49,17 +55,13 @@ func Parse(raw string, allowHTTP bool) (string, error) {
 	if scheme == "https" && port == "443" || scheme == "http" && port == "80" {
 		port = ""
 	}
-	u.Scheme = scheme
-	u.Host = host
 	if strings.Contains(host, ":") {
-		u.Host = "[" + host + "]"
+		host = "[" + host + "]"
 	}
 	if port != "" {
-		u.Host += ":" + port
+		host += ":" + port
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u.String(), nil
+	return &url.URL{Scheme: scheme, Host: host, Path: strings.TrimRight(u.Path, "/")}, nil
 }
 
 // IsLoopbackHost reports whether host (a host name or IP literal, without port

@@ -3,8 +3,14 @@ package endpoint
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
+
+// maxEcho bounds how much of an outside value an error message quotes.
+const maxEcho = 64
 
 // maxRegionLen bounds a region id; real ones are under 20 characters.
 const maxRegionLen = 63
@@ -24,7 +30,7 @@ func ValidateRegion(region string) error {
 		ok = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-'
 	}
 	if !ok {
-		return fmt.Errorf("%w %q: want lower-case letters and digits in hyphen-separated groups, like cn-north-4", ErrInvalidRegion, clip(region))
+		return fmt.Errorf("%w %q: want lower-case letters and digits in hyphen-separated groups, like cn-north-4", ErrInvalidRegion, clip.String(region, maxEcho))
 	}
 	return nil
 }
@@ -42,34 +48,25 @@ func domain(region string) string {
 // builtinDRS returns the built-in DRS endpoint of a region,
 // https://drs.{region}.myhuaweicloud.com (https://drs.eu-west-101.myhuaweicloud.eu
 // for eu-west-101).
-func builtinDRS(region string) (string, error) {
+func builtinDRS(region string) (*url.URL, error) {
 	if err := ValidateRegion(region); err != nil {
-		return "", err
+		return nil, err
 	}
-	return "https://drs." + region + "." + domain(region), nil
+	return &url.URL{Scheme: "https", Host: "drs." + region + "." + domain(region)}, nil
 }
 
 // builtinIAM returns the built-in IAM endpoint of a region,
 // https://iam.{region}.myhuaweicloud.com (…myhuaweicloud.eu for eu-west-101),
 // or [GlobalIAM] when region is empty.
-func builtinIAM(region string) (string, error) {
+func builtinIAM(region string) (*url.URL, error) {
 	if region == "" {
-		return GlobalIAM, nil
+		return &url.URL{Scheme: "https", Host: strings.TrimPrefix(GlobalIAM, "https://")}, nil
 	}
 	if err := ValidateRegion(region); err != nil {
-		return "", err
+		return nil, err
 	}
-	return "https://iam." + region + "." + domain(region), nil
+	return &url.URL{Scheme: "https", Host: "iam." + region + "." + domain(region)}, nil
 }
 
 // GlobalIAM is the global IAM endpoint; it issues tokens for every region.
 const GlobalIAM = "https://iam.myhuaweicloud.com"
-
-// clip shortens an outside value quoted in an error message.
-func clip(s string) string {
-	const n = 64
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}

@@ -11,7 +11,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -19,10 +21,22 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
 var start = time.Date(2025, 7, 3, 9, 0, 0, 0, time.UTC)
+
+// mustURL parses the fake's URL as package endpoint does; it panics if the
+// fake hands out a URL endpoint refuses.
+func mustURL(raw string) *url.URL {
+	u, err := endpoint.Parse(raw, false)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
 
 // fake starts drsfake on a manual clock.
 func fake(t *testing.T, opts ...drsfake.Option) *drsfake.TestServer {
@@ -78,7 +92,7 @@ func client(ts *drsfake.TestServer, creds auth.Credentials, skew time.Duration) 
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	return auth.NewHTTPClient(&auth.Transport{
 		Credentials: creds,
-		Endpoint:    ts.URL,
+		Endpoint:    mustURL(ts.URL),
 		Base:        rec,
 		Now:         func() time.Time { return ts.Clock.Now().Add(skew) },
 	}), rec
@@ -90,7 +104,7 @@ func password(t *testing.T, ts *drsfake.TestServer, mod func(*auth.PasswordLogin
 	t.Helper()
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	l := auth.PasswordLogin{
-		IAMEndpoint: ts.URL, Account: ts.User.Account, User: ts.User.Name, Password: ts.User.Password,
+		IAMEndpoint: mustURL(ts.URL), Account: ts.User.Account, User: ts.User.Name, Password: ts.User.Password,
 		ProjectID: ts.ProjectID, HTTPClient: &http.Client{Transport: rec},
 	}
 	if mod != nil {
@@ -147,17 +161,26 @@ func check(t *testing.T, op string, r interface {
 	}
 }
 
-// fetch sends GET u with hc and returns only the error, closing any body.
-func fetch(hc *http.Client, u string) error {
+// refused sends GET u with hc, which must get a response, and returns its
+// status with what the client makes of it: the Huawei error scrubbed of the
+// credentials sent, and auth.Refusal's error.
+func refused(t *testing.T, hc *http.Client, u string) (int, huaweierr.Info, error) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		t.Fatal(err)
 	}
 	resp, err := hc.Do(req)
-	if err == nil {
-		_ = resp.Body.Close()
+	if err != nil {
+		t.Fatalf("GET %s: %v, want a response", u, err)
 	}
-	return err
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := huaweierr.ParseResponse(resp, body)
+	return resp.StatusCode, info, auth.Refusal(resp, info.Code)
 }
 
 func TestDrsfakeEveryModeCompletesAllOperations(t *testing.T) {
@@ -197,9 +220,8 @@ func TestDrsfakeEveryModeCompletesAllOperations(t *testing.T) {
 	// Without its security token, the temporary key is refused.
 	ts := fake(t, drsfake.WithTemporaryAccessKey(tmpAK, tmpSK, tmpST, time.Time{}))
 	hc, _ := client(ts, auth.AccessKey{ID: tmpAK, Secret: tmpSK, ProjectID: ts.ProjectID}, 0)
-	err := fetch(hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
-	if !errors.Is(err, auth.ErrInvalidSignature) {
-		t.Fatalf("temporary key without its token: err = %v", err)
+	if _, _, err := refused(t, hc, ts.URL+"/v5/"+ts.ProjectID+"/templates"); !errors.Is(err, auth.ErrInvalidSignature) {
+		t.Fatalf("temporary key without its token: Refusal = %v", err)
 	}
 }
 
@@ -256,38 +278,33 @@ func TestDrsfakeRevokedToken(t *testing.T) {
 			t.Fatalf("%d logins, want 2", logins)
 		}
 	})
-	t.Run("password: one retry, then a typed error", func(t *testing.T) {
+	t.Run("password: one retry, then the refusal", func(t *testing.T) {
 		ts := fake(t)
 		p, iam := password(t, ts, nil)
 		iam.revokeIssued = true // every token is refused by DRS
 		hc, drs := client(ts, p, 0)
-		err := fetch(hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
-		var ae *auth.Error
-		if !errors.As(err, &ae) || !errors.Is(err, auth.ErrTokenRejected) || !errors.Is(err, auth.ErrUnauthorized) {
-			t.Fatalf("err = %v, want *auth.Error ErrTokenRejected", err)
+		status, info, err := refused(t, hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
+		if !errors.Is(err, auth.ErrTokenRejected) || !errors.Is(err, auth.ErrUnauthorized) {
+			t.Fatalf("Refusal = %v, want ErrTokenRejected", err)
 		}
 		requests, _, lastID := drs.counts()
 		if _, logins, _ := iam.counts(); logins != 2 || requests != 2 {
 			t.Fatalf("%d logins, %d DRS requests; want 2 and 2 (exactly one retry)", logins, requests)
 		}
-		if ae.RequestID == "" || ae.RequestID != lastID || ae.Code != drsfake.CodeAuthFailed || ae.StatusCode != http.StatusUnauthorized {
-			t.Fatalf("got %#v; want the retry's request id %q", ae, lastID)
-		}
-		if !strings.Contains(err.Error(), "request id "+lastID) {
-			t.Fatalf("message %q lacks the request id", err)
+		if info.RequestID == "" || info.RequestID != lastID || info.Code != drsfake.CodeAuthFailed || status != http.StatusUnauthorized {
+			t.Fatalf("got %d %+v; want the retry's request id %q", status, info, lastID)
 		}
 	})
 	t.Run("static token: no retry", func(t *testing.T) {
 		ts := fake(t)
 		ts.RevokeToken(ts.Token)
 		hc, drs := client(ts, auth.StaticToken(ts.Token), 0)
-		err := fetch(hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
-		if err != nil && strings.Contains(fmt.Sprintf("%+v", err), ts.Token) {
+		_, info, err := refused(t, hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
+		if strings.Contains(fmt.Sprintf("%+v %+v", info, err), ts.Token) {
 			t.Fatal("the error shows the token")
 		}
-		var ae *auth.Error
-		if !errors.As(err, &ae) || !errors.Is(ae.Err, auth.ErrTokenRejected) || ae.RequestID == "" {
-			t.Fatalf("err = %v", err)
+		if !errors.Is(err, auth.ErrTokenRejected) || info.RequestID == "" {
+			t.Fatalf("Refusal = %v, %+v", err, info)
 		}
 		if requests, _, _ := drs.counts(); requests != 1 {
 			t.Fatalf("%d requests, want 1", requests)
@@ -298,16 +315,15 @@ func TestDrsfakeRevokedToken(t *testing.T) {
 func TestDrsfakeWrongSecretKey(t *testing.T) {
 	ts := fake(t)
 	hc, drs := client(ts, auth.AccessKey{ID: ts.AccessKey, Secret: "wrong-secret-key-000000", ProjectID: ts.ProjectID}, 0)
-	err := fetch(hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
-	if out := fmt.Sprintf("%+v", err); strings.Contains(out, "wrong-secret-key") || strings.Contains(out, ts.SecretKey) {
+	status, info, err := refused(t, hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
+	if out := fmt.Sprintf("%+v %+v", info, err); strings.Contains(out, "wrong-secret-key") || strings.Contains(out, ts.SecretKey) {
 		t.Fatal("the error shows a secret key")
 	}
-	var ae *auth.Error
-	if !errors.As(err, &ae) || !errors.Is(ae.Err, auth.ErrInvalidSignature) || ae.StatusCode != http.StatusUnauthorized || ae.Code != drsfake.CodeAuthFailed {
-		t.Fatalf("err = %#v", err)
+	if !errors.Is(err, auth.ErrInvalidSignature) || status != http.StatusUnauthorized || info.Code != drsfake.CodeAuthFailed {
+		t.Fatalf("got %d %+v, Refusal %v", status, info, err)
 	}
-	if _, _, id := drs.counts(); ae.RequestID != id || id == "" {
-		t.Fatalf("request id %q, want %q", ae.RequestID, id)
+	if _, _, id := drs.counts(); info.RequestID != id || id == "" {
+		t.Fatalf("request id %q, want %q", info.RequestID, id)
 	}
 }
 
@@ -327,18 +343,18 @@ func TestDrsfakeClockSkew(t *testing.T) {
 			local := ts.Clock.Now().Add(tt.localAhead)
 			hc := auth.NewHTTPClient(&auth.Transport{
 				Credentials: auth.AccessKey{ID: ts.AccessKey, Secret: ts.SecretKey, ProjectID: ts.ProjectID},
-				Endpoint:    ts.URL,
+				Endpoint:    mustURL(ts.URL),
 				Base:        ts.Client().Transport,
 				Now:         func() time.Time { return local },
 			})
 			ts.Clock.Advance(tt.serverJump)
-			err := fetch(hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
-			var ae *auth.Error
-			if !errors.As(err, &ae) || !errors.Is(err, auth.ErrClockSkew) || ae.Code != drsfake.CodeSignatureExpired {
-				t.Fatalf("err = %v, want ErrClockSkew", err)
+			_, info, err := refused(t, hc, ts.URL+"/v5/"+ts.ProjectID+"/templates")
+			var cs *auth.ClockSkewError
+			if !errors.As(err, &cs) || !errors.Is(err, auth.ErrClockSkew) || info.Code != drsfake.CodeSignatureExpired {
+				t.Fatalf("Refusal = %v (%+v), want ErrClockSkew", err, info)
 			}
-			if ae.ClockSkew != tt.want {
-				t.Fatalf("ClockSkew = %v, want %v", ae.ClockSkew, tt.want)
+			if cs.Skew != tt.want {
+				t.Fatalf("Skew = %v, want %v", cs.Skew, tt.want)
 			}
 			if !strings.Contains(err.Error(), "the local clock is off: "+tt.says) {
 				t.Fatalf("message %q does not say the local clock is off by %v", err, tt.want)

@@ -9,7 +9,9 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
 // TestReadmeExample is the README's "Testing your code with drsfake" snippet,
@@ -20,7 +22,8 @@ func TestReadmeExample(t *testing.T) {
 	clock := drsfake.NewManualClock(time.Now())
 	fake := drsfake.Start(t, drsfake.WithClock(clock)) // loopback; stopped when the test ends
 
-	hc := auth.NewHTTPClient(&auth.Transport{Credentials: auth.StaticToken(fake.Token), Endpoint: fake.URL})
+	fakeURL, _ := endpoint.Parse(fake.URL, false)
+	hc := auth.NewHTTPClient(&auth.Transport{Credentials: auth.StaticToken(fake.Token), Endpoint: fakeURL})
 	c, _ := drsapi.NewClientWithResponses(fake.URL, drsapi.WithHTTPClient(hc))
 	exp, _ := c.ExportCreationTemplateWithResponse(ctx, fake.ProjectID, nil,
 		drsapi.ExportTemplateRequest{Jobs: fake.TaskIDs[:1]})
@@ -47,8 +50,12 @@ func TestReadmeExample(t *testing.T) {
 	}
 
 	fake.RevokeToken(fake.Token)
-	_, err = c.ListTemplatesWithResponse(ctx, fake.ProjectID, nil)
-	if !errors.Is(err, auth.ErrTokenRejected) {
-		t.Fatalf("revoked token: err = %v, want auth.ErrTokenRejected", err)
+	list, err = c.ListTemplatesWithResponse(ctx, fake.ProjectID, nil)
+	if err != nil {
+		t.Fatalf("revoked token: %v, want the refusal as a response", err)
+	}
+	code := huaweierr.ParseResponse(list.HTTPResponse, list.Body).Code
+	if err := auth.Refusal(list.HTTPResponse, code); !errors.Is(err, auth.ErrTokenRejected) {
+		t.Fatalf("revoked token: Refusal = %v, want auth.ErrTokenRejected", err)
 	}
 }

@@ -69,3 +69,24 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// ParseResponse leaves none of the credentials the request carried in what
+// it returns, whatever the body.
+func FuzzParseResponse(f *testing.F) {
+	f.Add([]byte(`{"error_code":"APIGW.0301","error_msg":"token tok-SECRET-1 sig 0123456789abcdef"}`), "tok-SECRET-1", "0123456789abcdef", "st-SECRET-3")
+	f.Add([]byte(`<html>tok-SECRET-1`), "tok-SECRET-1", "", "")
+	f.Fuzz(func(t *testing.T, body []byte, token, signature, security string) {
+		req := &http.Request{Header: http.Header{}}
+		req.Header.Set("X-Auth-Token", token)
+		req.Header.Set("X-Security-Token", security)
+		req.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=AK, SignedHeaders=x-sdk-date, Signature="+signature)
+		secrets := []string{req.Header.Get("X-Auth-Token"), req.Header.Get("X-Security-Token")}
+		if !strings.ContainsAny(signature, ", \t\r\n") {
+			secrets = append(secrets, signature)
+		}
+		got := ParseResponse(&http.Response{StatusCode: http.StatusUnauthorized, Header: http.Header{}, Request: req}, body)
+		for _, l := range leaks(got, secrets) {
+			t.Fatal(l)
+		}
+	})
+}

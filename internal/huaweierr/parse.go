@@ -180,17 +180,3 @@ func fold(s string) string {
 	}
 	return b.String()
 }
-
-// truncate cuts s to at most limit bytes on a rune boundary, ending it with
-// "…" if it was cut.
-func truncate(s string, limit int) string {
-	const ellipsis = "…"
-	if len(s) <= limit {
-		return s
-	}
-	n := max(limit-len(ellipsis), 0)
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimRight(s[:n], " ") + ellipsis
-}

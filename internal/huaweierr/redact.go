@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/redact"
 )
 
@@ -75,7 +76,7 @@ func newRedactor(secrets []string) *redactor {
 }
 
 // clean returns raw without secrets, printable on one line and cut to at
-// most limit bytes (see [fold] and [truncate]). The secrets are removed from
+// most limit bytes (see [fold] and [clip.String]). The secrets are removed from
 // raw first, so that folding white space cannot hide them, and again after
 // each step that could make one appear. In the unlikely case that no
 // number of rounds gets rid of them, clean returns "".
@@ -85,7 +86,7 @@ func (r *redactor) clean(raw string, limit int) string {
 	}
 	s := fold(r.redact(raw))
 	for range maxPasses {
-		s = truncate(fold(r.redact(s)), limit)
+		s = clip.String(fold(r.redact(s)), limit)
 		if r.redact(s) == s {
 			return s
 		}

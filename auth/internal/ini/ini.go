@@ -13,8 +13,15 @@ import (
 // MaxSize is the largest input [Parse] accepts, in bytes.
 const MaxSize = 1 << 20
 
+// Entry is the value of a key, with the line that set it (from 1), so that
+// a caller can say where a value it refuses came from.
+type Entry struct {
+	Value string
+	Line  int
+}
+
 // Parse parses the strict INI subset of the SDK's credentials file into
-// sections of keys and values:
+// sections of keys and their entries:
 //
 //	# comment            (also ';', on lines of their own)
 //	[section]
@@ -28,7 +35,7 @@ const MaxSize = 1 << 20
 // section, a repeated section or key, a line that is neither, input that is
 // not UTF-8 or holds control characters, input over [MaxSize]. Errors name the
 // line number but never quote the line, which may hold a secret.
-func Parse(data []byte) (map[string]map[string]string, error) {
+func Parse(data []byte) (map[string]map[string]Entry, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("larger than %d bytes", MaxSize)
 	}
@@ -36,8 +43,8 @@ func Parse(data []byte) (map[string]map[string]string, error) {
 	if !utf8.Valid(data) {
 		return nil, fmt.Errorf("not UTF-8 text")
 	}
-	sections := make(map[string]map[string]string)
-	var cur map[string]string
+	sections := make(map[string]map[string]Entry)
+	var cur map[string]Entry
 	for i, line := range strings.Split(string(data), "\n") {
 		n := i + 1
 		line = strings.TrimSuffix(line, "\r")
@@ -57,7 +64,7 @@ func Parse(data []byte) (map[string]map[string]string, error) {
 			if _, dup := sections[name]; dup {
 				return nil, fmt.Errorf("line %d: section repeated", n)
 			}
-			cur = make(map[string]string)
+			cur = make(map[string]Entry)
 			sections[name] = cur
 		default:
 			key, value, ok := strings.Cut(line, "=")
@@ -71,7 +78,7 @@ func Parse(data []byte) (map[string]map[string]string, error) {
 			if _, dup := cur[key]; dup {
 				return nil, fmt.Errorf("line %d: key repeated in its section", n)
 			}
-			cur[key] = unquote(strings.Trim(value, " \t"))
+			cur[key] = Entry{Value: unquote(strings.Trim(value, " \t")), Line: n}
 		}
 	}
 	return sections, nil

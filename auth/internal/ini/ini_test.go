@@ -1,6 +1,7 @@
 package ini
 
 import (
+	"bytes"
 	"maps"
 	"regexp"
 	"strings"
@@ -8,6 +9,16 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 )
+
+func TestParseLines(t *testing.T) {
+	got, err := Parse([]byte("# c\r\n[basic]\r\nak = A\r\n\r\nsk = S\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ak, sk := got["basic"]["ak"], got["basic"]["sk"]; ak != (Entry{"A", 3}) || sk != (Entry{"S", 5}) {
+		t.Fatalf("ak %+v, sk %+v; want lines 3 and 5", ak, sk)
+	}
+}
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -63,7 +74,14 @@ func TestParse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			values := make(map[string]map[string]string)
+			for sec, kv := range got {
+				values[sec] = make(map[string]string)
+				for k, e := range kv {
+					values[sec][k] = e.Value
+				}
+			}
+			if diff := cmp.Diff(tt.want, values); diff != "" {
 				t.Fatalf("(-want +got):\n%s", diff)
 			}
 		})
@@ -99,9 +117,13 @@ func FuzzParse(f *testing.F) {
 			if !validName(sec) {
 				t.Fatalf("section %q", sec)
 			}
-			for k, v := range kv {
+			for k, e := range kv {
+				v := e.Value
 				if !validName(k) || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
 					t.Fatalf("key %q value %q", k, v)
+				}
+				if e.Line < 1 || e.Line > bytes.Count(data, []byte("\n"))+1 {
+					t.Fatalf("key %q on line %d", k, e.Line)
 				}
 			}
 		}
@@ -110,15 +132,18 @@ func FuzzParse(f *testing.F) {
 		var b strings.Builder
 		for sec, kv := range got {
 			b.WriteString("[" + sec + "]\n")
-			for k, v := range kv {
-				b.WriteString(k + " = \"" + v + "\"\n")
+			for k, e := range kv {
+				b.WriteString(k + " = \"" + e.Value + "\"\n")
 			}
 		}
 		again, err := Parse([]byte(b.String()))
 		if err != nil {
 			t.Fatalf("re-parse of %q: %v", b.String(), err)
 		}
-		if !maps.EqualFunc(got, again, maps.Equal) {
+		sameValues := func(a, b map[string]Entry) bool {
+			return maps.EqualFunc(a, b, func(x, y Entry) bool { return x.Value == y.Value })
+		}
+		if !maps.EqualFunc(got, again, sameValues) {
 			t.Fatalf("re-parse differs (-first +second):\n%s", cmp.Diff(got, again))
 		}
 	})
