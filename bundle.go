@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // Limits on a .zip of several templates (see Client.DownloadToDir).
@@ -63,7 +65,7 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 			continue // not asked for: never written
 		}
 		if found[i] != nil {
-			return nil, fmt.Errorf("%w: the .zip holds %q twice", ErrNotTemplate, clip(e.Name, 64))
+			return nil, fmt.Errorf("%w: the .zip holds %q twice", ErrNotTemplate, clip.String(e.Name, 64))
 		}
 		found[i] = e
 	}
@@ -97,7 +99,7 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 // taken from the archive's headers.
 func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool, budget int64) (File, error) {
 	if e.Mode()&fs.ModeSymlink != 0 || !e.Mode().IsRegular() {
-		return File{}, fmt.Errorf("%w: %q in the .zip is not a regular file", ErrNotTemplate, clip(e.Name, 64))
+		return File{}, fmt.Errorf("%w: %q in the .zip is not a regular file", ErrNotTemplate, clip.String(e.Name, 64))
 	}
 	limit := min(budget, MaxTemplateSize, int64(e.CompressedSize64)*maxBundleRatio+1<<20)
 	return writeFile(dir, local, e.Name, overwrite, func(w io.Writer) (int64, error) {
@@ -106,12 +108,12 @@ func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool
 		}
 		r, err := e.Open()
 		if err != nil {
-			return 0, fmt.Errorf("%w: %q in the .zip: %w", ErrNotTemplate, clip(e.Name, 64), err)
+			return 0, fmt.Errorf("%w: %q in the .zip: %w", ErrNotTemplate, clip.String(e.Name, 64), err)
 		}
 		defer func() { _ = r.Close() }()
 		head := make([]byte, len(zipMagic))
 		if _, err := io.ReadFull(r, head); err != nil || string(head) != zipMagic {
-			return 0, fmt.Errorf("%w: %q in the .zip is not a workbook", ErrNotTemplate, clip(e.Name, 64))
+			return 0, fmt.Errorf("%w: %q in the .zip is not a workbook", ErrNotTemplate, clip.String(e.Name, 64))
 		}
 		if _, err := w.Write(head); err != nil {
 			return 0, err
@@ -120,11 +122,11 @@ func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool
 		n += int64(len(head))
 		switch {
 		case errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF):
-			return n, fmt.Errorf("%w: %q in the .zip is damaged: %w", ErrNotTemplate, clip(e.Name, 64), err)
+			return n, fmt.Errorf("%w: %q in the .zip is damaged: %w", ErrNotTemplate, clip.String(e.Name, 64), err)
 		case err != nil:
 			return n, err
 		case n > limit:
-			return n, fmt.Errorf("%w: %q in the .zip expands past %d bytes (a zip bomb?)", ErrNotTemplate, clip(e.Name, 64), limit)
+			return n, fmt.Errorf("%w: %q in the .zip expands past %d bytes (a zip bomb?)", ErrNotTemplate, clip.String(e.Name, 64), limit)
 		}
 		return n, nil
 	})

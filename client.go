@@ -14,6 +14,7 @@ import (
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
 	"github.com/drs-tools/drstemplate/internal/version"
 )
@@ -55,7 +56,7 @@ func New(opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("drstemplate: DRS endpoint: %w", err)
 	}
 	c := &Client{
-		endpoint: drsURL,
+		endpoint: drsURL.String(),
 		creds:    o.credentials,
 		log:      o.logger,
 		retry:    o.retry,
@@ -93,7 +94,7 @@ func New(opts ...Option) (*Client, error) {
 		Now:         c.now,
 	})
 	hc.Transport = &retrier{next: hc.Transport, policy: c.retry, log: c.log}
-	c.api, err = drsapi.NewClient(drsURL, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
+	c.api, err = drsapi.NewClient(c.endpoint, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
 	if err != nil {
 		return nil, fmt.Errorf("drstemplate: %w", err)
 	}
@@ -148,7 +149,7 @@ func projectIDSource(id string, creds auth.Credentials) func(context.Context) (s
 			return "", fmt.Errorf("drstemplate: project id: %w", err)
 		}
 		if !validProjectID(id) {
-			return "", fmt.Errorf("%w: IAM gave project id %q, not 32 hexadecimal characters", ErrUnexpectedResponse, clip(id, 64))
+			return "", fmt.Errorf("%w: IAM gave project id %q, not 32 hexadecimal characters", ErrUnexpectedResponse, clip.String(id, 64))
 		}
 		found = id
 		return id, nil

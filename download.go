@@ -11,6 +11,7 @@ import (
 	"github.com/cenkalti/backoff/v5"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // MaxTemplateSize bounds one downloaded file: a larger one is refused
@@ -184,7 +185,7 @@ func localNames(names []string) ([]string, error) {
 			return nil, err
 		}
 		if prev, dup := seen[s]; dup {
-			return nil, fmt.Errorf("%w: %q and %q would both be written as %s", ErrInvalidInput, clip(prev, 64), clip(n, 64), s)
+			return nil, fmt.Errorf("%w: %q and %q would both be written as %s", ErrInvalidInput, clip.String(prev, 64), clip.String(n, 64), s)
 		}
 		seen[s] = n
 		local[i] = s

@@ -286,7 +286,7 @@ func bundleServer(t *testing.T, build func(w *zip.Writer)) *drstemplate.Client {
 }
 
 // workbookBytes is the smallest data that passes for a workbook here.
-func workbookBytes(t *testing.T) []byte {
+func workbookBytes(t testing.TB) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // File is a template file written to disk.
@@ -57,7 +59,7 @@ func safeName(name string) (string, error) {
 	s = strings.TrimLeft(s, ". ")
 	s = strings.TrimRight(s, ". ")
 	if s == "" {
-		return "", fmt.Errorf("%w: file name %q cannot be used on disk", ErrInvalidInput, clip(name, 64))
+		return "", fmt.Errorf("%w: file name %q cannot be used on disk", ErrInvalidInput, clip.String(name, 64))
 	}
 	if stem, _, _ := strings.Cut(s, "."); isDeviceName(stem) {
 		s = "_" + s

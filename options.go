@@ -9,6 +9,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // An Option configures a [Client]; pass them to [New].
@@ -68,7 +69,7 @@ func WithEndpoint(url string) Option {
 func WithProjectID(id string) Option {
 	return func(o *options) error {
 		if !validProjectID(id) {
-			return fmt.Errorf("%w: project id %q: want 32 lower-case hexadecimal characters", ErrInvalidInput, clip(id, 64))
+			return fmt.Errorf("%w: project id %q: want 32 lower-case hexadecimal characters", ErrInvalidInput, clip.String(id, 64))
 		}
 		o.projectID = id
 		return nil
@@ -105,7 +106,7 @@ func WithLanguage(lang string) Option {
 	return func(o *options) error {
 		l := drsapi.Language(strings.ToLower(lang))
 		if !l.Valid() {
-			return fmt.Errorf("%w: language %q: want en-us or zh-cn", ErrInvalidInput, clip(lang, 32))
+			return fmt.Errorf("%w: language %q: want en-us or zh-cn", ErrInvalidInput, clip.String(lang, 32))
 		}
 		o.language = l
 		return nil
@@ -191,13 +192,4 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// clip cuts s to n bytes for a message, marking the cut, and quotes it
-// safely through %q at the call site.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

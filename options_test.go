@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,7 +128,7 @@ func TestProjectIDFromPasswordLogin(t *testing.T) {
 		}
 		tr := servePipe(t, fake)
 		creds, err := auth.NewPassword(auth.PasswordLogin{
-			IAMEndpoint: "http://127.0.0.1", Account: "acct", User: "user", Password: "Pa55word-never-printed",
+			IAMEndpoint: &url.URL{Scheme: "http", Host: "127.0.0.1"}, Account: "acct", User: "user", Password: "Pa55word-never-printed",
 			ProjectName: fake.Region(), HTTPClient: &http.Client{Transport: tr},
 		})
 		if err != nil {

@@ -245,7 +245,7 @@ func retryableStatus(status int, op operation) bool {
 // failed before anything was written.)
 func retryableError(err error, op operation) bool {
 	var (
-		authErr  *auth.Error
+		authErr  *auth.LoginError
 		unknown  x509.UnknownAuthorityError
 		invalid  x509.CertificateInvalidError
 		hostname x509.HostnameError
@@ -253,7 +253,7 @@ func retryableError(err error, op operation) bool {
 		opErr    *net.OpError
 	)
 	switch {
-	case errors.As(err, &authErr), errors.Is(err, auth.ErrNoCredentials), errors.Is(err, auth.ErrIncompleteCredentials),
+	case errors.As(err, &authErr), errors.Is(err, auth.ErrNoCredentials), errors.Is(err, auth.ErrIncompleteCredentials), errors.Is(err, auth.ErrInvalidCredentials),
 		errors.Is(err, auth.ErrForeignHost), errors.Is(err, auth.ErrBodyTooLarge), errors.Is(err, endpoint.ErrInvalidEndpoint),
 		errors.Is(err, errBodyTooLarge):
 		return false

@@ -1,0 +1,291 @@
+package drstemplate_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/gen/drsapi"
+)
+
+// benchServer is a fake with one finished export, on loopback.
+type benchServer struct {
+	srv      *httptest.Server
+	fake     *drsfake.Server
+	project  string
+	exportID string
+	file     string
+}
+
+func newBenchServer(b *testing.B, tasks int, opts ...drsfake.Option) *benchServer {
+	b.Helper()
+	fake, err := drsfake.New(append([]drsfake.Option{
+		drsfake.WithToken(testToken), drsfake.WithAccessKey(testAK, testSK),
+		drsfake.WithGeneratedTasks(tasks), drsfake.WithExportTimings(0, 0),
+	}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(fake)
+	b.Cleanup(srv.Close)
+	s := &benchServer{srv: srv, fake: fake, project: fake.ProjectIDs()[0]}
+	c := s.client(b, false)
+	exp, err := c.Export(b.Context(), fake.Tasks()[0].ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.exportID = exp.ID
+	if _, err := c.Wait(b.Context(), exp.ID, nil); err != nil {
+		b.Fatal(err)
+	}
+	for t, err := range c.Templates(b.Context()) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.file = t.Name
+	}
+	return s
+}
+
+func (s *benchServer) client(b *testing.B, aksk bool, opts ...drstemplate.Option) *drstemplate.Client {
+	b.Helper()
+	var creds auth.Credentials = auth.StaticToken(testToken)
+	if aksk {
+		creds = auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: s.project}
+	}
+	c, err := drstemplate.New(append([]drstemplate.Option{
+		drstemplate.WithEndpoint(s.srv.URL), drstemplate.WithProjectID(s.project), drstemplate.WithCredentials(creds),
+	}, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// rawProgress makes the ShowExportProgress call with net/http and
+// encoding/json alone: the floor the client is measured against.
+func rawProgress(ctx context.Context, hc *http.Client, url string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Auth-Token", testToken)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("HTTP %d", resp.StatusCode)
+	}
+	var p drsapi.ExportProgress
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		return "", err
+	}
+	return p.ProcessStatus, nil
+}
+
+// cannedServer answers the three read calls with fixed bodies, doing as
+// little as a server can, so that the allocations measured are the client's.
+func cannedServer(b *testing.B, workbook []byte) *httptest.Server {
+	progress := []byte(`{"process_status":"success"}`)
+	list := []byte(`{"count":1,"export_report_obs_files":[{"file_name":"2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx","last_modified":"2025-07-03T09:44:12Z"}]}`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		switch {
+		case strings.HasSuffix(r.URL.Path, pathProgress):
+			h["Content-Type"] = []string{"application/json"}
+			_, _ = w.Write(progress)
+		case strings.HasSuffix(r.URL.Path, pathDownload):
+			_, _ = io.Copy(io.Discard, r.Body)
+			h["Content-Type"] = []string{drsfake.XLSXContentType}
+			_, _ = w.Write(workbook)
+		default:
+			h["Content-Type"] = []string{"application/json"}
+			_, _ = w.Write(list)
+		}
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkOperations measures each read call through the client — with an
+// IAM token and with AK/SK signing — against ShowExportProgress made with
+// net/http and encoding/json alone, all on one in-process server that
+// answers with canned bodies.
+func BenchmarkOperations(b *testing.B) {
+	srv := cannedServer(b, workbookBytes(b))
+	ctx := b.Context()
+	b.Run("ShowExportProgress/raw", func(b *testing.B) {
+		hc := srv.Client()
+		url := srv.URL + "/v5/" + testProject + "/jobs/62a055ae-ce03-4232-beb6-46c83b8ef2b2/export/progress"
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := rawProgress(ctx, hc, url); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, aksk := range []bool{false, true} {
+		var creds auth.Credentials = auth.StaticToken(testToken)
+		name := "token"
+		if aksk {
+			creds, name = auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject}, "aksk"
+		}
+		c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+			drstemplate.WithCredentials(creds), drstemplate.WithTransport(srv.Client().Transport))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("ShowExportProgress/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Poll(ctx, "62a055ae-ce03-4232-beb6-46c83b8ef2b2"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("ListTemplates/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, err := range c.Templates(ctx) {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+		b.Run("DownloadCreateTemplate/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Download(ctx, "2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx", io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// bigTemplate serves a zip-looking body of n bytes, streamed.
+func bigTemplate(n int64) http.Handler {
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096)
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", drsfake.XLSXContentType)
+		w.Header().Set("Content-Length", fmt.Sprint(n))
+		_, _ = io.WriteString(w, "PK\x03\x04")
+		for left := n - 4; left > 0; {
+			k, _ := w.Write(chunk[:min(left, int64(len(chunk)))])
+			left -= int64(k)
+		}
+	})
+}
+
+// BenchmarkDownload64MiB downloads a 64 MiB file to io.Discard and to a
+// directory, and reports the bytes allocated per download (B/op): the
+// download is streamed, so it stays far below the file's size.
+func BenchmarkDownload64MiB(b *testing.B) {
+	const size = 64 << 20
+	srv := httptest.NewServer(bigTemplate(size))
+	b.Cleanup(srv.Close)
+	c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+		drstemplate.WithCredentials(auth.StaticToken(testToken)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("writer", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Download(b.Context(), "big.xlsx", io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("dir", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		dir := b.TempDir()
+		for b.Loop() {
+			if _, err := c.DownloadToDir(b.Context(), dir, []string{"big.xlsx"}, &drstemplate.DownloadOptions{Overwrite: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestDownloadMemoryIsFlat checks that a 64 MiB download allocates less
+// than 1 MiB: nothing is held whole.
+func TestDownloadMemoryIsFlat(t *testing.T) {
+	const size = 64 << 20
+	srv := httptest.NewServer(bigTemplate(size))
+	t.Cleanup(srv.Close)
+	c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+		drstemplate.WithCredentials(auth.StaticToken(testToken)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"writer", "dir"} {
+		dir := t.TempDir()
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if to == "writer" {
+			_, err = c.Download(t.Context(), "big.xlsx", io.Discard)
+		} else {
+			_, err = c.DownloadToDir(t.Context(), dir, []string{"big.xlsx"}, nil)
+		}
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The whole process allocates here, the test server included.
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+			t.Errorf("%s: a %d MiB download allocated %d KiB", to, size>>20, grew>>10)
+		}
+	}
+}
+
+// BenchmarkExportAndDownload runs the whole flow against the fake.
+func BenchmarkExportAndDownload(b *testing.B) {
+	for _, tc := range []struct {
+		tasks   int
+		latency time.Duration
+	}{
+		{10, 0}, {100, 0}, {1000, 0}, {100, 50 * time.Millisecond},
+	} {
+		b.Run(fmt.Sprintf("tasks=%d/latency=%s", tc.tasks, tc.latency), func(b *testing.B) {
+			var opts []drsfake.Option
+			if tc.latency > 0 {
+				opts = append(opts, drsfake.WithFaults(drsfake.Faults{All: drsfake.FaultRates{Latency: tc.latency, LatencyRate: 1}}))
+			}
+			s := newBenchServer(b, tc.tasks, opts...)
+			c := s.client(b, true)
+			tasks := make([]string, 0, tc.tasks)
+			for _, t := range s.fake.Tasks() {
+				tasks = append(tasks, t.ID)
+			}
+			wait := &drstemplate.WaitOptions{MinDelay: 50 * time.Millisecond}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
+				if _, err := c.ExportAndDownload(b.Context(), dir, tasks, &drstemplate.ExportAndDownloadOptions{Wait: wait}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(tc.tasks)*float64(b.N)/b.Elapsed().Seconds(), "tasks/s")
+		})
+	}
+}
