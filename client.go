@@ -218,7 +218,7 @@ func decode(op operation, resp *http.Response, v any) error {
 	defer func() { _ = resp.Body.Close() }()
 	var err error
 	if b, ok := resp.Body.(*bufferedBody); ok {
-		err = json.Unmarshal(b.Bytes(), v)
+		err = json.Unmarshal(b.data, v)
 	} else {
 		err = json.NewDecoder(io.LimitReader(resp.Body, maxJSONBody)).Decode(v)
 	}

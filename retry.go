@@ -289,23 +289,33 @@ var errBodyTooLarge = fmt.Errorf("%w: the response body exceeds %d bytes", ErrUn
 // than the decoding after it.
 func readBody(resp *http.Response) error {
 	defer func() { _ = resp.Body.Close() }()
-	buf := new(bufferedBody)
-	if resp.ContentLength > 0 && resp.ContentLength <= maxJSONBody {
-		buf.Grow(int(resp.ContentLength))
+	var data []byte
+	if n := resp.ContentLength; n >= 0 && n <= maxJSONBody {
+		// The usual case, in one allocation: the length is declared.
+		data = make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, data); err != nil {
+			return err
+		}
+	} else {
+		var err error
+		if data, err = io.ReadAll(io.LimitReader(resp.Body, maxJSONBody+1)); err != nil {
+			return err
+		}
+		if len(data) > maxJSONBody {
+			return errBodyTooLarge
+		}
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, maxJSONBody+1))
-	if err != nil {
-		return err
-	}
-	if n > maxJSONBody {
-		return errBodyTooLarge
-	}
-	resp.Body = buf
+	b := &bufferedBody{data: data}
+	b.Reset(data)
+	resp.Body = b
 	return nil
 }
 
 // bufferedBody is a response body read whole by the retry layer.
-type bufferedBody struct{ bytes.Buffer }
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
 
 // Close does nothing: the body is in memory.
 func (*bufferedBody) Close() error { return nil }
