@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,7 +13,7 @@ import (
 // escape makes s safe to print on a terminal: a line break, a tab and every
 // other character that is not printable (control and format characters,
 // bidirectional overrides, spaces other than U+0020) is written as a Go
-// escape (\n, \t, \x1b, \u202e), and so is each byte of invalid UTF-8, so a
+// escape (\n, \t, \a, \x1b, \u202e), and so is each byte of invalid UTF-8, so a
 // hostile workbook cannot move the cursor, recolour or rewrite the screen.
 // A backslash is left as it is: the text is for people; the JSON output is
 // exact.
@@ -36,12 +37,9 @@ func escape(s string) string {
 			} else {
 				b.WriteString(`\ufffd`)
 			}
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
+		case strings.ContainsRune("\a\b\f\n\r\t\v", r):
+			q := strconv.QuoteRune(r) // '\n'
+			b.WriteString(q[1 : len(q)-1])
 		case printable(r):
 			b.WriteRune(r)
 		case r < 0x80:

@@ -97,3 +97,24 @@ func readRels(f *zip.File) (relationships, bool) {
 	}
 	return rels, true
 }
+
+// wellFormed reads a part through an XML decoder, as the workbook library
+// does. The library stops quietly at the first error inside a sheet's rows,
+// which would show a damaged sheet as a shorter one; this finds the error.
+func wellFormed(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = rc.Close() }()
+	d := xml.NewDecoder(rc)
+	d.CharsetReader = charset.NewReaderLabel
+	for {
+		if _, err := d.Token(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}

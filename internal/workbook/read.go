@@ -170,12 +170,18 @@ func readSheets(f *excelize.File, parts map[string]*zip.File) (*Workbook, error)
 	case len(names) > MaxSheets:
 		return nil, fmt.Errorf("%w: %d sheets, over the limit of %d", ErrTooLarge, len(names), MaxSheets)
 	}
-	if err := checkSheetsDistinct(f, parts); err != nil {
+	sheetPart := sheetParts(parts)
+	if err := checkSheetsDistinct(f, sheetPart); err != nil {
 		return nil, err
 	}
 	wb := &Workbook{Sheets: make([]Sheet, 0, len(names))}
 	cells := 0
 	for _, s := range f.WorkBook.Sheets.Sheet {
+		if part := parts[sheetPart[s.ID]]; part != nil {
+			if err := wellFormed(part); err != nil {
+				return nil, damagedSheet(s.Name, err)
+			}
+		}
 		rows, err := readRows(f, s.Name, &cells)
 		if err != nil {
 			return nil, err
@@ -191,11 +197,11 @@ func readSheets(f *excelize.File, parts map[string]*zip.File) (*Workbook, error)
 
 // checkSheetsDistinct refuses a workbook two of whose sheets have the same
 // name (compared without case, as the library looks sheets up) or the same
-// part: the library would read one part for both, once per sheet, which a
-// hostile file could repeat a thousand times.
-func checkSheetsDistinct(f *excelize.File, zparts map[string]*zip.File) error {
+// part (parts maps relationship ids to part names): the library would parse
+// one part for both, once per sheet, which a hostile file could repeat
+// MaxSheets times.
+func checkSheetsDistinct(f *excelize.File, parts map[string]string) error {
 	sheets := f.WorkBook.Sheets.Sheet
-	parts := sheetParts(zparts)
 	seen := make(map[string]string, len(sheets))
 	for i, s := range sheets {
 		for _, t := range sheets[:i] {
