@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -27,7 +29,7 @@ type page struct {
 	hidden   bool
 }
 
-// build writes b as .xlsx bytes with excelize.
+// build writes b as .xlsx bytes with excelize; the bytes depend only on b.
 func (b book) build(tb testing.TB) []byte {
 	tb.Helper()
 	f := excelize.NewFile()
@@ -38,6 +40,8 @@ func (b book) build(tb testing.TB) []byte {
 			tb.Fatal(err)
 		}
 	}
+	// Fixed document dates make the bytes depend only on b.
+	must(f.SetDocProps(&excelize.DocProperties{Created: "2025-07-03T09:44:12Z", Modified: "2025-07-03T09:44:12Z"}))
 	for i, p := range b {
 		if i == 0 {
 			must(f.SetSheetName("Sheet1", p.name))
@@ -45,16 +49,18 @@ func (b book) build(tb testing.TB) []byte {
 			_, err := f.NewSheet(p.name)
 			must(err)
 		}
-		for ref, v := range p.cells {
-			must(f.SetCellValue(p.name, ref, v))
+		// In reference order: the shared strings are numbered as written.
+		for _, ref := range slices.Sorted(maps.Keys(p.cells)) {
+			must(f.SetCellValue(p.name, ref, p.cells[ref]))
 		}
-		for ref, code := range p.format {
+		for _, ref := range slices.Sorted(maps.Keys(p.format)) {
+			code := p.format[ref]
 			style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
 			must(err)
 			must(f.SetCellStyle(p.name, ref, ref, style))
 		}
-		for ref, formula := range p.formulas {
-			must(f.SetCellFormula(p.name, ref, formula))
+		for _, ref := range slices.Sorted(maps.Keys(p.formulas)) {
+			must(f.SetCellFormula(p.name, ref, p.formulas[ref]))
 		}
 		for _, m := range p.merge {
 			must(f.MergeCell(p.name, m[0], m[1]))
@@ -169,4 +175,9 @@ func rawBook(tb testing.TB, sheets ...rawSheet) []byte {
 	rels.WriteString(`</Relationships>`)
 	parts = append(parts, [2]string{"xl/workbook.xml", wbx.String()}, [2]string{"xl/_rels/workbook.xml.rels", rels.String()})
 	return zipOf(tb, parts...)
+}
+
+// zipReader opens data as a zip archive.
+func zipReader(data []byte) (*zip.Reader, error) {
+	return zip.NewReader(bytes.NewReader(data), int64(len(data)))
 }
