@@ -183,6 +183,8 @@ func TestNotWorkbook(t *testing.T) {
 			xml: sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>a&#27;[2J</t></is></c></row>`)}), ErrNotWorkbook, `sheet "S"`},
 		{"sheet XML cut short", rawBook(t, rawSheet{name: "S", target: "worksheets/sheet1.xml",
 			xml: `<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2`}), ErrNotWorkbook, `sheet "S"`},
+		{"sheet XML with mismatched tags", rawBook(t, rawSheet{name: "S", target: "worksheets/sheet1.xml",
+			xml: sheetXML(`<row r="1"><c r="A1"><v>1</v></row>`)}), ErrNotWorkbook, `sheet "S"`},
 		{"row past the format's limit", rawBook(t, rawSheet{name: "S", target: "worksheets/sheet1.xml",
 			xml: sheetXML(`<row r="1048577"><c><v>1</v></c></row>`)}), ErrNotWorkbook, `sheet "S"`},
 	}
