@@ -11,11 +11,12 @@ import (
 // "+" added, "-" removed, "~" changed, then the sheet, the row key and the
 // column, separated by " / ":
 //
-//   - sheet Objects
-//   - Task / column Note
-//   - Task / obsolete_setting: Value="1"
-//   - Task / new_setting: Value="on", Note="since 2025"
-//     ~ Task / source_endpoint / Value: "10.0.0.1:3306" → "10.0.0.2:3306"
+//	$ drstemplate diff old.xlsx new.xlsx
+//	+ sheet Objects
+//	- Task / column Note
+//	- Task / obsolete_setting: Value="1"
+//	+ Task / new_setting: Value="on", Note="since 2025"
+//	~ Task / source_endpoint / Value: "10.0.0.1:3306" → "10.0.0.2:3306"
 //
 // For each sheet come its own line (added or removed sheets only), its
 // columns, its removed rows, its added rows, then its changed cells. Values

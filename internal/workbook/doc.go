@@ -48,4 +48,49 @@
 // merged range shows its value in its top-left cell only. Empty cells at the
 // end of a row and empty rows at the end of a sheet are left out; "rows" and
 // every row are arrays, never null.
+//
+// [WriteText] renders a Workbook for people: a title line per sheet, then
+// an aligned table (CJK-aware), with control characters escaped and long
+// cells clipped at [TextCellWidth] columns.
+//
+// # Comparing
+//
+// [Diff] compares two workbooks by displayed values: sheets by name; in a
+// sheet, columns by the names in its first row and the other rows by their
+// first column (the key: "(row N)" when empty, "KEY#2" for a repeated key).
+// Reordered sheets, rows or columns, visibility and empty rows make no
+// difference. [Changes.Empty] tells whether anything differs; [WriteDiff]
+// prints one change a line:
+//
+//	$ drstemplate diff old.xlsx new.xlsx
+//	- Task / compress: Value="off"
+//	+ Task / throttle_mbps: Value="50"
+//	~ Task / source_endpoint / Value: "10.0.0.1:3306" → "10.0.0.2:3306"
+//
+// [Changes] encodes to the document `drstemplate diff -o json` prints, as
+// stable as the Workbook's; identical workbooks give {"sheets": []}.
+//
+//	{
+//	  "sheets": [
+//	    {
+//	      "name": "Task",
+//	      "status": "changed",       // "added", "removed" or "changed"
+//	      "added_columns": [],       // column names
+//	      "removed_columns": [],
+//	      "removed_rows": [          // rows only in the old sheet
+//	        {"key": "compress", "cells": [{"column": "Value", "value": "off"}]}
+//	      ],
+//	      "added_rows": [            // rows only in the new sheet
+//	        {"key": "throttle_mbps", "cells": [{"column": "Value", "value": "50"}]}
+//	      ],
+//	      "changed_cells": [         // rows in both
+//	        {"key": "source_endpoint", "column": "Value",
+//	         "old": "10.0.0.1:3306", "new": "10.0.0.2:3306"}
+//	      ]
+//	    }
+//	  ]
+//	}
+//
+// An added or removed sheet lists all of its columns and rows as added or
+// removed. A row's "cells" are its cells with a value, other than its key.
 package workbook
