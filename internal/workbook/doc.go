@@ -16,10 +16,15 @@
 // below gives [ErrTooLarge], before much memory or time is spent: a zip bomb
 // stops at the archive's declared sizes. No input makes them panic.
 //
-// Limits: [MaxFileSize] (32 MiB) on the file, [MaxUnzippedSize] (64 MiB) on
-// its parts once unzipped, [MaxSheets] (256) sheets, a value in row
-// [MaxRows] (100,000) at most, and [MaxCells] (1,000,000) cells kept in all.
-// A hostile file within them costs at most a few seconds.
+// Limits: [MaxFileSize] (16 MiB) on the file, [MaxUnzippedSize] (16 MiB)
+// on its parts once unzipped, [MaxOtherXMLSize] (8 MiB) on its XML parts
+// other than worksheets, [MaxSheets] (256) sheets, a value or formula in row
+// [MaxRows] (100,000) at most, and [MaxCells] (1,000,000) cells read in all.
+// A DRS template is a few kilobytes. A hostile file of a few kilobytes that
+// stays within the limits costs at most a few seconds and about 200 MB of
+// memory; measured on a busy 2-core machine: 16 MiB of empty sheet elements
+// 3.7 s (95 MB of heap), 8 MiB of one-letter shared strings 2.5 s (190 MB),
+// 256 sheets each with a row numbered 1,048,576 2.1 s.
 //
 // # The JSON shape
 //

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -17,22 +18,33 @@ import (
 // template is a few kilobytes; the limits leave room for any workbook a
 // person would review as text.
 const (
-	// MaxFileSize is the largest file read, in bytes (32 MiB).
-	MaxFileSize = 32 << 20
+	// MaxFileSize is the largest file read, in bytes (16 MiB).
+	MaxFileSize = 16 << 20
 	// MaxUnzippedSize is the largest total size of the workbook's parts
-	// once unzipped, in bytes (64 MiB): a zip bomb stops here, before
-	// anything is decompressed.
-	MaxUnzippedSize = 64 << 20
+	// once unzipped, in bytes (16 MiB): a zip bomb stops here, before
+	// anything is decompressed. It also bounds the time a hostile sheet
+	// takes to parse (under 4 s on 2 cores for 16 MiB of empty elements,
+	// 18 KB zipped).
+	MaxUnzippedSize = 16 << 20
+	// MaxOtherXMLSize is the largest total size, unzipped, of the XML parts
+	// other than worksheets (shared strings, styles, the workbook part,
+	// relationships…), in bytes (8 MiB). The workbook library parses them
+	// whole into memory, at up to about 25 times their size for a file
+	// made of tiny elements; worksheets are read as a stream.
+	MaxOtherXMLSize = 8 << 20
 	// MaxSheets is the largest number of sheets.
 	MaxSheets = 256
-	// MaxRows is the largest row number of a cell with a value, per sheet.
+	// MaxRows is the largest row number of a cell with a value or a
+	// formula, per sheet.
 	MaxRows = 100_000
-	// MaxCells is the largest number of cells kept in the whole workbook
-	// (empty cells before a row's last value count too).
+	// MaxCells is the largest number of cells read in the whole workbook:
+	// cells with a value or a formula, and the empty cells before them in
+	// their rows.
 	MaxCells = 1_000_000
 )
 
-// Open reads the workbook in the file at path; see [Read].
+// Open reads the workbook in the file at path; see [Read]. Its errors name
+// the file (escaped: a file name may hold control characters too).
 func Open(path string) (*Workbook, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -44,11 +56,11 @@ func Open(path string) (*Workbook, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w: it is not a regular file", path, ErrNotWorkbook)
+		return nil, fmt.Errorf("%s: %w: it is not a regular file", escape(path), ErrNotWorkbook)
 	}
 	wb, err := Read(f, fi.Size())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", escape(path), err)
 	}
 	return wb, nil
 }
@@ -80,7 +92,8 @@ func Read(r io.ReaderAt, size int64) (*Workbook, error) {
 func guard(read func() (*Workbook, error)) (wb *Workbook, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			wb, err = nil, fmt.Errorf("%w: it is damaged (the reader failed: %v)", ErrNotWorkbook, p)
+			msg := clipRunes(escape(fmt.Sprint(p)), 200)
+			wb, err = nil, fmt.Errorf("%w: it is damaged (the reader failed: %s)", ErrNotWorkbook, msg)
 		}
 	}()
 	return read()
@@ -95,12 +108,19 @@ func read(data []byte) (*Workbook, error) {
 	if err != nil {
 		return nil, notWorkbook("a truncated or damaged zip archive (%v)", err)
 	}
-	if err := checkParts(zr); err != nil {
+	if err := checkSizes(zr); err != nil {
 		return nil, err
 	}
 	parts := packageParts(zr)
 	if what := describeZip(parts); what != "" {
 		return nil, notWorkbook("%s", what)
+	}
+	sheetPart := sheetParts(parts)
+	if err := checkOtherXML(parts, sheetPart); err != nil {
+		return nil, err
+	}
+	if err := checkIntegrity(zr); err != nil {
+		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: MaxUnzippedSize,
@@ -111,7 +131,7 @@ func read(data []byte) (*Workbook, error) {
 		return nil, damaged(err)
 	}
 	defer func() { _ = f.Close() }()
-	return readSheets(f, parts)
+	return readSheets(f, parts, sheetPart)
 }
 
 // damaged wraps an error of the workbook library.
@@ -127,12 +147,11 @@ func damagedSheet(sheet string, err error) error {
 	return fmt.Errorf("%w: it is a damaged workbook (sheet %q: %w)", ErrNotWorkbook, sheet, err)
 }
 
-// checkParts refuses an archive whose parts declare more than
-// MaxUnzippedSize in all, before anything is inflated, then inflates every
-// part once to check it: the zip reader fails on a part that inflates past
-// its declared size or does not match its checksum, which the workbook
-// library would take silently as a shorter part.
-func checkParts(zr *zip.Reader) error {
+// checkSizes refuses an archive whose parts declare more than
+// MaxUnzippedSize in all, before anything is inflated (the zip reader fails
+// on a part that inflates past its declared size, so the declared sizes
+// bound the work).
+func checkSizes(zr *zip.Reader) error {
 	var total uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
@@ -140,9 +159,38 @@ func checkParts(zr *zip.Reader) error {
 			return fmt.Errorf("%w: its parts unzip to more than %d bytes", ErrTooLarge, MaxUnzippedSize)
 		}
 	}
+	return nil
+}
+
+// checkIntegrity inflates every part once: the zip reader fails on a part
+// that inflates past its declared size or does not match its checksum,
+// which the workbook library would take silently as a shorter part.
+func checkIntegrity(zr *zip.Reader) error {
 	for _, f := range zr.File {
 		if err := checkPart(f); err != nil {
 			return notWorkbook("a damaged zip archive (part %q: %v)", clipRunes(f.Name, 60), err)
+		}
+	}
+	return nil
+}
+
+// checkOtherXML refuses a package whose XML parts other than worksheets
+// (sheetPart's values) declare more than MaxOtherXMLSize in all. When the
+// sheets are unknown, every XML part counts.
+func checkOtherXML(parts map[string]*zip.File, sheetPart map[string]string) error {
+	sheets := make(map[string]bool, len(sheetPart))
+	for _, p := range sheetPart {
+		sheets[p] = true
+	}
+	var total uint64
+	for name, f := range parts {
+		ext := strings.ToLower(path.Ext(name))
+		if sheets[name] || (ext != ".xml" && ext != ".rels") {
+			continue
+		}
+		if total += f.UncompressedSize64; total > MaxOtherXMLSize {
+			return fmt.Errorf("%w: its XML parts other than worksheets (shared strings, styles…) unzip to more than %d bytes",
+				ErrTooLarge, MaxOtherXMLSize)
 		}
 	}
 	return nil
@@ -161,8 +209,9 @@ func checkPart(f *zip.File) error {
 	return err
 }
 
-// readSheets reads every sheet of f, whose package parts are parts.
-func readSheets(f *excelize.File, parts map[string]*zip.File) (*Workbook, error) {
+// readSheets reads every sheet of f, whose package parts are parts;
+// sheetPart maps relationship ids to part names.
+func readSheets(f *excelize.File, parts map[string]*zip.File, sheetPart map[string]string) (*Workbook, error) {
 	names := f.GetSheetList()
 	switch {
 	case len(names) == 0:
@@ -170,7 +219,6 @@ func readSheets(f *excelize.File, parts map[string]*zip.File) (*Workbook, error)
 	case len(names) > MaxSheets:
 		return nil, fmt.Errorf("%w: %d sheets, over the limit of %d", ErrTooLarge, len(names), MaxSheets)
 	}
-	sheetPart := sheetParts(parts)
 	if err := checkSheetsDistinct(f, sheetPart); err != nil {
 		return nil, err
 	}
@@ -222,7 +270,7 @@ func checkSheetsDistinct(f *excelize.File, parts map[string]string) error {
 }
 
 // readRows reads the displayed values of sheet, trimmed, adding the number
-// of cells kept to *cells.
+// of cells read to *cells.
 func readRows(f *excelize.File, sheet string, cells *int) (_ [][]string, err error) {
 	it, err := f.Rows(sheet)
 	if err != nil {
@@ -239,16 +287,18 @@ func readRows(f *excelize.File, sheet string, cells *int) (_ [][]string, err err
 		if err != nil {
 			return nil, fmt.Errorf("%w: it is a damaged workbook (sheet %q, row %d: %w)", ErrNotWorkbook, sheet, n, err)
 		}
-		row = trimRow(row)
 		if len(row) == 0 {
 			continue
 		}
 		if n > MaxRows {
 			return nil, fmt.Errorf("%w: sheet %q has a value in row %d, past the limit of %d rows", ErrTooLarge, sheet, n, MaxRows)
 		}
-		*cells += len(row)
-		if *cells > MaxCells {
+		// Counted before trimming: formulas showing "" cost as much to read.
+		if *cells += len(row); *cells > MaxCells {
 			return nil, fmt.Errorf("%w: more than %d cells", ErrTooLarge, MaxCells)
+		}
+		if row = trimRow(row); len(row) == 0 {
+			continue
 		}
 		for len(rows) < n-1 {
 			rows = append(rows, []string{})

@@ -162,6 +162,9 @@ func TestNotWorkbook(t *testing.T) {
 			`a zip archive of 2 workbooks ("t-1_mysql_20250703094412.xlsx", "t-2_mysql_20250703094412.xlsx"): unzip it`},
 		{"docx", zipOf(t, [2]string{"[Content_Types].xml", "<Types/>"}, [2]string{"word/document.xml", "<w:document/>"}), ErrNotWorkbook, "a Word document (.docx)"},
 		{"pptx", zipOf(t, [2]string{"[Content_Types].xml", "<Types/>"}, [2]string{"ppt/presentation.xml", "<p/>"}), ErrNotWorkbook, "PowerPoint"},
+		{"xlsb", zipOf(t, [2]string{"_rels/.rels", `<Relationships><Relationship Id="rId1" ` +
+			`Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.bin"/></Relationships>`},
+			[2]string{"xl/workbook.bin", "\x83\x01\x00"}), ErrNotWorkbook, "an Excel binary workbook (.xlsb)"},
 		{"ods", zipOf(t, [2]string{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}, [2]string{"content.xml", "<x/>"}), ErrNotWorkbook, "OpenDocument"},
 		{"plain zip", zipOf(t, [2]string{"notes.txt", "hi"}, [2]string{"dir/", ""}), ErrNotWorkbook, `a zip archive of 1 file ("notes.txt") without a workbook (xl/workbook.xml)`},
 		{"many files", zipOf(t, [2]string{"a", ""}, [2]string{"b", ""}, [2]string{"c", ""}, [2]string{"d\x1b[31m", ""}), ErrNotWorkbook, `("a", "b", "c" and 1 more)`},
@@ -247,6 +250,11 @@ func TestLimits(t *testing.T) {
 		{"value past MaxRows", sheet(row(MaxRows+1, "A")), ErrTooLarge},
 		{"more than MaxCells", sheet(wide.String()), ErrTooLarge},
 		{"more than MaxSheets", rawBook(t, many...), ErrTooLarge},
+		{"formulas far to the right", sheet(strings.Repeat(`<row><c r="XFD1"><f>""</f></c></row>`, MaxCells/16384+1)), ErrTooLarge},
+		{"formula past MaxRows", sheet(fmt.Sprintf(`<row r="%d"><c r="A%[1]d"><f>""</f></c></row>`, MaxRows+1)), ErrTooLarge},
+		{"shared strings over MaxOtherXMLSize", addPart(t, sheet(row(1, "A")), "xl/sharedStrings.xml",
+			`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`+
+				strings.Repeat("<si><t>a</t></si>", MaxOtherXMLSize/17)+`</sst>`), ErrTooLarge},
 		{"file over MaxFileSize", append([]byte("PK\x03\x04"), make([]byte, MaxFileSize)...), ErrTooLarge},
 	}
 	for _, tt := range tests {
@@ -383,5 +391,32 @@ func TestGuard(t *testing.T) {
 	want := &Workbook{}
 	if wb, err := guard(func() (*Workbook, error) { return want, nil }); wb != want || err != nil {
 		t.Errorf("guard without panic = %v, %v", wb, err)
+	}
+}
+
+// TestReadChartSheet reads a chart sheet as a sheet without cells.
+func TestReadChartSheet(t *testing.T) {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	for i, v := range []int{1, 2, 3} {
+		if err := f.SetCellValue("Sheet1", fmt.Sprintf("A%d", i+1), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.AddChartSheet("Chart", &excelize.Chart{Type: excelize.Line,
+		Series: []excelize.ChartSeries{{Name: "Sheet1!$A$1", Values: "Sheet1!$A$1:$A$3"}}}); err != nil {
+		t.Fatal(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := readBytes(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Workbook{Sheets: []Sheet{{Name: "Sheet1", Rows: [][]string{{"1"}, {"2"}, {"3"}}}, {Name: "Chart", Rows: [][]string{}}}}
+	if d := cmp.Diff(want, wb); d != "" {
+		t.Errorf("Read (-want +got):\n%s", d)
 	}
 }

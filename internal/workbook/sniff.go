@@ -91,7 +91,11 @@ func describeContent(data []byte) string {
 // (xl/workbook.xml, or the part the package's relationships name), or
 // returns "" when it does.
 func describeZip(parts map[string]*zip.File) string {
-	if wb := workbookPath(parts); parts[wb] != nil || parts["xl/workbook.xml"] != nil {
+	wb := workbookPath(parts)
+	switch {
+	case strings.EqualFold(path.Ext(wb), ".bin") && parts[wb] != nil:
+		return "an Excel binary workbook (.xlsb): save it as .xlsx first"
+	case parts[wb] != nil, parts["xl/workbook.xml"] != nil:
 		return ""
 	}
 	var names []string
