@@ -232,7 +232,7 @@ func (f *flow) plan(taskIDs []string) ([]chunk, error) {
 // of several tasks that DRS refuses or fails is split in two, and each half
 // run again.
 func (f *flow) run(ctx context.Context, ch chunk) {
-	exp, err := f.exportAndWait(ctx, ch)
+	exp, found, err := f.export(ctx, ch)
 	if err != nil {
 		if len(ch.tasks) > 1 && splittable(err) {
 			half := len(ch.tasks) / 2
@@ -243,11 +243,6 @@ func (f *flow) run(ctx context.Context, ch chunk) {
 			wg.Wait()
 			return
 		}
-		f.failAll(ch.tasks, exp.ID, err)
-		return
-	}
-	found, err := again(ctx, f.c, func() (map[string]Template, error) { return f.find(ctx, exp) })
-	if err != nil {
 		f.failAll(ch.tasks, exp.ID, err)
 		return
 	}
@@ -263,15 +258,36 @@ func (f *flow) run(ctx context.Context, ch chunk) {
 	wg.Wait()
 }
 
-// exportAndWait submits the chunk's export (unless it was submitted before)
-// and waits for it, holding an export slot throughout.
-func (f *flow) exportAndWait(ctx context.Context, ch chunk) (Export, error) {
+// export submits the chunk's export (unless it was submitted before), waits
+// for it and finds its tasks' files, holding an export slot throughout: the
+// calls in flight are at most the exports and the downloads at once.
+func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Template, error) {
 	select {
 	case f.exports <- struct{}{}:
 	case <-ctx.Done():
-		return Export{}, ctx.Err()
+		return Export{}, nil, ctx.Err()
 	}
 	defer func() { <-f.exports }()
+	exp, err := f.submitAndWait(ctx, ch)
+	if err != nil {
+		return exp, nil, err
+	}
+	found, err := again(ctx, f.c, func() (map[string]Template, error) { return f.find(ctx, exp) })
+	if err != nil {
+		return exp, nil, &listError{err}
+	}
+	return exp, found, nil
+}
+
+// listError is a failure to find an export's files: not a reason to export
+// its tasks again in halves.
+type listError struct{ error }
+
+func (e *listError) Unwrap() error { return e.error }
+
+// submitAndWait submits the chunk's export (unless it was submitted before)
+// and waits for it.
+func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 	var exp Export
 	if ch.export != nil {
 		exp = *ch.export
@@ -297,7 +313,13 @@ func (f *flow) exportAndWait(ctx context.Context, ch chunk) (Export, error) {
 // tasks: DRS failed the export, or refused the request as invalid (an
 // unknown task id, say).
 func splittable(err error) bool {
-	var apiErr *APIError
+	var (
+		apiErr  *APIError
+		listErr *listError
+	)
+	if errors.As(err, &listErr) {
+		return false
+	}
 	return errors.Is(err, ErrExportFailed) || errors.As(err, &apiErr) && apiErr.StatusCode == 400
 }
 
