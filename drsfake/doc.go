@@ -16,7 +16,7 @@
 //     APIGW.0302 with the gateway's JSON body. GET /v3/projects is
 //     authenticated the same way (any valid token, whatever its project; no
 //     X-Project-Id needed) and lists the fake's projects by exact name, each
-//     with its id, name, the account's [Server.DomainID] and enabled: true;
+//     with its id, name, the account's id and enabled: true;
 //     the password login needs no credentials.
 //   - Every request is validated against the contract with kin-openapi;
 //     violations answer 400 {"error_code":"DRS.M00007","error_msg":"..."}
@@ -34,9 +34,9 @@
 // In Go tests, [Start] runs a fake on a loopback port with working
 // credentials; pass a [*ManualClock] with [WithClock] to step exports and
 // token expiry without sleeping. The drstemplate command runs one with
-// `drstemplate fake-server`. The error codes and messages the fake answers
-// with are constants of this package (CodeAuthFailed, MsgTokenExpired, ...)
-// so tests can check for them. Values that hold credentials ([TestServer],
+// `drstemplate fake-server`. The error codes the fake answers with are
+// constants of this package (CodeAuthFailed, CodeInvalidParameter, ...) so
+// tests can check for them; the messages' wording is not part of the API. Values that hold credentials ([TestServer],
 // [Server], [Credentials], [IAMUser]) never show them when
 // formatted with fmt, whatever the verb: secrets print as REDACTED.
 package drsfake

@@ -17,7 +17,7 @@ import (
 // and for errors a short one-line JSON body of the right shape.
 func checkAnswer(t *testing.T, w *httptest.ResponseRecorder, iam bool) {
 	t.Helper()
-	if w.Header().Get(HeaderRequestID) == "" || w.Header().Get("Date") == "" {
+	if w.Header().Get(headerRequestID) == "" || w.Header().Get("Date") == "" {
 		t.Fatalf("answer without X-Request-Id or Date: %v", w.Header())
 	}
 	if w.Code < 400 {
@@ -108,7 +108,7 @@ func FuzzDownloadNames(f *testing.F) {
 			t.Fatalf("files %q: %d, want 404", files, w.Code)
 		default:
 			msg := errBody(t, "application/json", w.Body.Bytes()).ErrorMsg
-			if len(msg) > len(MsgFileNotFoundPrefix)+2+4*maxEcho+len("…") {
+			if len(msg) > len(msgFileNotFoundPrefix)+2+4*maxEcho+len("…") {
 				t.Fatalf("message quotes too much: %q", msg)
 			}
 			if len(a) > 2*maxEcho && bytes.Contains([]byte(msg), []byte(a)) {
@@ -131,7 +131,7 @@ func FuzzIAMLogin(f *testing.F) {
 		w := serve(s, "POST", "/v3/auth/tokens", "", body)
 		switch w.Code {
 		case 201:
-			if !strings.HasPrefix(w.Header().Get(HeaderSubjectToken), "MII") {
+			if !strings.HasPrefix(w.Header().Get(headerSubjectToken), "MII") {
 				t.Fatal("201 without a token")
 			}
 		case 400, 401, 404:

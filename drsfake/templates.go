@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// AcceptedStatus is the `status` value of the 202 answer to
+// acceptedStatus is the `status` value of the 202 answer to
 // ExportCreationTemplate, "SUCCESS" (Huawei's documented example value). It
 // only says the export request was accepted, not that the export is done:
 // that is ShowExportProgress's process_status reaching [StatusSuccess] (or
 // [StatusFailed]).
-const AcceptedStatus = "SUCCESS"
+const acceptedStatus = "SUCCESS"
 
 // Export states, as ShowExportProgress reports them in process_status.
 const (
@@ -62,19 +62,14 @@ func (e *export) status(now time.Time) string {
 // asks first.
 type templateFile struct {
 	name     string
-	task     Task
 	modified time.Time
 	seq      uint64
-
-	once sync.Once
-	data []byte
-	err  error
+	content  func() ([]byte, error) // the file's bytes, built once
 }
 
-// content returns the file's bytes, building them once.
-func (f *templateFile) content() ([]byte, error) {
-	f.once.Do(func() { f.data, f.err = buildWorkbook(f.task, f.name, f.modified) })
-	return f.data, f.err
+func newTemplateFile(name string, t Task, modified time.Time, seq uint64) *templateFile {
+	return &templateFile{name: name, modified: modified, seq: seq,
+		content: sync.OnceValues(func() ([]byte, error) { return buildWorkbook(t, name, modified) })}
 }
 
 // newerFirst orders files newest first; files of the same second keep the
@@ -157,7 +152,7 @@ func (st *store) addFileLocked(project string, t Task, at time.Time) {
 	at = at.UTC().Truncate(time.Second)
 	name := t.ID + "_" + t.Engine + "_" + at.Format(FileTimeLayout) + ".xlsx"
 	st.seq++
-	f := &templateFile{name: name, task: t, modified: at, seq: st.seq}
+	f := newTemplateFile(name, t, at, st.seq)
 	names := st.byName[project]
 	if names == nil {
 		names = make(map[string]*templateFile)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,7 +143,6 @@ func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, erro
 		drsfake.WithSeed(f.seed),
 		drsfake.WithRegion(f.region),
 		drsfake.WithGeneratedTasks(f.tasks),
-		drsfake.WithFailingTasks(f.failTasks...),
 		drsfake.WithExportTimings(pending, f.exportDuration-pending),
 		drsfake.WithTokenTTL(f.tokenTTL),
 		drsfake.WithPageSizeLimit(f.pageSizeLimit),
@@ -159,7 +159,34 @@ func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, erro
 	} else {
 		opts = append(opts, drsfake.WithAccessKey(creds.AccessKey, creds.SecretKey))
 	}
+	if len(f.failTasks) > 0 {
+		failing, err := failingTasks(opts, f.failTasks)
+		if err != nil {
+			return nil, creds, err
+		}
+		opts = append(opts, drsfake.WithGeneratedTasks(0), drsfake.WithTasks(failing...))
+	}
 	return opts, creds, nil
+}
+
+// failingTasks returns the tasks a fake built with opts generates, those
+// named in ids marked to fail their exports (drsfake's Task.FailExport):
+// given back with WithTasks and no generated tasks, they make the same fake
+// with failing tasks.
+func failingTasks(opts []drsfake.Option, ids []string) ([]drsfake.Task, error) {
+	fake, err := drsfake.New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	tasks := fake.Tasks()
+	for _, id := range ids {
+		i := slices.IndexFunc(tasks, func(t drsfake.Task) bool { return t.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("--fail-task %q is not a task of the fake (see --tasks and --seed)", id)
+		}
+		tasks[i].FailExport = true
+	}
+	return tasks, nil
 }
 
 // checkLoopback refuses to listen beyond this machine unless allowed.

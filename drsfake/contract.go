@@ -2,6 +2,7 @@ package drsfake
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,16 +16,22 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// validator checks requests against one OpenAPI document with kin-openapi.
-type validator struct {
-	router routers.Router
-	opts   *openapi3filter.Options
+// api is one of the fake's two contracts (DRS's api/openapi.yaml, IAM's
+// api/iam.yaml) made ready to serve: its router, the request limits derived
+// from it, kin-openapi's validation and the generated strict server.
+type api struct {
+	iam     bool
+	router  routers.Router
+	opts    *openapi3filter.Options
+	mux     *http.ServeMux // the generated server's routes
+	handler http.Handler   // the generated strict server, on mux
 }
 
-// newValidator loads a document (drsapi.GetSwagger or iamapi.GetSwagger) and
-// prepares a router for it. The document's servers are dropped so that routes
-// match on the path alone, whatever host and port the fake listens on.
-func newValidator(ctx context.Context, load func() (*openapi3.T, error)) (*validator, error) {
+// newAPI loads a contract (drsapi.GetSpec or iamapi.GetSpec) and prepares a
+// router for it; its generated server is serve's, on the api's mux. The
+// document's servers are dropped so that routes match on the path alone,
+// whatever host and port the fake listens on.
+func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, serve func(*api) http.Handler) (*api, error) {
 	doc, err := load()
 	if err != nil {
 		return nil, fmt.Errorf("drsfake: loading the embedded spec: %w", err)
@@ -37,7 +44,8 @@ func newValidator(ctx context.Context, load func() (*openapi3.T, error)) (*valid
 	if err != nil {
 		return nil, fmt.Errorf("drsfake: routing the embedded spec: %w", err)
 	}
-	return &validator{
+	a := &api{
+		iam:    iam,
 		router: router,
 		opts: &openapi3filter.Options{
 			// The fake authenticates requests itself, before validation.
@@ -45,24 +53,27 @@ func newValidator(ctx context.Context, load func() (*openapi3.T, error)) (*valid
 			// Leave the request as the client sent it.
 			SkipSettingDefaults: true,
 		},
-	}, nil
+		mux: http.NewServeMux(),
+	}
+	a.handler = serve(a)
+	return a, nil
 }
 
-// route finds the operation of r.
-func (v *validator) route(r *http.Request) (*routers.Route, map[string]string, bool) {
-	route, params, err := v.router.FindRoute(r)
+// route finds the operation r asks for.
+func (a *api) route(r *http.Request) (*routers.Route, map[string]string, bool) {
+	route, params, err := a.router.FindRoute(r)
 	if err != nil {
 		return nil, nil, false
 	}
 	return route, params, true
 }
 
-// check validates r, whose body is body, against its route. It leaves r with a
-// fresh body reader.
-func (v *validator) check(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) error {
+// check validates r, whose body is body, against its route with kin-openapi.
+// It leaves r with a fresh body reader.
+func (a *api) check(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) error {
 	resetBody(r, body)
 	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-		Request: r, PathParams: params, Route: route, Options: v.opts,
+		Request: r, PathParams: params, Route: route, Options: a.opts,
 	})
 	resetBody(r, body)
 	return err
@@ -134,10 +145,7 @@ func describeCause(re *openapi3filter.RequestError) string {
 // schemaReason is the reason of a schema violation, without kin-openapi's
 // dump of the schema and value.
 func schemaReason(se *openapi3.SchemaError) string {
-	if se.Reason != "" {
-		return se.Reason
-	}
-	return "does not match the schema"
+	return cmp.Or(se.Reason, "does not match the schema")
 }
 
 // pointer renders the JSON pointer of a schema violation ("" at the root).

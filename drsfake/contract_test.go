@@ -1,6 +1,7 @@
 package drsfake
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -144,26 +145,25 @@ func TestResponseCheckerCanFail(t *testing.T) {
 // validation directly, so their own error handlers answer: they must be
 // Huawei-shaped JSON too.
 func TestStrictServerErrorHandlersAreJSON(t *testing.T) {
-	s := mustNew(t, WithToken("tok"), WithUser("acc", "u", "p"))
+	s := mustNew(t, WithClock(NewManualClock(t0)), WithToken("tok"), WithUser("acc", "u", "p"))
 	p := s.ProjectIDs()[0]
 
 	r := httptest.NewRequest(http.MethodPost, "/v5/"+p+"/jobs/export/template", strings.NewReader(`{"jobs":`))
 	w := httptest.NewRecorder()
-	s.drsHandlerFn.ServeHTTP(w, r)
-	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || e.ErrorMsg != MsgInvalidParameterPrefix+"request body: not valid JSON" {
+	s.drs.handler.ServeHTTP(w, r)
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || e.ErrorMsg != msgInvalidParameterPrefix+"request body: not valid JSON" {
 		t.Errorf("DRS request error: %d %+v", w.Code, e)
 	}
 
-	r = httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(`[`))
+	r = withInfo(httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(`[`)), reqInfo{op: OpCreateUserTokenByPassword})
 	w = httptest.NewRecorder()
-	s.iamHandlerFn.ServeHTTP(w, r)
-	if w.Code != 400 || !strings.Contains(w.Body.String(), IAMMsgBadRequestPrefix+"request body: not valid JSON") {
+	s.iam.handler.ServeHTTP(w, r)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), iamMsgBadRequestPrefix+"request body: not valid JSON") {
 		t.Errorf("IAM request error: %d %s", w.Code, w.Body)
 	}
 
 	// A template that cannot be built answers 500 DRS.M00500.
-	broken := &templateFile{name: "broken.xlsx", modified: t0}
-	broken.once.Do(func() { broken.err = errors.New("disk on fire") })
+	broken := &templateFile{name: "broken.xlsx", modified: t0, content: func() ([]byte, error) { return nil, errors.New("disk on fire") }}
 	s.store.mu.Lock()
 	s.store.files[p] = append(s.store.files[p], broken)
 	s.store.byName[p] = map[string]*templateFile{broken.name: broken}
@@ -174,23 +174,23 @@ func TestStrictServerErrorHandlersAreJSON(t *testing.T) {
 	}
 }
 
-// TestLateErrorsDoNotRewriteStartedResponses checks the response error
-// handlers: JSON before the response starts, nothing after.
-func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
-	for _, h := range []func(http.ResponseWriter, *http.Request, error){drsResponseFailed, iamResponseFailed} {
-		rec := httptest.NewRecorder()
-		h(&trackingWriter{ResponseWriter: rec}, nil, errors.New("x"))
-		if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/json" {
-			t.Errorf("before the response: %d %q", rec.Code, rec.Body)
-		}
+// failingWriter is a ResponseWriter whose body writes fail, as when the
+// client has gone away.
+type failingWriter struct{ *httptest.ResponseRecorder }
 
-		rec = httptest.NewRecorder()
-		tw := &trackingWriter{ResponseWriter: rec}
-		tw.WriteHeader(http.StatusOK)
-		_, _ = tw.Write([]byte("PK"))
-		h(tw, nil, errors.New("client went away"))
-		if rec.Code != 200 || rec.Body.String() != "PK" {
-			t.Errorf("started response changed: %d %q", rec.Code, rec.Body)
-		}
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("client went away") }
+
+// TestLateErrorsDoNotRewriteStartedResponses checks that a zip download
+// whose client leaves half-way ends short, without a handler error that
+// would try to answer a second time.
+func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
+	f := &templateFile{name: "a.xlsx", modified: t0}
+	z := zipDownload{files: []*templateFile{f, f}, contents: [][]byte{bytes.Repeat([]byte("x"), 1<<16), []byte("y")}, name: "z.zip", requestID: "id"}
+	w := failingWriter{httptest.NewRecorder()}
+	if err := z.VisitDownloadCreateTemplateResponse(w); err != nil {
+		t.Errorf("the zip download returned %v after its answer started", err)
+	}
+	if w.Code != 200 {
+		t.Errorf("status %d, want the 200 already sent", w.Code)
 	}
 }
