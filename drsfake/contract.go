@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,9 +26,29 @@ type api struct {
 	iam     bool
 	router  routers.Router
 	opts    *openapi3filter.Options
-	mux     *http.ServeMux // the generated server's routes
-	handler http.Handler   // the generated strict server, on mux
+	maxBody map[Operation]int64 // see bodyLimit
+	mux     *http.ServeMux      // the generated server's routes
+	handler http.Handler        // the generated strict server, on mux
 }
+
+// Limits of the requests the fake reads. Bodies and queries beyond them are
+// refused with 400 (DRS.M00007, or Keystone's body on IAM calls).
+const (
+	// bodySlack is added to every body limit: room for white space around
+	// the JSON (Huawei's SDK ends it with a newline).
+	bodySlack = 4 << 10
+	// maxUnboundedBody limits the bodies whose schema leaves a string or an
+	// array unbounded (IAM's password login): far beyond any real login.
+	maxUnboundedBody = 64 << 10
+	// maxCharBytes is the longest JSON form of one character of a string,
+	// an escaped surrogate pair (\uXXXX\uXXXX).
+	maxCharBytes = 12
+	// maxQueryBytes limits the raw query string.
+	maxQueryBytes = 2 << 10
+	// maxUnknownParams is how many query parameters the contract does not
+	// declare a request may carry (they are ignored, as the gateway does).
+	maxUnknownParams = 8
+)
 
 // newAPI loads a contract (drsapi.GetSpec or iamapi.GetSpec) and prepares a
 // router for it; its generated server is serve's, on the api's mux. The
@@ -53,10 +76,74 @@ func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, ser
 			// Leave the request as the client sent it.
 			SkipSettingDefaults: true,
 		},
-		mux: http.NewServeMux(),
+		maxBody: make(map[Operation]int64),
+		mux:     http.NewServeMux(),
 	}
 	a.handler = serve(a)
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			a.maxBody[Operation(op.OperationID)] = bodyLimit(op)
+		}
+	}
 	return a, nil
+}
+
+// bodyLimit is the size limit of op's request body: the largest valid body
+// (see largestBody) plus bodySlack, maxUnboundedBody where the schema sets
+// no bound, bodySlack alone for an operation without a body.
+func bodyLimit(op *openapi3.Operation) int64 {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return bodySlack
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return maxUnboundedBody
+	}
+	n, ok := largestBody(mt.Schema.Value)
+	if !ok {
+		return maxUnboundedBody
+	}
+	return n + bodySlack
+}
+
+// largestBody returns the length of the largest compact JSON value that fits
+// schema s: every array at its maxItems, every string at its maxLength with
+// each character (and each property name's) in its longest JSON form, only
+// the declared properties. ok is false where s leaves a string or an array
+// unbounded, or has a type this does not measure.
+func largestBody(s *openapi3.Schema) (n int64, ok bool) {
+	switch {
+	case s.Type.Is(openapi3.TypeString):
+		if s.MaxLength == nil {
+			return 0, false
+		}
+		return 2 + int64(*s.MaxLength)*maxCharBytes, true //nolint:gosec // contract bounds are small
+	case s.Type.Is(openapi3.TypeArray):
+		if s.MaxItems == nil || s.Items == nil || s.Items.Value == nil {
+			return 0, false
+		}
+		item, ok := largestBody(s.Items.Value)
+		if !ok {
+			return 0, false
+		}
+		// [item,item,...]
+		items := int64(*s.MaxItems) //nolint:gosec // contract bounds are small
+		return 2 + items*(item+1), true
+	case s.Type.Is(openapi3.TypeObject):
+		n := int64(2) // {}
+		for name, p := range s.Properties {
+			if p.Value == nil {
+				return 0, false
+			}
+			v, ok := largestBody(p.Value)
+			if !ok {
+				return 0, false
+			}
+			n += 2 + int64(len(name))*6 + 1 + v + 1 // "name":value,
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 // route finds the operation r asks for.
@@ -66,6 +153,46 @@ func (a *api) route(r *http.Request) (*routers.Route, map[string]string, bool) {
 		return nil, nil, false
 	}
 	return route, params, true
+}
+
+// checkQuery says what is wrong with a raw query for route, or "": longer
+// than maxQueryBytes, not parseable, a declared parameter sent more than
+// once, or more than maxUnknownParams undeclared ones.
+func checkQuery(raw string, route *routers.Route) string {
+	if len(raw) > maxQueryBytes {
+		return fmt.Sprintf("query: longer than %d bytes", maxQueryBytes)
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "query: malformed (use & between parameters and %XX escapes)"
+	}
+	unknown := 0
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		p := route.Operation.Parameters.GetByInAndName(openapi3.ParameterInQuery, name)
+		if p == nil && route.PathItem != nil {
+			p = route.PathItem.Parameters.GetByInAndName(openapi3.ParameterInQuery, name)
+		}
+		switch {
+		case p == nil:
+			unknown++
+		case len(q[name]) > 1:
+			return "query parameter " + quote(name) + ": sent more than once"
+		}
+	}
+	if unknown > maxUnknownParams {
+		return fmt.Sprintf("query: more than %d parameters the API does not know", maxUnknownParams)
+	}
+	return ""
+}
+
+// hasJSONBody reports whether route's operation takes a body and r declares
+// it as JSON.
+func hasJSONBody(r *http.Request, route *routers.Route) bool {
+	if route.Operation.RequestBody == nil {
+		return false
+	}
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	return strings.EqualFold(strings.TrimSpace(ct), "application/json")
 }
 
 // check validates r, whose body is body, against its route with kin-openapi.

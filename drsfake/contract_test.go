@@ -87,12 +87,12 @@ func TestBindingErrorsAreJSON(t *testing.T) {
 	}
 }
 
-// TestBodyTooLarge checks the 12 MB limit on request bodies.
+// TestBodyTooLarge checks the size limits of request bodies.
 func TestBodyTooLarge(t *testing.T) {
 	s := mustNew(t, WithToken("tok"))
-	big := `{"files":["` + strings.Repeat("a", 12<<20) + `"]}`
+	big := `{"files":["` + strings.Repeat("a", 4<<20) + `"]}`
 	w := serve(s, "POST", "/v5/"+s.ProjectIDs()[0]+"/templates/download", "tok", big)
-	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "12 MB") {
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "request body: larger than") {
 		t.Errorf("%d %+v", w.Code, e)
 	}
 	w = serve(s, "POST", "/v3/auth/tokens", "", big)
@@ -192,5 +192,46 @@ func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
 	}
 	if w.Code != 200 {
 		t.Errorf("status %d, want the 200 already sent", w.Code)
+	}
+}
+
+// TestBodyLimitsFollowTheContract builds the largest body the contract
+// allows for each DRS call — every array at its maxItems, every string at
+// its maxLength, each character written as an escaped surrogate pair — and
+// checks that it passes the size limit, and that a body one byte over the
+// limit does not.
+func TestBodyLimitsFollowTheContract(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	p := s.ProjectIDs()[0]
+	for _, tc := range []struct {
+		op          Operation
+		path, field string
+	}{
+		{OpExportCreationTemplate, "/jobs/export/template", "jobs"},
+		{OpDownloadCreateTemplate, "/templates/download", "files"},
+	} {
+		t.Run(string(tc.op), func(t *testing.T) {
+			route, _, ok := s.drs.route(httptest.NewRequest(http.MethodPost, "/v5/"+p+tc.path, nil))
+			if !ok {
+				t.Fatal("no route")
+			}
+			schema := route.Operation.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties[tc.field].Value
+			maxItems, maxLength := int(*schema.MaxItems), int(*schema.Items.Value.MaxLength)
+			name := `"` + strings.Repeat(`\ud83d\ude00`, maxLength) + `"`
+			names := strings.Repeat(name+",", maxItems-1) + name
+			largest := `{"` + tc.field + `":[` + names + `]}`
+			limit := s.drs.maxBody[tc.op]
+			if int64(len(largest)) > limit || limit > int64(len(largest))+2*bodySlack {
+				t.Fatalf("limit %d bytes, the largest valid body %d", limit, len(largest))
+			}
+			w := serve(s, http.MethodPost, "/v5/"+p+tc.path, "tok", largest+strings.Repeat(" ", int(limit)-len(largest)))
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); strings.Contains(e.ErrorMsg, "larger than") {
+				t.Errorf("the largest valid body, padded to the limit, was refused: %s", e.ErrorMsg)
+			}
+			w = serve(s, http.MethodPost, "/v5/"+p+tc.path, "tok", largest+strings.Repeat(" ", int(limit)-len(largest)+1))
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "larger than") {
+				t.Errorf("a body one byte over the limit: %d %s", w.Code, e.ErrorMsg)
+			}
+		})
 	}
 }

@@ -53,6 +53,8 @@ func FuzzDRSRequest(f *testing.F) {
 	f.Add(uint8(1), "/jobs/%2F%00/export/progress", "", "text/plain", "\x00", "")
 	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":[{"a":[[[[1]]]]}],"jobs":null}`, "")
 	f.Add(uint8(2), "/templates", "", "application/json", `{}`, "")
+	f.Add(uint8(1), "/templates", "limit=0;&offset=1&offset=2", "", "", "")
+	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":["task-1"]} {"jobs":[]}`, "")
 	s := mustNew(f, WithToken("tok"), WithProjectID(p), WithTasks(Task{ID: "task-1", Engine: "mysql"}))
 	methods := []string{"POST", "GET", "PUT", "DELETE"}
 	f.Fuzz(func(t *testing.T, m uint8, path, query, contentType, body, lang string) {

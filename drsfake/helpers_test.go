@@ -242,3 +242,11 @@ func passwordLogin(account, user, password, project string) string {
 	return `{"auth":{"identity":{"methods":["password"],"password":{"user":{"domain":{"name":"` + account + `"},"name":"` +
 		user + `","password":"` + password + `"}}},"scope":{"project":{"id":"` + project + `"}}}}`
 }
+
+// checkKeystoneBody checks that w holds IAM's {"error":{...}} JSON body.
+func checkKeystoneBody(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" || !strings.HasPrefix(w.Body.String(), `{"error":{"code":`) {
+		t.Errorf("not a Keystone JSON body (%s): %.200s", ct, w.Body)
+	}
+}

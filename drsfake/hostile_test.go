@@ -2,10 +2,14 @@ package drsfake
 
 import (
 	"bufio"
+	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -100,5 +104,140 @@ func TestExpectContinueRefusedWithoutUpload(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("first answer %s, want 401 without 100 Continue", resp.Status)
+	}
+}
+
+// TestOversizedBodyIsCheap sends 12 MB of {"jobs":[0,0,...]} with a valid
+// token, with and without a Content-Length: the fake must answer 400
+// DRS.M00007 without spending hundreds of MB on it (measured as the bytes
+// allocated while serving, with a generous bound; no timing).
+func TestOversizedBodyIsCheap(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	p := s.ProjectIDs()[0]
+	var b bytes.Buffer
+	b.WriteString(`{"jobs":[0`)
+	for b.Len() < 12_000_000 {
+		b.WriteString(",0")
+	}
+	b.WriteString("]}")
+	body := b.Bytes()
+	for _, tc := range []struct {
+		name          string
+		contentLength int64
+	}{
+		{"with Content-Length", int64(len(body))},
+		{"chunked", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/v5/"+p+"/jobs/export/template", nil)
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), tc.contentLength
+			r.Header.Set("Content-Type", "application/json")
+			r.Header.Set("X-Auth-Token", "tok")
+			w := httptest.NewRecorder()
+			allocated := allocatedBy(func() { s.ServeHTTP(w, r) })
+			if w.Code != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %.200s", w.Code, w.Body)
+			}
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter {
+				t.Errorf("code %s, want %s", e.ErrorCode, CodeInvalidParameter)
+			}
+			if allocated > 32<<20 {
+				t.Errorf("refusing a 12 MB body allocated %d MB; want at most 32", allocated>>20)
+			}
+		})
+	}
+}
+
+// allocatedBy returns the bytes allocated on the heap while f runs.
+func allocatedBy(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestMalformedQueries checks that queries the contract cannot mean are
+// refused with a JSON 400 instead of being silently dropped or trimmed.
+func TestMalformedQueries(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	p := s.ProjectIDs()[0]
+	list := "/v5/" + p + "/templates"
+	junk := make(url.Values)
+	for i := range 10_000 {
+		junk.Set(fmt.Sprintf("junk%d", i), "x")
+	}
+	for _, tc := range []struct {
+		name, target string
+		status       int
+	}{
+		{"well-formed", list + "?offset=0&limit=10", 200},
+		{"a bare unknown key, as the SDK sends an empty value", list + "?marker", 200},
+		{"a few unknown parameters", list + "?a=1&b=2&c=3", 200},
+		{"semicolon", list + "?limit=0;", 400},
+		{"bad escape", list + "?limit=%zz", 400},
+		{"offset twice", list + "?offset=1&offset=2", 400},
+		{"limit twice, same value", list + "?limit=1&limit=1", 400},
+		{"10,000 unknown parameters", list + "?offset=1&" + junk.Encode(), 400},
+		{"an oversized query", list + "?x=" + strings.Repeat("a", 8192), 400},
+		{"IAM name twice", "/v3/projects?name=a&name=b", 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := serve(s, http.MethodGet, tc.target, "tok", "")
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d: %.300s", w.Code, tc.status, w.Body)
+			}
+			if tc.status != 400 {
+				return
+			}
+			if strings.HasPrefix(tc.target, "/v3/") {
+				checkKeystoneBody(t, w)
+				return
+			}
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter {
+				t.Errorf("code %s, want %s", e.ErrorCode, CodeInvalidParameter)
+			}
+		})
+	}
+}
+
+// TestDataAfterTheBody checks that a JSON body followed by anything but
+// white space is refused.
+func TestDataAfterTheBody(t *testing.T) {
+	s := mustNew(t, WithToken("tok"), WithTasks(Task{ID: "task-1", Engine: "mysql"}), WithUser("acct", "user", "pw"))
+	p := s.ProjectIDs()[0]
+	export := "/v5/" + p + "/jobs/export/template"
+	login := passwordLogin("acct", "user", "pw", p)
+	if w := serve(s, http.MethodPost, "/v3/auth/tokens", "", login); w.Code != 201 {
+		t.Fatalf("login: %d %s", w.Code, w.Body)
+	}
+	for _, tc := range []struct {
+		name, path, body string
+		status           int
+	}{
+		{"one value", export, `{"jobs":["task-1"]}`, 202},
+		{"one value and white space", export, "{\"jobs\":[\"task-1\"]} \r\n\t\n", 202},
+		{"trailing word", export, `{"jobs":["task-1"]} trailing`, 400},
+		{"two values", export, `{"jobs":["task-1"]}{"jobs":[]}`, 400},
+		{"trailing brace", export, `{"jobs":["task-1"]}}`, 400},
+		{"download, two values", "/v5/" + p + "/templates/download", `{"files":["a.xlsx"]}[]`, 400},
+		{"IAM login, two values", "/v3/auth/tokens", login + `{}`, 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := serve(s, http.MethodPost, tc.path, "tok", tc.body)
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
+			}
+			switch {
+			case tc.status != 400:
+			case strings.HasPrefix(tc.path, "/v3/"):
+				checkKeystoneBody(t, w)
+			default:
+				if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter {
+					t.Errorf("code %s, want %s", e.ErrorCode, CodeInvalidParameter)
+				}
+			}
+		})
 	}
 }

@@ -2,7 +2,9 @@ package drsfake
 
 import (
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -179,19 +181,16 @@ func signatureRefusal(err error) *failure {
 	}
 }
 
-// maxBody is the size limit of request bodies, that of AK/SK-signed ones.
-const maxBody = sdksign.MaxSignedBody
-
-// readBody reads the request body whole, once, within maxBody: a body
-// larger than that is refused unread when Content-Length says so, else after
-// maxBody+1 bytes.
+// readBody reads the request body whole, once, within the operation's size
+// limit: a body larger than that is refused unread when Content-Length
+// says so, else after limit+1 bytes.
 func (s *Server) readBody(c *call) bool {
 	if c.bodyRead {
 		return true
 	}
 	c.bodyRead = true
-	limit := int64(maxBody)
-	tooLarge := c.api.invalid(c.op, "request body: larger than 12 MB")
+	limit := c.api.maxBody[c.op]
+	tooLarge := c.api.invalid(c.op, fmt.Sprintf("request body: larger than %d bytes", limit))
 	if c.r.ContentLength > limit {
 		return c.refuse(tooLarge)
 	}
@@ -210,12 +209,20 @@ func (s *Server) readBody(c *call) bool {
 	return true
 }
 
-// validate checks the request against the contract: the body (within its
-// limit), then kin-openapi's validation of parameters, headers and body; a
-// DRS call's project must exist.
+// validate checks the request against the contract: the query (well-formed,
+// no parameter repeated, few unknown ones, not oversized), the body (within
+// its limit, one JSON value with nothing after it), then kin-openapi's
+// validation of parameters, headers and body; a DRS call's project must
+// exist.
 func (s *Server) validate(c *call) bool {
+	if detail := checkQuery(c.r.URL.RawQuery, c.route); detail != "" {
+		return c.refuse(c.api.invalid(c.op, detail))
+	}
 	if !s.readBody(c) {
 		return false
+	}
+	if hasJSONBody(c.r, c.route) && len(c.body) > 0 && !json.Valid(c.body) {
+		return c.refuse(c.api.invalid(c.op, "request body: not valid JSON")) // data after the value included
 	}
 	if err := c.api.check(c.r.Context(), c.r, c.route, c.params, c.body); err != nil {
 		return c.refuse(c.api.invalid(c.op, describeValidation(err)))
