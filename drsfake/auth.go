@@ -26,11 +26,13 @@ type tokenInfo struct {
 // what a pointer at the top points to but not what nested pointers point to,
 // cannot show one, whatever is formatted (a copy of a Server included).
 type authStore struct {
-	users []*IAMUser            // fixed by New
-	keys  map[string]*accessKey // by access key id; fixed by New
+	users     []*IAMUser            // fixed by New
+	keys      map[string]*accessKey // by access key id; fixed by New
+	retention time.Duration
 
-	mu     sync.Mutex
-	tokens map[tokenDigest]*tokenInfo
+	mu        sync.Mutex
+	tokens    map[tokenDigest]*tokenInfo
+	nextSweep time.Time
 }
 
 // tokenDigest is the SHA-256 digest of a token.
@@ -38,8 +40,9 @@ type tokenDigest [sha256.Size]byte
 
 func newAuthStore(cfg *config) *authStore {
 	a := &authStore{
-		keys:   make(map[string]*accessKey, len(cfg.keys)),
-		tokens: make(map[tokenDigest]*tokenInfo, len(cfg.tokens)),
+		keys:      make(map[string]*accessKey, len(cfg.keys)),
+		retention: cfg.retention,
+		tokens:    make(map[tokenDigest]*tokenInfo, len(cfg.tokens)),
 	}
 	for _, u := range cfg.users {
 		a.users = append(a.users, &u)
@@ -53,12 +56,34 @@ func newAuthStore(cfg *config) *authStore {
 	return a
 }
 
+// forgotten reports whether a token that expires at expires is forgotten at
+// now: retention after it expired.
+func (a *authStore) forgotten(expires, now time.Time) bool {
+	return !expires.IsZero() && !now.Before(expires.Add(a.retention))
+}
+
 // addToken accepts tok for project ("" for all) until expires (zero:
-// never).
-func (a *authStore) addToken(tok, project string, expires time.Time) {
+// never). Now and then, on the fake's clock, it drops the forgotten tokens.
+func (a *authStore) addToken(tok, project string, expires, now time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.tokens[sha256.Sum256([]byte(tok))] = &tokenInfo{project: project, expires: expires}
+	if interval := sweepInterval(a.retention); now.Before(a.nextSweep) && a.nextSweep.Sub(now) <= interval {
+		return
+	}
+	a.nextSweep = now.Add(sweepInterval(a.retention))
+	for t, ti := range a.tokens {
+		if a.forgotten(ti.expires, now) {
+			delete(a.tokens, t)
+		}
+	}
+}
+
+// sweepInterval is how often, on the fake's clock, state kept for retention
+// is swept: a sixteenth of it, so that at most about 6% more than the
+// retention's worth is held.
+func sweepInterval(retention time.Duration) time.Duration {
+	return max(retention/16, time.Second)
 }
 
 // revoke marks tok revoked; it reports whether the token was known.
@@ -78,7 +103,7 @@ func (a *authStore) token(tok string, now time.Time) (principal, *failure) {
 	defer a.mu.Unlock()
 	ti, ok := a.tokens[sha256.Sum256([]byte(tok))]
 	switch {
-	case !ok:
+	case !ok || a.forgotten(ti.expires, now):
 		return principal{}, unauthorized(msgTokenInvalid)
 	case ti.revoked:
 		return principal{}, unauthorized(msgTokenRevoked)

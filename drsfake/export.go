@@ -49,7 +49,8 @@ func (o operations) ExportCreationTemplate(ctx context.Context, req drsserver.Ex
 // ShowExportProgress reports the state of an export of the project
 // (GET /v5/{project_id}/jobs/{async_job_id}/export/progress): [StatusPending],
 // [StatusRunning], then [StatusSuccess] or [StatusFailed], as the fake's clock
-// passes the configured durations; 404 DRS.M00404 for an unknown id.
+// passes the configured durations; 404 DRS.M00404 for an unknown id or one
+// forgotten after the retention ([WithRetention]).
 func (o operations) ShowExportProgress(ctx context.Context, req drsserver.ShowExportProgressRequestObject) (drsserver.ShowExportProgressResponseObject, error) {
 	info := o.info(ctx)
 	status, ok := o.s.store.progress(req.ProjectId, req.AsyncJobId, info.now)

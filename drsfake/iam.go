@@ -144,6 +144,6 @@ func iamError(status int, msg string) iamErrorResponse {
 // issueToken accepts a new token for project for ttl from now.
 func (s *Server) issueToken(project string, now time.Time, ttl time.Duration) string {
 	token := "MII" + s.ids.text(180, tokenAlphabet)
-	s.auth.addToken(token, project, now.Add(ttl))
+	s.auth.addToken(token, project, now.Add(ttl), now)
 	return token
 }

@@ -26,9 +26,10 @@ const (
 
 // Further defaults, documented with the options that change them.
 const (
-	defaultPending  = 100 * time.Millisecond // WithExportTimings
-	defaultRunning  = 400 * time.Millisecond
-	defaultPageSize = 10 // ListTemplates without a limit
+	defaultPending   = 100 * time.Millisecond // WithExportTimings
+	defaultRunning   = 400 * time.Millisecond
+	defaultPageSize  = 10 // ListTemplates without a limit
+	defaultRetention = 24 * time.Hour
 	// maxClockSkew is how far X-Sdk-Date may be from the fake's clock, as at
 	// Huawei's API gateway.
 	maxClockSkew = 15 * time.Minute
@@ -82,6 +83,7 @@ type config struct {
 	faults         Faults
 	ratePerSecond  float64
 	rateBurst      int
+	retention      time.Duration
 }
 
 // newConfig applies opts (nil ones are skipped) to the defaults.
@@ -95,6 +97,7 @@ func newConfig(opts []Option) (*config, error) {
 		pending:        defaultPending,
 		running:        defaultRunning,
 		pageSizeLimit:  DefaultPageSizeLimit,
+		retention:      defaultRetention,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -306,6 +309,22 @@ func WithRateLimit(perSecond float64, burst int) Option {
 			return err
 		}
 		cfg.ratePerSecond, cfg.rateBurst = perSecond, burst
+		return nil
+	}
+}
+
+// WithRetention sets how long, on the fake's clock, the fake remembers what
+// has ended (default 24 h): a finished export and its files are forgotten
+// d after the export finished — ShowExportProgress then answers 404
+// DRS.M00404, ListTemplates no longer lists the files, downloads answer 404
+// — and an expired token d after it expired (it is then refused as unknown
+// rather than as expired). So a long-running fake holds a bounded state.
+func WithRetention(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d <= 0 {
+			return fmt.Errorf("drsfake: WithRetention: %v is not positive", d)
+		}
+		cfg.retention = d
 		return nil
 	}
 }

@@ -69,7 +69,7 @@ func newServer(cfg *config) (*Server, error) {
 		tokenTTL: cfg.tokenTTL, pending: cfg.pending, running: cfg.running,
 		pageSizeLimit: cfg.pageSizeLimit,
 		auth:          newAuthStore(cfg),
-		store:         newStore(),
+		store:         newStore(cfg.retention),
 		faults:        &injector{rand: newRandSource(cfg.seed, streamFaults)},
 		limiter:       &limiter{},
 		ids:           newRandSource(cfg.seed, streamIDs),
