@@ -141,6 +141,7 @@ func TestOversizedBodyIsCheap(t *testing.T) {
 			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter {
 				t.Errorf("code %s, want %s", e.ErrorCode, CodeInvalidParameter)
 			}
+			t.Logf("refusing it allocated %d KiB", allocated>>10)
 			if allocated > 32<<20 {
 				t.Errorf("refusing a 12 MB body allocated %d MB; want at most 32", allocated>>20)
 			}
@@ -240,4 +241,93 @@ func TestDataAfterTheBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestErrorsAreJSON sends requests that net/http passes to the fake, odd as
+// they are: every answer is a JSON error body with a request id.
+func TestErrorsAreJSON(t *testing.T) {
+	ts := Start(t)
+	for _, tc := range []struct{ name, raw string }{
+		{"unknown path", "GET /nowhere HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"unknown method", "BREW /v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"absolute URI of another host", "GET http://elsewhere.example/v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"escaped slash in a path parameter", "GET /v5/" + ts.ProjectID + "/jobs/a%2Fb/export/progress HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"dot segments", "GET /v5/../v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"HTTP/1.0 without Host", "GET /v5/" + ts.ProjectID + "/templates HTTP/1.0\r\n\r\n"},
+		{"no credentials", "GET /v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\n\r\n"},
+		{"body on a GET", "GET /v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\nContent-Length: 5\r\n\r\nhello"},
+		{"malformed query", "GET /v5/" + ts.ProjectID + "/templates?a=%zz HTTP/1.1\r\nHost: fake\r\nX-Auth-Token: " + ts.Token + "\r\n\r\n"},
+		{"IAM, unknown path", "GET /v3/users HTTP/1.1\r\nHost: fake\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := rawRequest(t, ts, tc.raw)
+			if resp.status < 400 || resp.header.Get("Content-Type") != "application/json" || !bytes.HasPrefix(resp.body, []byte("{")) ||
+				resp.header.Get("X-Request-Id") == "" {
+				t.Errorf("answer %d %q with X-Request-Id %q: %.200s; want a JSON error from the fake",
+					resp.status, resp.header.Get("Content-Type"), resp.header.Get("X-Request-Id"), resp.body)
+			}
+		})
+	}
+}
+
+// TestWhatNetHTTPAnswers checks the malformed requests that Go's HTTP
+// server refuses before the fake sees them — the list docs/drsfake.md and
+// the package documentation give: a plain-text (or empty) answer without
+// X-Request-Id.
+func TestWhatNetHTTPAnswers(t *testing.T) {
+	ts := Start(t)
+	p := ts.ProjectID
+	for _, tc := range []struct {
+		name, raw string
+		status    int
+	}{
+		{"malformed percent-escape in the path", "GET /v5/" + p + "/jobs/%/export/progress HTTP/1.1\r\nHost: fake\r\n\r\n", 400},
+		{"two Host headers", "GET /v5/" + p + "/templates HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+		{"HTTP/1.1 without Host", "GET /v5/" + p + "/templates HTTP/1.1\r\n\r\n", 400},
+		{"malformed header line", "GET /v5/" + p + "/templates HTTP/1.1\r\nHost: fake\r\nno colon\r\n\r\n", 400},
+		{"invalid header name", "GET /v5/" + p + "/templates HTTP/1.1\r\nHost: fake\r\nX Auth: 1\r\n\r\n", 400},
+		{"two different Content-Lengths", "POST /v5/" + p + "/templates/download HTTP/1.1\r\nHost: fake\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n{}", 400},
+		{"unsupported Transfer-Encoding", "POST /v5/" + p + "/templates/download HTTP/1.1\r\nHost: fake\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+		{"unsupported HTTP version", "GET /v5/" + p + "/templates HTTP/3.0\r\nHost: fake\r\n\r\n", 505},
+		{"Expect other than 100-continue", "GET /v5/" + p + "/templates HTTP/1.1\r\nHost: fake\r\nExpect: coffee\r\n\r\n", 417},
+		{"a header block over 1 MB", "GET /v5/" + p + "/templates HTTP/1.1\r\nHost: fake\r\nX-Big: " + strings.Repeat("a", 1<<20+8192) + "\r\n\r\n", 431},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := rawRequest(t, ts, tc.raw)
+			ct := resp.header.Get("Content-Type")
+			if resp.status != tc.status || !strings.HasPrefix(ct, "text/plain") && len(resp.body) > 0 || resp.header.Get("X-Request-Id") != "" {
+				t.Errorf("answer %d %q with X-Request-Id %q: %.200s; want net/http's own %d in text/plain",
+					resp.status, ct, resp.header.Get("X-Request-Id"), resp.body, tc.status)
+			}
+		})
+	}
+}
+
+// rawResponse is what rawRequest read.
+type rawResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// rawRequest writes raw to a new connection to ts and reads one answer.
+func rawRequest(t *testing.T, ts *TestServer, raw string) rawResponse {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second)) // a guard: the answer comes at once
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, _ := io.ReadAll(resp.Body)
+	return rawResponse{status: resp.StatusCode, header: resp.Header, body: body}
 }

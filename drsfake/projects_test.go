@@ -63,7 +63,7 @@ func TestListProjects(t *testing.T) {
 	ts := Start(t, WithProjectID(firstProject, secondProject), WithClock(NewManualClock(t0)))
 	domain := nameID("domain", ts.User.Account)
 	if ts.domainID() != domain {
-		t.Fatalf("DomainID() = %s, want the domain id of the IAM user's account %s", ts.domainID(), domain)
+		t.Fatalf("domainID() = %s, want the domain id of the IAM user's account %s", ts.domainID(), domain)
 	}
 	project := func(id, name, parent string) iamapi.Project {
 		return iamapi.Project{

@@ -110,9 +110,12 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 		Credentials: Credentials{Token: cfg.tokens[0], AccessKey: cfg.keys[0].ID, SecretKey: cfg.keys[0].Secret, User: cfg.users[0]},
 		ProjectID:   s.projects[0],
 		TaskIDs:     slices.Clone(s.taskOrder),
-		hs:          httptest.NewServer(s),
+		hs:          httptest.NewUnstartedServer(s),
 	}
 	ts.Clock, _ = cfg.clock.(*ManualClock)
+	// OPTIONS * is the fake's to answer (404), not net/http's.
+	ts.hs.Config.DisableGeneralOptionsHandler = true
+	ts.hs.Start()
 	ts.URL = ts.hs.URL
 	tb.Cleanup(ts.hs.Close)
 	return ts
