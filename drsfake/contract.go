@@ -23,12 +23,13 @@ import (
 // api/iam.yaml) made ready to serve: its router, the request limits derived
 // from it, kin-openapi's validation and the generated strict server.
 type api struct {
-	iam     bool
-	router  routers.Router
-	opts    *openapi3filter.Options
-	maxBody map[Operation]int64 // see bodyLimit
-	mux     *http.ServeMux      // the generated server's routes
-	handler http.Handler        // the generated strict server, on mux
+	iam      bool
+	router   routers.Router
+	opts     *openapi3filter.Options
+	maxBody  map[Operation]int64 // see bodyLimit
+	maxItems map[Operation]int   // see itemLimit
+	mux      *http.ServeMux      // the generated server's routes
+	handler  http.Handler        // the generated strict server, on mux
 }
 
 // Limits of the requests the fake reads. Bodies and queries beyond them are
@@ -76,13 +77,15 @@ func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, ser
 			// Leave the request as the client sent it.
 			SkipSettingDefaults: true,
 		},
-		maxBody: make(map[Operation]int64),
-		mux:     http.NewServeMux(),
+		maxBody:  make(map[Operation]int64),
+		maxItems: make(map[Operation]int),
+		mux:      http.NewServeMux(),
 	}
 	a.handler = serve(a)
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			a.maxBody[Operation(op.OperationID)] = bodyLimit(op)
+			a.maxItems[Operation(op.OperationID)] = itemLimit(op)
 		}
 	}
 	return a, nil
@@ -144,6 +147,97 @@ func largestBody(s *openapi3.Schema) (n int64, ok bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// itemLimit is the largest maxItems of the arrays in op's JSON request body,
+// or 0 where one has no maxItems (or there is no body): no array of a valid
+// body is longer.
+func itemLimit(op *openapi3.Operation) int {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return 0
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return 0
+	}
+	var walk func(s *openapi3.Schema) (int, bool)
+	walk = func(s *openapi3.Schema) (int, bool) {
+		n := 0
+		if s.Type.Is(openapi3.TypeArray) {
+			if s.MaxItems == nil || s.Items == nil || s.Items.Value == nil {
+				return 0, false
+			}
+			m, ok := walk(s.Items.Value)
+			n = max(int(*s.MaxItems), m) //nolint:gosec // contract bounds are small
+			if !ok {
+				return 0, false
+			}
+		}
+		for _, p := range s.Properties {
+			if p.Value == nil {
+				return 0, false
+			}
+			m, ok := walk(p.Value)
+			if !ok {
+				return 0, false
+			}
+			n = max(n, m)
+		}
+		return n, true
+	}
+	n, _ := walk(mt.Schema.Value)
+	return n
+}
+
+// arrayLonger reports whether an array in body, one valid JSON value (see
+// json.Valid), has more than limit items. It scans the bytes once and keeps
+// only a stack as deep as the nesting: kin-openapi's validation decodes the
+// whole body into memory first, some 60 bytes for each byte of a long array
+// of small values, which this lets the fake refuse without.
+func arrayLonger(body []byte, limit int) bool {
+	var items []int // of each open array, innermost last; -1 for an object
+	inString, escaped, opened := false, false, false
+	for _, c := range body {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		}
+		if opened { // the first thing after '[': an item, unless the array is empty
+			opened = false
+			if c != ']' {
+				if items[len(items)-1] = 1; 1 > limit {
+					return true
+				}
+			}
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[':
+			items, opened = append(items, 0), true
+		case '{':
+			items = append(items, -1)
+		case ']', '}':
+			items = items[:len(items)-1]
+		case ',':
+			if top := len(items) - 1; items[top] >= 0 {
+				if items[top]++; items[top] > limit {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // route finds the operation r asks for.

@@ -31,8 +31,9 @@
 //     body over its operation's limit (the largest body the contract allows,
 //     from its maxItems and maxLength, plus 4 KiB; 64 KiB where the contract
 //     sets no bound) — refused before it is read whole; a JSON body with
-//     anything but white space after it; then kin-openapi's validation of
-//     parameters, headers and body. Violations answer 400
+//     anything but white space after it, or an array longer than the
+//     contract's maxItems — refused before it is decoded; then kin-openapi's
+//     validation of parameters, headers and body. Violations answer 400
 //     {"error_code":"DRS.M00007","error_msg":"..."} with a short message
 //     (IAM calls: Keystone's {"error":{...}} body); an unknown project 404
 //     DRS.M00404.

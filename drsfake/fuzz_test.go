@@ -201,3 +201,42 @@ func FuzzIAMListProjects(f *testing.F) {
 		validateResponse(t, r, w.Result())
 	})
 }
+
+// FuzzArrayLonger checks the fake's cheap scan for over-long arrays against
+// a full decode, on any valid JSON value.
+func FuzzArrayLonger(f *testing.F) {
+	for _, s := range []string{
+		`{"jobs":["a","b"]}`, `[]`, `[[],[1,2,3],{"a":[1,2]}]`, `["a,b","c\"]","[",{"x":",,,"}]`,
+		`{"files":[` + strings.Repeat(`"x",`, 20) + `"y"]}`, `"plain"`, ` [ 1 , [ ] , 2 ] `,
+	} {
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, body string, limit int) {
+		if !json.Valid([]byte(body)) || limit < 0 {
+			t.Skip()
+		}
+		var v any
+		if err := json.Unmarshal([]byte(body), &v); err != nil {
+			t.Fatalf("valid JSON did not decode: %v", err)
+		}
+		var longest func(v any) int
+		longest = func(v any) int {
+			n := 0
+			switch v := v.(type) {
+			case []any:
+				n = len(v)
+				for _, e := range v {
+					n = max(n, longest(e))
+				}
+			case map[string]any:
+				for _, e := range v {
+					n = max(n, longest(e))
+				}
+			}
+			return n
+		}
+		if got, want := arrayLonger([]byte(body), limit), longest(v) > limit; got != want {
+			t.Errorf("arrayLonger(%q, %d) = %t, want %t", body, limit, got, want)
+		}
+	})
+}

@@ -108,29 +108,38 @@ func TestExpectContinueRefusedWithoutUpload(t *testing.T) {
 }
 
 // TestOversizedBodyIsCheap sends 12 MB of {"jobs":[0,0,...]} with a valid
-// token, with and without a Content-Length: the fake must answer 400
-// DRS.M00007 without spending hundreds of MB on it (measured as the bytes
-// allocated while serving, with a generous bound; no timing).
+// token, with and without a Content-Length, and bodies of zeros just within
+// each call's size limit: the fake must answer 400 DRS.M00007 without
+// spending hundreds of MB on them (measured as the bytes allocated while
+// serving, with a generous bound; no timing).
 func TestOversizedBodyIsCheap(t *testing.T) {
 	s := mustNew(t, WithToken("tok"))
 	p := s.ProjectIDs()[0]
-	var b bytes.Buffer
-	b.WriteString(`{"jobs":[0`)
-	for b.Len() < 12_000_000 {
-		b.WriteString(",0")
+	zeros := func(field string, size int64) []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"` + field + `":[0`)
+		for int64(b.Len())+4 <= size { // with the closing "]}", at most size bytes
+			b.WriteString(",0")
+		}
+		b.WriteString("]}")
+		return b.Bytes()
 	}
-	b.WriteString("]}")
-	body := b.Bytes()
 	for _, tc := range []struct {
-		name          string
-		contentLength int64
+		name, path    string
+		body          []byte
+		contentLength bool
 	}{
-		{"with Content-Length", int64(len(body))},
-		{"chunked", -1},
+		{"12 MB with Content-Length", "/jobs/export/template", zeros("jobs", 12_000_000), true},
+		{"12 MB chunked", "/jobs/export/template", zeros("jobs", 12_000_000), false},
+		{"export, at its limit", "/jobs/export/template", zeros("jobs", s.drs.maxBody[OpExportCreationTemplate]), true},
+		{"download, at its limit", "/templates/download", zeros("files", s.drs.maxBody[OpDownloadCreateTemplate]), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest(http.MethodPost, "/v5/"+p+"/jobs/export/template", nil)
-			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), tc.contentLength
+			r := httptest.NewRequest(http.MethodPost, "/v5/"+p+tc.path, nil)
+			r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(tc.body)), -1
+			if tc.contentLength {
+				r.ContentLength = int64(len(tc.body))
+			}
 			r.Header.Set("Content-Type", "application/json")
 			r.Header.Set("X-Auth-Token", "tok")
 			w := httptest.NewRecorder()
@@ -141,9 +150,9 @@ func TestOversizedBodyIsCheap(t *testing.T) {
 			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); e.ErrorCode != CodeInvalidParameter {
 				t.Errorf("code %s, want %s", e.ErrorCode, CodeInvalidParameter)
 			}
-			t.Logf("refusing it allocated %d KiB", allocated>>10)
+			t.Logf("refusing %d bytes allocated %d KiB", len(tc.body), allocated>>10)
 			if allocated > 32<<20 {
-				t.Errorf("refusing a 12 MB body allocated %d MB; want at most 32", allocated>>20)
+				t.Errorf("refusing a body of %d bytes allocated %d MB; want at most 32", len(tc.body), allocated>>20)
 			}
 		})
 	}

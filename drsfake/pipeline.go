@@ -211,9 +211,9 @@ func (s *Server) readBody(c *call) bool {
 
 // validate checks the request against the contract: the query (well-formed,
 // no parameter repeated, few unknown ones, not oversized), the body (within
-// its limit, one JSON value with nothing after it), then kin-openapi's
-// validation of parameters, headers and body; a DRS call's project must
-// exist.
+// its limit, one JSON value with nothing after it, no array longer than the
+// contract allows), then kin-openapi's validation of parameters, headers and
+// body; a DRS call's project must exist.
 func (s *Server) validate(c *call) bool {
 	if detail := checkQuery(c.r.URL.RawQuery, c.route); detail != "" {
 		return c.refuse(c.api.invalid(c.op, detail))
@@ -221,8 +221,13 @@ func (s *Server) validate(c *call) bool {
 	if !s.readBody(c) {
 		return false
 	}
-	if hasJSONBody(c.r, c.route) && len(c.body) > 0 && !json.Valid(c.body) {
-		return c.refuse(c.api.invalid(c.op, "request body: not valid JSON")) // data after the value included
+	if hasJSONBody(c.r, c.route) && len(c.body) > 0 {
+		if !json.Valid(c.body) { // data after the value included
+			return c.refuse(c.api.invalid(c.op, "request body: not valid JSON"))
+		}
+		if n := c.api.maxItems[c.op]; n > 0 && arrayLonger(c.body, n) {
+			return c.refuse(c.api.invalid(c.op, fmt.Sprintf("request body: an array has more than %d items", n)))
+		}
 	}
 	if err := c.api.check(c.r.Context(), c.r, c.route, c.params, c.body); err != nil {
 		return c.refuse(c.api.invalid(c.op, describeValidation(err)))
