@@ -36,12 +36,9 @@ func (s *Server) Tasks() []Task {
 	return out
 }
 
-// Now returns the time on the fake's clock.
-func (s *Server) Now() time.Time { return s.clock.Now() }
-
 // RevokeToken revokes a token accepted by the fake (given with [WithToken]
-// or issued by IAM): later requests with it get 401 APIGW.0301
-// [MsgTokenRevoked]. Revoking an unknown token has no effect.
+// or issued by IAM): later requests with it get 401 APIGW.0301. Revoking an
+// unknown token has no effect.
 func (s *Server) RevokeToken(tok string) { s.auth.revoke(tok) }
 
 // IssueToken makes a token for projectID that expires ttl from now on the
@@ -61,9 +58,6 @@ func (s *Server) IssueToken(projectID string, ttl time.Duration) (string, error)
 // runs. Requests already past the fault step are not affected. The zero
 // Faults turns injection off.
 func (s *Server) SetFaults(f Faults) error { return s.faults.set(f) }
-
-// Faults returns the current fault-injection configuration.
-func (s *Server) Faults() Faults { return s.faults.get() }
 
 // SetRateLimit replaces the per-project rate limit while the server runs
 // (see [WithRateLimit]); every project starts again with a full bucket.

@@ -31,8 +31,8 @@ func TestGeneratedClientWorkflow(t *testing.T) {
 	if err != nil || exp.StatusCode() != http.StatusAccepted || exp.JSON202 == nil {
 		t.Fatalf("export: %v %v %s", err, exp.Status(), exp.Body)
 	}
-	if _, err := uuid.Parse(exp.JSON202.Id); err != nil || exp.JSON202.Status != AcceptedStatus {
-		t.Fatalf("export answer %+v: id is not a UUID (%v) or status is not %s", *exp.JSON202, err, AcceptedStatus)
+	if _, err := uuid.Parse(exp.JSON202.Id); err != nil || exp.JSON202.Status != acceptedStatus {
+		t.Fatalf("export answer %+v: id is not a UUID (%v) or status is not %s", *exp.JSON202, err, acceptedStatus)
 	}
 
 	progress := func() string {
@@ -260,31 +260,31 @@ func TestGeneratedClientErrors(t *testing.T) {
 		code   string
 		msg    string // exact, or a prefix when it ends in ": "
 	}{
-		{"export without credentials", func() answer { return export("", ts.ProjectID, task) }, 401, CodeAuthFailed, MsgNoCredentials},
-		{"export with unknown token", func() answer { return export("MIInot-a-token", ts.ProjectID, task) }, 401, CodeAuthFailed, MsgTokenInvalid},
-		{"export with revoked token", func() answer { return export(revoked, ts.ProjectID, task) }, 401, CodeAuthFailed, MsgTokenRevoked},
-		{"export with expired token", func() answer { return export(expired, ts.ProjectID, task) }, 401, CodeAuthFailed, MsgTokenExpired},
-		{"export with token of another project", func() answer { return export(otherScoped, ts.ProjectID, task) }, 403, CodeForbidden, MsgProjectMismatch},
-		{"export of no task", func() answer { return export(ts.Token, ts.ProjectID) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"export of unknown task", func() answer { return export(ts.Token, ts.ProjectID, task, "no-such-task") }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix + `task "no-such-task" does not exist`},
-		{"export of another project's task", func() answer { return export(ts.Token, ts.ProjectID, "other-project-task") }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"export in unknown project", func() answer { return export(ts.Token, unknownProject, task) }, 404, CodeNotFound, MsgProjectNotFound},
-		{"export with malformed project id", func() answer { return export(ts.Token, "NOT-A-PROJECT", task) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"export answered 500", withFault(OpExportCreationTemplate, FaultRates{InternalError: 1}, func() answer { return export(ts.Token, ts.ProjectID, task) }), 500, CodeInternalError, MsgInternalError},
-		{"progress of unknown export", func() answer { return progress(ts.Token, ts.ProjectID, "62a055ae-ce03-4232-beb6-46c83b8ef2b2", nil) }, 404, CodeNotFound, MsgExportNotFound},
-		{"progress with unknown X-Language", func() answer { return progress(ts.Token, ts.ProjectID, "x", &fr) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"progress answered 503", withFault(OpShowExportProgress, FaultRates{Unavailable: 1}, func() answer { return progress(ts.Token, ts.ProjectID, "x", nil) }), 503, CodeServiceUnavailable, MsgServiceUnavailable},
-		{"list with limit 0", func() answer { return list(ts.Token, &drsapi.ListTemplatesParams{Limit: i32(0)}) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix + `query parameter "limit": number must be at least 1`},
-		{"list with negative offset", func() answer { return list(ts.Token, &drsapi.ListTemplatesParams{Offset: i32(-1)}) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
+		{"export without credentials", func() answer { return export("", ts.ProjectID, task) }, 401, CodeAuthFailed, msgNoCredentials},
+		{"export with unknown token", func() answer { return export("MIInot-a-token", ts.ProjectID, task) }, 401, CodeAuthFailed, msgTokenInvalid},
+		{"export with revoked token", func() answer { return export(revoked, ts.ProjectID, task) }, 401, CodeAuthFailed, msgTokenRevoked},
+		{"export with expired token", func() answer { return export(expired, ts.ProjectID, task) }, 401, CodeAuthFailed, msgTokenExpired},
+		{"export with token of another project", func() answer { return export(otherScoped, ts.ProjectID, task) }, 403, CodeForbidden, msgProjectMismatch},
+		{"export of no task", func() answer { return export(ts.Token, ts.ProjectID) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"export of unknown task", func() answer { return export(ts.Token, ts.ProjectID, task, "no-such-task") }, 400, CodeInvalidParameter, msgInvalidParameterPrefix + `task "no-such-task" does not exist`},
+		{"export of another project's task", func() answer { return export(ts.Token, ts.ProjectID, "other-project-task") }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"export in unknown project", func() answer { return export(ts.Token, unknownProject, task) }, 404, CodeNotFound, msgProjectNotFound},
+		{"export with malformed project id", func() answer { return export(ts.Token, "NOT-A-PROJECT", task) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"export answered 500", withFault(OpExportCreationTemplate, FaultRates{InternalError: 1}, func() answer { return export(ts.Token, ts.ProjectID, task) }), 500, CodeInternalError, msgInternalError},
+		{"progress of unknown export", func() answer { return progress(ts.Token, ts.ProjectID, "62a055ae-ce03-4232-beb6-46c83b8ef2b2", nil) }, 404, CodeNotFound, msgExportNotFound},
+		{"progress with unknown X-Language", func() answer { return progress(ts.Token, ts.ProjectID, "x", &fr) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"progress answered 503", withFault(OpShowExportProgress, FaultRates{Unavailable: 1}, func() answer { return progress(ts.Token, ts.ProjectID, "x", nil) }), 503, CodeServiceUnavailable, msgServiceUnavailable},
+		{"list with limit 0", func() answer { return list(ts.Token, &drsapi.ListTemplatesParams{Limit: i32(0)}) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix + `query parameter "limit": number must be at least 1`},
+		{"list with negative offset", func() answer { return list(ts.Token, &drsapi.ListTemplatesParams{Offset: i32(-1)}) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
 		{"list with mismatching X-Project-Id", func() answer {
 			return list(ts.Token, nil, func(_ context.Context, r *http.Request) error { r.Header.Set("X-Project-Id", other); return nil })
-		}, 403, CodeForbidden, MsgProjectMismatch},
-		{"list throttled", withFault(OpListTemplates, FaultRates{Throttle: 1}, func() answer { return list(ts.Token, nil) }), 429, CodeThrottled, MsgThrottled},
-		{"download of unknown file", func() answer { return download(`{"files":["nope.xlsx"]}`) }, 404, CodeNotFound, MsgFileNotFoundPrefix + `"nope.xlsx"`},
-		{"download of no file", func() answer { return download(`{"files":[]}`) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"download with files not a list", func() answer { return download(`{"files":"a.xlsx"}`) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
-		{"download with broken JSON", func() answer { return download(`{"files":[`) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix + "request body: not valid JSON"},
-		{"download without body", func() answer { return download(``) }, 400, CodeInvalidParameter, MsgInvalidParameterPrefix},
+		}, 403, CodeForbidden, msgProjectMismatch},
+		{"list throttled", withFault(OpListTemplates, FaultRates{Throttle: 1}, func() answer { return list(ts.Token, nil) }), 429, CodeThrottled, msgThrottled},
+		{"download of unknown file", func() answer { return download(`{"files":["nope.xlsx"]}`) }, 404, CodeNotFound, msgFileNotFoundPrefix + `"nope.xlsx"`},
+		{"download of no file", func() answer { return download(`{"files":[]}`) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"download with files not a list", func() answer { return download(`{"files":"a.xlsx"}`) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
+		{"download with broken JSON", func() answer { return download(`{"files":[`) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix + "request body: not valid JSON"},
+		{"download without body", func() answer { return download(``) }, 400, CodeInvalidParameter, msgInvalidParameterPrefix},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := tc.call()
@@ -301,11 +301,11 @@ func TestGeneratedClientErrors(t *testing.T) {
 			if strings.Contains(e.ErrorMsg, "\n") || len(e.ErrorMsg) > maxMessage+len("…") {
 				t.Errorf("error_msg is not one short line: %q", e.ErrorMsg)
 			}
-			if a.hdr.Get(HeaderRequestID) == "" {
+			if a.hdr.Get(headerRequestID) == "" {
 				t.Error("no X-Request-Id")
 			}
 			gateway := strings.HasPrefix(tc.code, "APIG")
-			if gateway && (e.RequestId == nil || *e.RequestId != a.hdr.Get(HeaderRequestID)) {
+			if gateway && (e.RequestId == nil || *e.RequestId != a.hdr.Get(headerRequestID)) {
 				t.Errorf("gateway error without the request id: %+v", e)
 			}
 			if tc.status == 429 && a.hdr.Get("Retry-After") != "3" {

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"mime"
 	"net/http"
 
@@ -18,16 +19,16 @@ const ZipContentType = "application/zip"
 // (POST /v5/{project_id}/templates/download): the .xlsx itself for one name,
 // a .zip of them for several (repeated names count once), each with a
 // Content-Disposition naming it. An unknown name answers 404 DRS.M00404.
-func (s *Server) DownloadCreateTemplate(ctx context.Context, req drsserver.DownloadCreateTemplateRequestObject) (drsserver.DownloadCreateTemplateResponseObject, error) {
-	info := s.requestInfo(ctx)
+func (o operations) DownloadCreateTemplate(ctx context.Context, req drsserver.DownloadCreateTemplateRequestObject) (drsserver.DownloadCreateTemplateResponseObject, error) {
+	info := o.info(ctx)
 	var names []string
 	if req.Body != nil {
 		names = uniqueNames(req.Body.Files)
 	}
-	files, missing, ok := s.store.lookup(req.ProjectId, names, info.now)
+	files, missing, ok := o.s.store.lookup(req.ProjectId, names, info.now)
 	if !ok || len(files) == 0 {
 		return drsserver.DownloadCreateTemplate404JSONResponse{NotFoundJSONResponse: drsserver.NotFoundJSONResponse{
-			Body:    drsapi.ErrorResponse{ErrorCode: CodeNotFound, ErrorMsg: MsgFileNotFoundPrefix + quote(missing)},
+			Body:    drsapi.ErrorResponse{ErrorCode: CodeNotFound, ErrorMsg: msgFileNotFoundPrefix + quote(missing)},
 			Headers: drsserver.NotFoundResponseHeaders{XRequestId: &info.id},
 		}}, nil
 	}
@@ -84,8 +85,16 @@ type zipDownload struct {
 func (z zipDownload) VisitDownloadCreateTemplateResponse(w http.ResponseWriter) error {
 	w.Header().Set("Content-Type", ZipContentType)
 	w.Header().Set("Content-Disposition", *attachment(z.name))
-	w.Header().Set(HeaderRequestID, z.requestID)
+	w.Header().Set(headerRequestID, z.requestID)
 	w.WriteHeader(http.StatusOK)
+	// The answer has started: a write error (the client left) ends the
+	// archive short, and there is nobody left to tell.
+	_ = z.writeArchive(w)
+	return nil
+}
+
+// writeArchive writes the zip archive of the files to w.
+func (z zipDownload) writeArchive(w io.Writer) error {
 	zw := zip.NewWriter(w)
 	for i, f := range z.files {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: f.modified})
@@ -93,7 +102,7 @@ func (z zipDownload) VisitDownloadCreateTemplateResponse(w http.ResponseWriter) 
 			return err
 		}
 		if _, err := fw.Write(z.contents[i]); err != nil {
-			return err // the client went away; the response has started
+			return err
 		}
 	}
 	return zw.Close()

@@ -16,7 +16,8 @@ import (
 // Error codes the fake answers with, in the `error_code` field of its JSON
 // error bodies. The APIGW./APIG. codes are the API gateway's, the DRS. codes
 // the DRS service's (see api/openapi.yaml). Those the client also branches on
-// are the shared values of internal/huaweierr.
+// are the shared values of internal/huaweierr. (IAM's own refusals carry no
+// code: they answer Keystone's {"error":{"code":<status>,...}} body.)
 const (
 	// CodeAuthFailed, "APIGW.0301" (HTTP 401): missing, unknown, expired or revoked token,
 	// unknown access key, wrong or malformed signature, bad security token.
@@ -24,7 +25,7 @@ const (
 	// CodeForbidden (HTTP 403): the credentials are valid but belong to another
 	// project than the one in the URI (token scope or X-Project-Id).
 	CodeForbidden = "APIGW.0302"
-	// CodeSignatureExpired, "APIGW.0303" (HTTP 401): X-Sdk-Date is more than [MaxClockSkew]
+	// CodeSignatureExpired, "APIGW.0303" (HTTP 401): X-Sdk-Date is more than 15 minutes
 	// away from the fake's clock.
 	CodeSignatureExpired = huaweierr.CodeSignatureExpired
 	// CodeAPINotFound (HTTP 404): no API at this method and path.
@@ -32,8 +33,9 @@ const (
 	// CodeThrottled, "APIG.0308" (HTTP 429, with Retry-After): rate limit exceeded or an
 	// injected throttling fault.
 	CodeThrottled = huaweierr.CodeThrottled
-	// CodeInvalidParameter, "DRS.M00007" (HTTP 400): the request violates the API contract,
-	// or names a task that does not exist.
+	// CodeInvalidParameter, "DRS.M00007" (HTTP 400): the request violates the API contract
+	// (a malformed query or body, a body over its size limit), or names a task that does
+	// not exist.
 	CodeInvalidParameter = huaweierr.CodeInvalidParameter
 	// CodeNotFound (HTTP 404): unknown project, export id or template file.
 	CodeNotFound = "DRS.M00404"
@@ -44,75 +46,43 @@ const (
 )
 
 // Error messages, in the `error_msg` field. None of them contains a secret or
-// echoes a credential.
+// echoes a credential. They are unexported: tests compare codes, and the
+// wording may change.
 const (
-	// MsgAuthPrefix starts every 401 APIGW.0301 message.
-	MsgAuthPrefix = "Incorrect IAM authentication information: "
-	// MsgNoCredentials: neither X-Auth-Token nor Authorization was sent.
-	MsgNoCredentials = MsgAuthPrefix + "the request has no X-Auth-Token and no Authorization header"
-	// MsgTokenInvalid: the X-Auth-Token is not one the fake knows.
-	MsgTokenInvalid = MsgAuthPrefix + "the token is invalid"
-	// MsgTokenExpired: the X-Auth-Token has expired; get a new one.
-	MsgTokenExpired = MsgAuthPrefix + "the token has expired, obtain a new token"
-	// MsgTokenRevoked: the X-Auth-Token was revoked; get a new one.
-	MsgTokenRevoked = MsgAuthPrefix + "the token has been revoked, obtain a new token"
-	// MsgAuthorizationMalformed: the Authorization header is not a
-	// well-formed SDK-HMAC-SHA256 value.
-	MsgAuthorizationMalformed = MsgAuthPrefix + "the Authorization header is malformed"
-	// MsgSdkDateInvalid: X-Sdk-Date is missing, repeated or not in
-	// YYYYMMDDTHHMMSSZ form.
-	MsgSdkDateInvalid = MsgAuthPrefix + "X-Sdk-Date is missing or invalid"
-	// MsgAccessKeyUnknown: the access key is not one the fake knows.
-	MsgAccessKeyUnknown = MsgAuthPrefix + "the access key does not exist"
-	// MsgSignatureMismatch: the signature does not match the request (wrong
-	// secret key, or a changed method, path, query, signed header or body).
-	MsgSignatureMismatch = MsgAuthPrefix + "verify aksk signature fail"
-	// MsgSecurityTokenInvalid: temporary credentials without a signed, valid
-	// X-Security-Token.
-	MsgSecurityTokenInvalid = MsgAuthPrefix + "the security token is missing, not signed or invalid"
-	// MsgCredentialsExpired: the temporary access key has expired.
-	MsgCredentialsExpired = MsgAuthPrefix + "the temporary access key has expired"
-	// MsgSignatureExpired (APIGW.0303): X-Sdk-Date too far from server time.
+	msgAuthPrefix             = "Incorrect IAM authentication information: "
+	msgNoCredentials          = msgAuthPrefix + "the request has no X-Auth-Token and no Authorization header"
+	msgTokenInvalid           = msgAuthPrefix + "the token is invalid"
+	msgTokenExpired           = msgAuthPrefix + "the token has expired, obtain a new token"
+	msgTokenRevoked           = msgAuthPrefix + "the token has been revoked, obtain a new token"
+	msgAuthorizationMalformed = msgAuthPrefix + "the Authorization header is malformed"
+	msgSdkDateInvalid         = msgAuthPrefix + "X-Sdk-Date is missing or invalid"
+	msgAccessKeyUnknown       = msgAuthPrefix + "the access key does not exist"
+	msgSignatureMismatch      = msgAuthPrefix + "verify aksk signature fail"
+	msgSecurityTokenInvalid   = msgAuthPrefix + "the security token is missing, not signed or invalid"
+	msgCredentialsExpired     = msgAuthPrefix + "the temporary access key has expired"
 	// The Date response header carries the fake's time.
-	MsgSignatureExpired = "Incorrect app authentication information: signature expired, X-Sdk-Date is more than 15 minutes away from the server time"
-	// MsgProjectMismatch (APIGW.0302): token scope or X-Project-Id differ
-	// from the project in the URI.
-	MsgProjectMismatch = "The IAM user is not authorized to access the API: the credentials are for another project than the one in the URI"
-	// MsgAPINotFound (APIGW.0101): no such method and path.
-	MsgAPINotFound = "The API does not exist or has not been published in the environment"
-	// MsgThrottled (APIG.0308).
-	MsgThrottled = "The throttling threshold has been reached"
-	// MsgInvalidParameterPrefix starts every DRS.M00007 message; a short
-	// description of the violation follows.
-	MsgInvalidParameterPrefix = "Invalid parameter: "
-	// MsgProjectNotFound (DRS.M00404): the project in the URI does not exist.
-	MsgProjectNotFound = "The project does not exist"
-	// MsgExportNotFound (DRS.M00404): unknown async job id.
-	MsgExportNotFound = "The export job does not exist"
-	// MsgFileNotFoundPrefix (DRS.M00404) is followed by the quoted file name.
-	MsgFileNotFoundPrefix = "The template file does not exist: "
-	// MsgInternalError (DRS.M00500).
-	MsgInternalError = "Internal service error."
-	// MsgServiceUnavailable (DRS.M00503).
-	MsgServiceUnavailable = "The service is temporarily unavailable."
+	msgSignatureExpired       = "Incorrect app authentication information: signature expired, X-Sdk-Date is more than 15 minutes away from the server time"
+	msgProjectMismatch        = "The IAM user is not authorized to access the API: the credentials are for another project than the one in the URI"
+	msgAPINotFound            = "The API does not exist or has not been published in the environment"
+	msgThrottled              = "The throttling threshold has been reached"
+	msgInvalidParameterPrefix = "Invalid parameter: " // a short description of the violation follows
+	msgProjectNotFound        = "The project does not exist"
+	msgExportNotFound         = "The export job does not exist"
+	msgFileNotFoundPrefix     = "The template file does not exist: " // the quoted file name follows
+	msgInternalError          = "Internal service error."
+	msgServiceUnavailable     = "The service is temporarily unavailable."
 )
 
-// IAM (Keystone-style) error messages of POST /v3/auth/tokens and GET
-// /v3/projects. (Refused credentials on GET /v3/projects get the gateway's
-// APIGW.0301 / APIGW.0303 bodies, as on DRS calls.)
+// IAM's (Keystone-style) error messages.
 const (
-	// IAMMsgWrongPassword (401): unknown account or user, or wrong password.
-	IAMMsgWrongPassword = "The username or password is wrong."
-	// IAMMsgProjectNotFound (404): the scope names a project the fake lacks.
-	IAMMsgProjectNotFound = "Could not find project."
-	// IAMMsgBadRequestPrefix (400, POST /v3/auth/tokens) is followed by a
-	// short description.
-	IAMMsgBadRequestPrefix = "The request body is invalid: "
-	// IAMMsgInvalidRequestPrefix (400, other IAM calls, e.g. an empty name
-	// query parameter of GET /v3/projects) is followed by a short description.
-	IAMMsgInvalidRequestPrefix = "The request is invalid: "
-	// IAMMsgNotFound (404): no IAM API at this method and path.
-	IAMMsgNotFound = "The resource could not be found."
+	iamMsgWrongPassword        = "The username or password is wrong."
+	iamMsgProjectNotFound      = "Could not find project."
+	iamMsgBadRequestPrefix     = "The request body is invalid: " // of the password login
+	iamMsgInvalidRequestPrefix = "The request is invalid: "      // of other IAM calls
+	iamMsgNotFound             = "The resource could not be found."
+	iamMsgInternalError        = "An unexpected error prevented the server from fulfilling your request."
+	iamMsgServiceUnavailable   = "The service is unavailable."
+	iamMsgThrottled            = "The throttling threshold has been reached."
 )
 
 // maxEcho bounds how much of an outside value an error message quotes.
@@ -121,8 +91,103 @@ const maxEcho = 64
 // maxMessage bounds the length of any error_msg the fake writes.
 const maxMessage = 240
 
-// HeaderRequestID is the response header that carries the request id.
-const HeaderRequestID = "X-Request-Id"
+// headerRequestID is the response header that carries the request id.
+const headerRequestID = "X-Request-Id"
+
+// failure is a refusal, written in the shape of the API that refuses: a
+// gateway body (error_code APIGW.*/APIG.*, with the request id), a DRS body
+// (DRS.*) or, without a code, IAM's Keystone body.
+type failure struct {
+	status     int
+	code       string // "" for a Keystone body
+	msg        string
+	retryAfter int // seconds; sent as Retry-After when positive
+}
+
+// write answers the request with f.
+func (f *failure) write(w http.ResponseWriter) {
+	if f.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+	}
+	msg := oneLine(f.msg)
+	switch {
+	case f.code == "":
+		title := http.StatusText(f.status)
+		writeJSON(w, f.status, iamapi.IAMError{Error: iamapi.IAMErrorDetail{Code: f.status, Title: &title, Message: msg}})
+	case strings.HasPrefix(f.code, "APIG"):
+		body := drsapi.ErrorResponse{ErrorCode: f.code, ErrorMsg: msg}
+		if id := w.Header().Get(headerRequestID); id != "" {
+			body.RequestId = &id
+		}
+		writeJSON(w, f.status, body)
+	default:
+		writeJSON(w, f.status, drsapi.ErrorResponse{ErrorCode: f.code, ErrorMsg: msg})
+	}
+}
+
+// Refusals of the API gateway, the same for DRS and IAM calls.
+
+func unauthorized(msg string) *failure {
+	return &failure{status: http.StatusUnauthorized, code: CodeAuthFailed, msg: msg}
+}
+
+func signatureExpired() *failure {
+	return &failure{status: http.StatusUnauthorized, code: CodeSignatureExpired, msg: msgSignatureExpired}
+}
+
+func forbidden() *failure {
+	return &failure{status: http.StatusForbidden, code: CodeForbidden, msg: msgProjectMismatch}
+}
+
+// Refusals in the shape of one API: the gateway's and DRS's bodies for DRS
+// calls, Keystone's for IAM calls.
+
+// noRoute answers a request for no operation of the API.
+func (a *api) noRoute() *failure {
+	if a.iam {
+		return &failure{status: http.StatusNotFound, msg: iamMsgNotFound}
+	}
+	return &failure{status: http.StatusNotFound, code: CodeAPINotFound, msg: msgAPINotFound}
+}
+
+// invalid answers a request of op that violates the contract; detail says
+// how, without quoting more than maxEcho bytes of it.
+func (a *api) invalid(op Operation, detail string) *failure {
+	switch {
+	case op == OpCreateUserTokenByPassword:
+		return &failure{status: http.StatusBadRequest, msg: iamMsgBadRequestPrefix + detail}
+	case a.iam:
+		return &failure{status: http.StatusBadRequest, msg: iamMsgInvalidRequestPrefix + detail}
+	}
+	return &failure{status: http.StatusBadRequest, code: CodeInvalidParameter, msg: msgInvalidParameterPrefix + detail}
+}
+
+// throttled answers 429 with Retry-After, for the rate limit and for
+// injected throttling alike: APIG.0308 on DRS calls, Keystone's body (as the
+// contract has it) on IAM calls.
+func (a *api) throttled(retryAfterSeconds int) *failure {
+	f := &failure{status: http.StatusTooManyRequests, code: CodeThrottled, msg: msgThrottled, retryAfter: max(retryAfterSeconds, 1)}
+	if a.iam {
+		f.code, f.msg = "", iamMsgThrottled
+	}
+	return f
+}
+
+// internalError answers 500.
+func (a *api) internalError() *failure {
+	if a.iam {
+		return &failure{status: http.StatusInternalServerError, msg: iamMsgInternalError}
+	}
+	return &failure{status: http.StatusInternalServerError, code: CodeInternalError, msg: msgInternalError}
+}
+
+// unavailable answers 503.
+func (a *api) unavailable() *failure {
+	if a.iam {
+		return &failure{status: http.StatusServiceUnavailable, msg: iamMsgServiceUnavailable}
+	}
+	return &failure{status: http.StatusServiceUnavailable, code: CodeServiceUnavailable, msg: msgServiceUnavailable}
+}
 
 // quote returns s quoted for an error message, cut to maxEcho bytes.
 func quote(s string) string {
@@ -143,8 +208,7 @@ func clip(s string, n int) string {
 
 // oneLine makes msg a single line of at most maxMessage bytes.
 func oneLine(msg string) string {
-	msg = strings.Join(strings.Fields(msg), " ")
-	return clip(msg, maxMessage)
+	return clip(strings.Join(strings.Fields(msg), " "), maxMessage)
 }
 
 // writeJSON writes v as JSON with the given status. Encoding errors cannot
@@ -156,7 +220,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		buf.Reset()
-		buf.WriteString(`{"error_code":"` + CodeInternalError + `","error_msg":"` + MsgInternalError + `"}` + "\n")
+		buf.WriteString(`{"error_code":"` + CodeInternalError + `","error_msg":"` + msgInternalError + `"}` + "\n")
 		status = http.StatusInternalServerError
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -164,42 +228,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
-
-// writeDRSError writes a DRS-service error body {"error_code","error_msg"}.
-func writeDRSError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, drsapi.ErrorResponse{ErrorCode: code, ErrorMsg: oneLine(msg)})
-}
-
-// writeGatewayError writes an API-gateway error body, which also carries the
-// request id.
-func writeGatewayError(w http.ResponseWriter, status int, code, msg string) {
-	body := drsapi.ErrorResponse{ErrorCode: code, ErrorMsg: oneLine(msg)}
-	if id := w.Header().Get(HeaderRequestID); id != "" {
-		body.RequestId = &id
-	}
-	writeJSON(w, status, body)
-}
-
-// writeThrottled writes 429 APIG.0308 with Retry-After (whole seconds, ≥ 1).
-func writeThrottled(w http.ResponseWriter, retryAfterSeconds int) {
-	w.Header().Set("Retry-After", strconv.Itoa(max(retryAfterSeconds, 1)))
-	writeGatewayError(w, http.StatusTooManyRequests, CodeThrottled, MsgThrottled)
-}
-
-// writeIAMError writes IAM's Keystone-style error body.
-func writeIAMError(w http.ResponseWriter, status int, msg string) {
-	title := http.StatusText(status)
-	writeJSON(w, status, iamapi.IAMError{Error: iamapi.IAMErrorDetail{
-		Code: status, Title: &title, Message: oneLine(msg),
-	}})
-}
-
-// IAM messages of injected faults.
-const (
-	// IAMMsgInternalError (500).
-	IAMMsgInternalError = "An unexpected error prevented the server from fulfilling your request."
-	// IAMMsgServiceUnavailable (503).
-	IAMMsgServiceUnavailable = "The service is unavailable."
-	// IAMMsgThrottled (429).
-	IAMMsgThrottled = "The throttling threshold has been reached."
-)

@@ -1,8 +1,7 @@
 package drsfake
 
 import (
-	"bufio"
-	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"net"
@@ -39,8 +38,8 @@ const (
 	OpListProjects Operation = "KeystoneListProjects"
 )
 
-// Operations returns every operation of the fake.
-func Operations() []Operation {
+// allOperations returns every operation of the fake.
+func allOperations() []Operation {
 	return []Operation{
 		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate,
 		OpCreateUserTokenByPassword, OpListProjects,
@@ -106,12 +105,16 @@ type Faults struct {
 	RetryAfter time.Duration
 }
 
+// defaultRetryAfter is the Retry-After of injected 429s without
+// Faults.RetryAfter.
+const defaultRetryAfter = 3 * time.Second
+
 func (f Faults) validate() error {
 	if err := f.All.validate(); err != nil {
 		return err
 	}
 	for op, r := range f.PerOperation {
-		if !slices.Contains(Operations(), op) {
+		if !slices.Contains(allOperations(), op) {
 			return fmt.Errorf("drsfake: unknown operation %q", op)
 		}
 		if err := r.validate(); err != nil {
@@ -168,14 +171,6 @@ func (in *injector) set(f Faults) error {
 	return nil
 }
 
-func (in *injector) get() Faults {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	f := in.faults
-	f.PerOperation = maps.Clone(f.PerOperation)
-	return f
-}
-
 // decide draws the faults of one request of op.
 func (in *injector) decide(op Operation) decision {
 	in.mu.Lock()
@@ -186,10 +181,8 @@ func (in *injector) decide(op Operation) decision {
 		return decision{}
 	}
 	u := in.rand.float64s(2)
-	d := decision{retryAfter: 3}
-	if f.RetryAfter > 0 {
-		d.retryAfter = int((f.RetryAfter + time.Second - 1) / time.Second)
-	}
+	retryAfter := cmp.Or(f.RetryAfter, defaultRetryAfter)
+	d := decision{retryAfter: int((retryAfter + time.Second - 1) / time.Second)}
 	if u[1] < r.LatencyRate {
 		d.latency = r.Latency
 	}
@@ -237,60 +230,36 @@ func abandon(w http.ResponseWriter) {
 	}
 }
 
-// recorder captures a response so that a fault can send only part of it.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newRecorder(h http.Header) *recorder { return &recorder{header: h.Clone(), status: http.StatusOK} }
-
-// Header returns the captured header map.
-func (rec *recorder) Header() http.Header { return rec.header }
-
-// Write captures body bytes.
-func (rec *recorder) Write(p []byte) (int, error) { return rec.body.Write(p) }
-
-// WriteHeader captures the status.
-func (rec *recorder) WriteHeader(status int) { rec.status = status }
-
-// sendBroken sends rec's status, headers (with the full Content-Length) and
-// half its body, then breaks the connection: with a TCP reset for
-// faultReset, a plain close for faultTruncate. Where the connection cannot be
-// taken over (HTTP/2, or a ResponseWriter without a connection) it aborts the
-// response with http.ErrAbortHandler, as net/http intends.
-func sendBroken(w http.ResponseWriter, rec *recorder, kind faultKind) {
-	body := rec.body.Bytes()
-	rec.header.Set("Content-Length", strconv.Itoa(len(body)))
-	rec.header.Set("Connection", "close")
+// sendBroken sends the status, headers (with the full Content-Length) and
+// half the body of resp, whose body is body, then breaks the connection:
+// with a TCP reset for faultReset, a plain close for faultTruncate. Where the
+// connection cannot be taken over (HTTP/2, or a ResponseWriter without a
+// connection) it aborts the response with http.ErrAbortHandler, as net/http
+// intends.
+func sendBroken(w http.ResponseWriter, resp *http.Response, body []byte, kind faultKind) {
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	resp.Header.Set("Connection", "close")
 	half := body[:len(body)/2]
 
 	rc := http.NewResponseController(w)
 	conn, brw, err := rc.Hijack()
 	if err != nil {
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.status)
+		maps.Copy(w.Header(), resp.Header)
+		w.WriteHeader(resp.StatusCode)
 		_, _ = w.Write(half)
 		_ = rc.Flush()
 		panic(http.ErrAbortHandler)
 	}
 	defer func() { _ = conn.Close() }() // the client sees the break
-	writeRaw(brw.Writer, rec, half)
+	bw := brw.Writer
+	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", resp.StatusCode, http.StatusText(resp.StatusCode))
+	_ = resp.Header.Write(bw)
+	_, _ = bw.WriteString("\r\n")
+	_, _ = bw.Write(half)
+	_ = bw.Flush()
 	if kind == faultReset {
 		if tcp, ok := conn.(*net.TCPConn); ok {
 			_ = tcp.SetLinger(0) // close with RST instead of FIN
 		}
 	}
-}
-
-// writeRaw writes an HTTP/1.1 response head and part of the body.
-func writeRaw(bw *bufio.Writer, rec *recorder, part []byte) {
-	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", rec.status, http.StatusText(rec.status))
-	_ = rec.header.Write(bw)
-	_, _ = bw.WriteString("\r\n")
-	_, _ = bw.Write(part)
-	_ = bw.Flush()
 }

@@ -17,7 +17,7 @@ import (
 // and for errors a short one-line JSON body of the right shape.
 func checkAnswer(t *testing.T, w *httptest.ResponseRecorder, iam bool) {
 	t.Helper()
-	if w.Header().Get(HeaderRequestID) == "" || w.Header().Get("Date") == "" {
+	if w.Header().Get(headerRequestID) == "" || w.Header().Get("Date") == "" {
 		t.Fatalf("answer without X-Request-Id or Date: %v", w.Header())
 	}
 	if w.Code < 400 {
@@ -53,6 +53,8 @@ func FuzzDRSRequest(f *testing.F) {
 	f.Add(uint8(1), "/jobs/%2F%00/export/progress", "", "text/plain", "\x00", "")
 	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":[{"a":[[[[1]]]]}],"jobs":null}`, "")
 	f.Add(uint8(2), "/templates", "", "application/json", `{}`, "")
+	f.Add(uint8(1), "/templates", "limit=0;&offset=1&offset=2", "", "", "")
+	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":["task-1"]} {"jobs":[]}`, "")
 	s := mustNew(f, WithToken("tok"), WithProjectID(p), WithTasks(Task{ID: "task-1", Engine: "mysql"}))
 	methods := []string{"POST", "GET", "PUT", "DELETE"}
 	f.Fuzz(func(t *testing.T, m uint8, path, query, contentType, body, lang string) {
@@ -108,7 +110,7 @@ func FuzzDownloadNames(f *testing.F) {
 			t.Fatalf("files %q: %d, want 404", files, w.Code)
 		default:
 			msg := errBody(t, "application/json", w.Body.Bytes()).ErrorMsg
-			if len(msg) > len(MsgFileNotFoundPrefix)+2+4*maxEcho+len("…") {
+			if len(msg) > len(msgFileNotFoundPrefix)+2+4*maxEcho+len("…") {
 				t.Fatalf("message quotes too much: %q", msg)
 			}
 			if len(a) > 2*maxEcho && bytes.Contains([]byte(msg), []byte(a)) {
@@ -131,7 +133,7 @@ func FuzzIAMLogin(f *testing.F) {
 		w := serve(s, "POST", "/v3/auth/tokens", "", body)
 		switch w.Code {
 		case 201:
-			if !strings.HasPrefix(w.Header().Get(HeaderSubjectToken), "MII") {
+			if !strings.HasPrefix(w.Header().Get(headerSubjectToken), "MII") {
 				t.Fatal("201 without a token")
 			}
 		case 400, 401, 404:
@@ -197,5 +199,44 @@ func FuzzIAMListProjects(f *testing.F) {
 			t.Fatalf("status %d: %s", w.Code, w.Body)
 		}
 		validateResponse(t, r, w.Result())
+	})
+}
+
+// FuzzArrayLonger checks the fake's cheap scan for over-long arrays against
+// a full decode, on any valid JSON value.
+func FuzzArrayLonger(f *testing.F) {
+	for _, s := range []string{
+		`{"jobs":["a","b"]}`, `[]`, `[[],[1,2,3],{"a":[1,2]}]`, `["a,b","c\"]","[",{"x":",,,"}]`,
+		`{"files":[` + strings.Repeat(`"x",`, 20) + `"y"]}`, `"plain"`, ` [ 1 , [ ] , 2 ] `,
+	} {
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, body string, limit int) {
+		if !json.Valid([]byte(body)) || limit < 0 {
+			t.Skip()
+		}
+		var v any
+		if err := json.Unmarshal([]byte(body), &v); err != nil {
+			t.Fatalf("valid JSON did not decode: %v", err)
+		}
+		var longest func(v any) int
+		longest = func(v any) int {
+			n := 0
+			switch v := v.(type) {
+			case []any:
+				n = len(v)
+				for _, e := range v {
+					n = max(n, longest(e))
+				}
+			case map[string]any:
+				for _, e := range v {
+					n = max(n, longest(e))
+				}
+			}
+			return n
+		}
+		if got, want := arrayLonger([]byte(body), limit), longest(v) > limit; got != want {
+			t.Errorf("arrayLonger(%q, %d) = %t, want %t", body, limit, got, want)
+		}
 	})
 }

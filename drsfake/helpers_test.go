@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -30,34 +31,31 @@ var t0 = time.Date(2025, 7, 3, 9, 44, 12, 0, time.UTC)
 // response validation.
 type specRouters struct{ drs, iam routers.Router }
 
-var (
-	routersOnce sync.Once
-	routersVal  specRouters
-	routersErr  error
-)
+// specRoutersOnce loads both contracts' routers once for the test binary.
+var specRoutersOnce = sync.OnceValues(func() (specRouters, error) {
+	load := func(get func() (*openapi3.T, error)) (routers.Router, error) {
+		doc, err := get()
+		if err != nil {
+			return nil, err
+		}
+		doc.Servers = nil
+		return gorillamux.NewRouter(doc)
+	}
+	drs, err := load(drsapi.GetSpec)
+	if err != nil {
+		return specRouters{}, err
+	}
+	iam, err := load(iamapi.GetSpec)
+	return specRouters{drs: drs, iam: iam}, err
+})
 
 func loadRouters(t testing.TB) specRouters {
 	t.Helper()
-	routersOnce.Do(func() {
-		load := func(get func() (*openapi3.T, error)) routers.Router {
-			doc, err := get()
-			if err != nil {
-				routersErr = err
-				return nil
-			}
-			doc.Servers = nil
-			r, err := gorillamux.NewRouter(doc)
-			if err != nil {
-				routersErr = err
-			}
-			return r
-		}
-		routersVal = specRouters{drs: load(drsapi.GetSpec), iam: load(iamapi.GetSpec)}
-	})
-	if routersErr != nil {
-		t.Fatalf("loading the specs: %v", routersErr)
+	rs, err := specRoutersOnce()
+	if err != nil {
+		t.Fatalf("loading the specs: %v", err)
 	}
-	return routersVal
+	return rs
 }
 
 // validateResponse checks a response against the contract: its status must be
@@ -187,4 +185,68 @@ func signedPart(authorization string) string {
 		return "a malformed Authorization (not shown)"
 	}
 	return a.String()
+}
+
+// pipeListener is a net.Listener of in-memory connections (net.Pipe), for
+// servers run inside a testing/synctest bubble, where real sockets do not
+// belong.
+type pipeListener struct {
+	conns  chan net.Conn
+	closed chan struct{}
+	once   sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+// Accept waits for the next connection made by dial.
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+// Close stops Accept and dial.
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.closed) })
+	return nil
+}
+
+// Addr returns a placeholder address.
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+// dial connects to the listener; it fits http.Transport.DialContext.
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	server, client := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
+
+// passwordLogin is the body of an IAM password login scoped to project.
+func passwordLogin(account, user, password, project string) string {
+	return `{"auth":{"identity":{"methods":["password"],"password":{"user":{"domain":{"name":"` + account + `"},"name":"` +
+		user + `","password":"` + password + `"}}},"scope":{"project":{"id":"` + project + `"}}}}`
+}
+
+// checkKeystoneBody checks that w holds IAM's {"error":{...}} JSON body.
+func checkKeystoneBody(t *testing.T, w *httptest.ResponseRecorder) {
+	t.Helper()
+	if ct := w.Header().Get("Content-Type"); ct != "application/json" || !strings.HasPrefix(w.Body.String(), `{"error":{"code":`) {
+		t.Errorf("not a Keystone JSON body (%s): %.200s", ct, w.Body)
+	}
 }

@@ -43,7 +43,7 @@ func TestIAMLogin(t *testing.T) {
 		if err != nil || r.StatusCode() != http.StatusCreated || r.JSON201 == nil {
 			t.Fatalf("login: %v %d %s", err, r.StatusCode(), r.Body)
 		}
-		tok := r.HTTPResponse.Header.Get(HeaderSubjectToken)
+		tok := r.HTTPResponse.Header.Get(headerSubjectToken)
 		if !strings.HasPrefix(tok, "MII") || len(tok) < 100 {
 			t.Fatalf("the X-Subject-Token (%d bytes) does not look like an IAM token: want MII and at least 100 bytes", len(tok))
 		}
@@ -81,7 +81,7 @@ func TestIAMLogin(t *testing.T) {
 		}
 		clock.Advance(time.Microsecond)
 		l, _ := drs.ListTemplatesWithResponse(ctx, ts.ProjectID, nil)
-		if e := errBody(t, l.HTTPResponse.Header.Get("Content-Type"), l.Body); l.StatusCode() != 401 || e.ErrorMsg != MsgTokenExpired {
+		if e := errBody(t, l.HTTPResponse.Header.Get("Content-Type"), l.Body); l.StatusCode() != 401 || e.ErrorMsg != msgTokenExpired {
 			t.Fatalf("expired token: %d %+v", l.StatusCode(), e)
 		}
 	}
@@ -103,13 +103,13 @@ func TestIAMLoginRefused(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{"wrong password", loginBody(u.Account, u.Name, u.Password+"x", iamapi.ProjectRef{Name: &region}), 401, IAMMsgWrongPassword},
-		{"wrong user", loginBody(u.Account, "someone", u.Password, iamapi.ProjectRef{Name: &region}), 401, IAMMsgWrongPassword},
-		{"wrong account", loginBody("other", u.Name, u.Password, iamapi.ProjectRef{Name: &region}), 401, IAMMsgWrongPassword},
-		{"unknown project", loginBody(u.Account, u.Name, u.Password, iamapi.ProjectRef{Name: &unknown}), 404, IAMMsgProjectNotFound},
-		{"project without id or name", loginBody(u.Account, u.Name, u.Password, iamapi.ProjectRef{}), 400, IAMMsgBadRequestPrefix + "scope.project needs an id or a name"},
-		{"no scope", map[string]any{"auth": map[string]any{"identity": map[string]any{"methods": []string{"password"}}}}, 400, IAMMsgBadRequestPrefix},
-		{"unknown method", map[string]any{"auth": map[string]any{"identity": map[string]any{"methods": []string{"token"}}}}, 400, IAMMsgBadRequestPrefix},
+		{"wrong password", loginBody(u.Account, u.Name, u.Password+"x", iamapi.ProjectRef{Name: &region}), 401, iamMsgWrongPassword},
+		{"wrong user", loginBody(u.Account, "someone", u.Password, iamapi.ProjectRef{Name: &region}), 401, iamMsgWrongPassword},
+		{"wrong account", loginBody("other", u.Name, u.Password, iamapi.ProjectRef{Name: &region}), 401, iamMsgWrongPassword},
+		{"unknown project", loginBody(u.Account, u.Name, u.Password, iamapi.ProjectRef{Name: &unknown}), 404, iamMsgProjectNotFound},
+		{"project without id or name", loginBody(u.Account, u.Name, u.Password, iamapi.ProjectRef{}), 400, iamMsgBadRequestPrefix + "scope.project needs an id or a name"},
+		{"no scope", map[string]any{"auth": map[string]any{"identity": map[string]any{"methods": []string{"password"}}}}, 400, iamMsgBadRequestPrefix},
+		{"unknown method", map[string]any{"auth": map[string]any{"identity": map[string]any{"methods": []string{"token"}}}}, 400, iamMsgBadRequestPrefix},
 		{"account by id", byDomainID, 201, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -151,7 +151,7 @@ func TestIAMTokenScope(t *testing.T) {
 	if err != nil || r.StatusCode() != 201 {
 		t.Fatalf("login: %v %s", err, r.Body)
 	}
-	tok := r.HTTPResponse.Header.Get(HeaderSubjectToken)
+	tok := r.HTTPResponse.Header.Get(headerSubjectToken)
 	drs := drsClient(t, ts, tok)
 	if l, _ := drs.ListTemplatesWithResponse(context.Background(), second, nil); l.StatusCode() != 200 {
 		t.Errorf("own project: %d %s", l.StatusCode(), l.Body)

@@ -16,21 +16,23 @@ const (
 	DefaultRegion = "cn-north-4"
 	// DefaultTokenTTL is the lifetime of tokens issued by POST /v3/auth/tokens.
 	DefaultTokenTTL = 24 * time.Hour
-	// DefaultPendingDuration is how long an export stays "pending".
-	DefaultPendingDuration = 100 * time.Millisecond
-	// DefaultRunningDuration is how long an export then stays "running".
-	DefaultRunningDuration = 400 * time.Millisecond
-	// DefaultPageSize is the page size of ListTemplates without a limit.
-	DefaultPageSize = 10
 	// DefaultPageSizeLimit caps the limit of ListTemplates; larger limits
 	// are served with this many records (the contract allows fewer).
 	DefaultPageSizeLimit = 100
 	// DefaultGeneratedTasks is the number of tasks seeded when no task
 	// option is given.
 	DefaultGeneratedTasks = 3
-	// MaxClockSkew is how far X-Sdk-Date may be from the fake's clock, as at
+)
+
+// Further defaults, documented with the options that change them.
+const (
+	defaultPending   = 100 * time.Millisecond // WithExportTimings
+	defaultRunning   = 400 * time.Millisecond
+	defaultPageSize  = 10 // ListTemplates without a limit
+	defaultRetention = 24 * time.Hour
+	// maxClockSkew is how far X-Sdk-Date may be from the fake's clock, as at
 	// Huawei's API gateway.
-	MaxClockSkew = 15 * time.Minute
+	maxClockSkew = 15 * time.Minute
 )
 
 // Option configures a [Server] built by [New] or [Start].
@@ -71,7 +73,6 @@ type config struct {
 	projects       []string
 	tasks          []Task
 	generatedTasks int
-	failing        []string
 	tokens         []string
 	keys           []accessKey
 	users          []IAMUser
@@ -82,19 +83,31 @@ type config struct {
 	faults         Faults
 	ratePerSecond  float64
 	rateBurst      int
+	retention      time.Duration
 }
 
-func defaultConfig() config {
-	return config{
+// newConfig applies opts (nil ones are skipped) to the defaults.
+func newConfig(opts []Option) (*config, error) {
+	cfg := &config{
 		clock:          systemClock{},
 		seed:           1,
 		region:         DefaultRegion,
 		generatedTasks: -1,
 		tokenTTL:       DefaultTokenTTL,
-		pending:        DefaultPendingDuration,
-		running:        DefaultRunningDuration,
+		pending:        defaultPending,
+		running:        defaultRunning,
 		pageSizeLimit:  DefaultPageSizeLimit,
+		retention:      defaultRetention,
 	}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
 }
 
 var projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
@@ -152,7 +165,8 @@ func WithProjectID(ids ...string) Option {
 	}
 }
 
-// WithTasks adds DRS tasks that can be exported. Without WithTasks or
+// WithTasks adds DRS tasks that can be exported; those with
+// [Task.FailExport] make their exports fail. Without WithTasks or
 // [WithGeneratedTasks] the fake seeds [DefaultGeneratedTasks] tasks.
 func WithTasks(tasks ...Task) Option {
 	return func(cfg *config) error {
@@ -173,17 +187,8 @@ func WithGeneratedTasks(n int) Option {
 	}
 }
 
-// WithFailingTasks makes exports that include any of these task ids end
-// "failed" (without files). The ids must be tasks of the fake.
-func WithFailingTasks(ids ...string) Option {
-	return func(cfg *config) error {
-		cfg.failing = append(cfg.failing, ids...)
-		return nil
-	}
-}
-
 // WithToken makes the fake accept tok as X-Auth-Token for every project. It
-// never expires; [Server.RevokeToken] revokes it.
+// never expires (so it is never forgotten); [Server.RevokeToken] revokes it.
 func WithToken(tok string) Option {
 	return func(cfg *config) error {
 		if tok == "" {
@@ -258,8 +263,8 @@ func WithTokenTTL(d time.Duration) Option {
 }
 
 // WithExportTimings sets how long an export stays "pending" and then
-// "running" before it ends "success" or "failed", on the fake's clock.
-// Zero durations skip a state.
+// "running" before it ends "success" or "failed", on the fake's clock
+// (default 100 ms and 400 ms). Zero durations skip a state.
 func WithExportTimings(pending, running time.Duration) Option {
 	return func(cfg *config) error {
 		if pending < 0 || running < 0 {
@@ -272,6 +277,7 @@ func WithExportTimings(pending, running time.Duration) Option {
 
 // WithPageSizeLimit caps the number of files ListTemplates returns in one
 // page (default [DefaultPageSizeLimit]); larger limits are served with n.
+// Without a limit a page has 10 files (or n, if smaller).
 func WithPageSizeLimit(n int) Option {
 	return func(cfg *config) error {
 		if n < 1 {
@@ -303,6 +309,22 @@ func WithRateLimit(perSecond float64, burst int) Option {
 			return err
 		}
 		cfg.ratePerSecond, cfg.rateBurst = perSecond, burst
+		return nil
+	}
+}
+
+// WithRetention sets how long, on the fake's clock, the fake remembers what
+// has ended (default 24 h): a finished export and its files are forgotten
+// d after the export finished — ShowExportProgress then answers 404
+// DRS.M00404, ListTemplates no longer lists the files, downloads answer 404
+// — and an expired token d after it expired (it is then refused as unknown
+// rather than as expired). So a long-running fake holds a bounded state.
+func WithRetention(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d <= 0 {
+			return fmt.Errorf("drsfake: WithRetention: %v is not positive", d)
+		}
+		cfg.retention = d
 		return nil
 	}
 }

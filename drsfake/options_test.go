@@ -8,11 +8,11 @@ import (
 	"go/token"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/drs-tools/drstemplate/endpoint"
@@ -129,63 +129,73 @@ func TestOperationConstants(t *testing.T) {
 		}
 	}
 	var listed []string
-	for _, op := range Operations() {
+	for _, op := range allOperations() {
 		listed = append(listed, "Op"+strings.TrimPrefix(string(op), "Keystone"))
 	}
 	slices.Sort(names)
 	slices.Sort(listed)
 	if !slices.Equal(names, listed) {
-		t.Errorf("constants %v, Operations() %v", names, listed)
+		t.Errorf("constants %v, allOperations() %v", names, listed)
 	}
 }
 
 // TestLatencyEndsWithTheServer checks that a request held by injected
 // latency ends as soon as its context is cancelled by the server stopping
 // (an http.Server whose BaseContext is cancelled, as drstemplate fake-server
-// does), and that it then gets no answer rather than an empty 200.
+// does), and that it then gets no answer rather than an empty 200. It runs
+// in a synctest bubble: the minute of latency is not waited for.
 func TestLatencyEndsWithTheServer(t *testing.T) {
-	s := mustNew(t, WithToken("tok"), WithFaults(Faults{All: FaultRates{Latency: time.Minute, LatencyRate: 1}}))
-	base, stop := context.WithCancel(context.Background())
-	defer stop()
-	hs := httptest.NewUnstartedServer(s)
-	hs.Config.BaseContext = func(_ net.Listener) context.Context { return base }
-	hs.Start()
-	defer hs.Close()
+	synctest.Test(t, func(t *testing.T) {
+		s := mustNew(t, WithToken("tok"), WithFaults(Faults{All: FaultRates{Latency: time.Minute, LatencyRate: 1}}))
+		base, stop := context.WithCancel(context.Background())
+		defer stop()
+		ln := newPipeListener()
+		srv := &http.Server{Handler: s, BaseContext: func(net.Listener) context.Context { return base }}
+		go func() { _ = srv.Serve(ln) }()
+		defer func() { _ = srv.Close() }()
 
-	hc := hs.Client()
-	r, err := http.NewRequestWithContext(context.Background(), http.MethodGet, hs.URL+"/v5/"+s.ProjectIDs()[0]+"/templates", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Header.Set("X-Auth-Token", "tok")
-	type result struct {
-		status int
-		err    error
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := hc.Do(r)
+		hc := &http.Client{Transport: &http.Transport{DialContext: ln.dial}}
+		defer hc.CloseIdleConnections()
+		r, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://fake/v5/"+s.ProjectIDs()[0]+"/templates", nil)
 		if err != nil {
-			done <- result{err: err}
-			return
+			t.Fatal(err)
 		}
-		_ = resp.Body.Close()
-		done <- result{status: resp.StatusCode}
-	}()
-	time.Sleep(100 * time.Millisecond) // the request reaches the latency wait
-	start := time.Now()
-	stop()
-	select {
-	case res := <-done:
-		if res.err == nil {
-			t.Errorf("the request held by latency was answered %d after the server stopped; want no answer", res.status)
+		r.Header.Set("X-Auth-Token", "tok")
+		type result struct {
+			status int
+			err    error
 		}
-		if d := time.Since(start); d > 5*time.Second {
+		done := make(chan result, 1)
+		go func() {
+			resp, err := hc.Do(r)
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			_ = resp.Body.Close()
+			done <- result{status: resp.StatusCode}
+		}()
+		synctest.Wait() // the request waits out its latency
+		select {
+		case res := <-done:
+			t.Fatalf("answered before the latency passed: %+v", res)
+		default:
+		}
+		start := time.Now()
+		stop()
+		synctest.Wait()
+		select {
+		case res := <-done:
+			if res.err == nil {
+				t.Errorf("the request held by latency was answered %d after the server stopped; want no answer", res.status)
+			}
+		default:
+			t.Fatal("the request held by latency did not end when the server stopped")
+		}
+		if d := time.Since(start); d != 0 {
 			t.Errorf("the request ended %v after the server stopped", d)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the request held by latency did not end when the server stopped")
-	}
+	})
 }
 
 // TestRandomCredentials checks that RandomCredentials are shaped like the

@@ -1,11 +1,14 @@
 package drsfake
 
 import (
-	"context"
+	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"time"
@@ -15,143 +18,108 @@ import (
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
-// reqInfo is what the pipeline tells the handlers about a request.
-type reqInfo struct {
-	id   string
-	now  time.Time
-	base string // scheme://host the request was sent to ("" outside ServeHTTP)
+// call is one request on its way through the pipeline, and what the steps
+// have learnt about it so far.
+type call struct {
+	w   http.ResponseWriter
+	r   *http.Request
+	id  string    // the request id, sent as X-Request-Id
+	now time.Time // the fake's time when the request came in
+
+	api    *api // set by route
+	route  *routers.Route
+	params map[string]string
+	op     Operation
+
+	body     []byte // set by readBody
+	bodyRead bool
+
+	broken faultKind // faultReset or faultTruncate, drawn by injectFaults
 }
 
-type ctxKey struct{}
-
-// requestInfo returns the request's id and time (the zero reqInfo outside
-// ServeHTTP, e.g. when a handler method is called directly).
-func (s *Server) requestInfo(ctx context.Context) reqInfo {
-	if ri, ok := ctx.Value(ctxKey{}).(reqInfo); ok {
-		return ri
-	}
-	return reqInfo{now: s.clock.Now()}
+// refuse answers c with f and ends its way: the steps return refuse's
+// result.
+func (c *call) refuse(f *failure) bool {
+	f.write(c.w)
+	return false
 }
 
-// errBodyTooLarge reports a request body over sdksign.MaxSignedBody.
-var errBodyTooLarge = errors.New("request body larger than 12 MB")
-
-// readBody reads the whole request body, as received, once.
-func readBody(r *http.Request) ([]byte, error) {
-	if r.Body == nil {
-		return nil, nil
-	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, sdksign.MaxSignedBody+1))
-	_ = r.Body.Close()
-	if err != nil {
-		return nil, fmt.Errorf("reading the request body: %w", err)
-	}
-	if len(b) > sdksign.MaxSignedBody {
-		return nil, errBodyTooLarge
-	}
-	return b, nil
-}
-
-// ServeHTTP answers one request. Every response carries X-Request-Id and a
-// Date header read from the fake's clock.
+// ServeHTTP answers one request. Every request takes the same way through
+// the steps below, in this order and in this file: route, authenticate,
+// validate, injectFaults, handle. A step that refuses the request answers
+// it and ends the way. Every response carries X-Request-Id and a Date header
+// read from the fake's clock.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := s.clock.Now()
-	info := reqInfo{id: s.reqIDs.hex(32), now: now, base: baseURL(r)}
-	w.Header().Set(HeaderRequestID, info.id)
-	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
-	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
-	tw := &trackingWriter{ResponseWriter: w}
-
-	iam := strings.HasPrefix(r.URL.Path, "/v3/")
-	body, err := readBody(r)
-	if err != nil {
-		msg := "request body: cannot be read"
-		if errors.Is(err, errBodyTooLarge) {
-			msg = "request body: larger than 12 MB"
+	c := &call{w: w, r: r, id: s.reqIDs.hex(32), now: s.clock.Now()}
+	w.Header().Set(headerRequestID, c.id)
+	w.Header().Set("Date", c.now.UTC().Format(http.TimeFormat))
+	for _, step := range []func(*call) bool{s.route, s.authenticate, s.validate, s.injectFaults, s.handle} {
+		if !step(c) {
+			return
 		}
-		if iam {
-			writeIAMError(tw, http.StatusBadRequest, IAMMsgBadRequestPrefix+msg)
-		} else {
-			writeDRSError(tw, http.StatusBadRequest, CodeInvalidParameter, MsgInvalidParameterPrefix+msg)
-		}
-		return
 	}
-	if iam {
-		s.serveIAM(tw, r, body, now)
-		return
-	}
-	s.serveDRS(tw, r, body, now)
 }
 
-// serveDRS runs the gateway and service steps of a DRS request in order:
-// authentication, routing, project scope, rate limit, faults, validation,
-// project existence, handler.
-func (s *Server) serveDRS(w http.ResponseWriter, r *http.Request, body []byte, now time.Time) {
-	p, aerr := s.auth.authenticate(r, body, now)
-	if aerr != nil {
-		aerr.write(w)
-		return
+// route finds the operation: IAM's under /v3/, DRS's elsewhere. A request
+// for no operation is 404 (APIGW.0101, or Keystone's body under /v3/)
+// whatever its credentials: like Huawei's gateway, the fake knows how to
+// authenticate a request only once it knows the API.
+func (s *Server) route(c *call) bool {
+	c.api = s.drs
+	if strings.HasPrefix(c.r.URL.Path, "/v3/") {
+		c.api = s.iam
 	}
-	route, params, ok := s.drs.route(r)
+	route, params, ok := c.api.route(c.r)
 	if !ok {
-		writeGatewayError(w, http.StatusNotFound, CodeAPINotFound, MsgAPINotFound)
-		return
+		return c.refuse(c.api.noRoute())
 	}
-	project := params["project_id"]
-	if aerr := checkProject(r, p, project); aerr != nil {
-		aerr.write(w)
-		return
+	// The generated server routes with net/http's ServeMux, which may not
+	// agree with kin-openapi's router on an odd path (an escaped slash).
+	if _, pattern := c.api.mux.Handler(c.r); pattern == "" {
+		return c.refuse(c.api.noRoute())
 	}
-	// Only existing projects have a bucket, so made-up paths cannot grow
-	// the limiter; their requests end in 400 or 404 below anyway.
-	if slices.Contains(s.projects, project) {
-		if ok, retry := s.limiter.allow(project, now); !ok {
-			writeThrottled(w, retry)
-			return
-		}
-	}
-	handle := func(w http.ResponseWriter) {
-		if err := s.drs.check(r.Context(), r, route, params, body); err != nil {
-			writeDRSError(w, http.StatusBadRequest, CodeInvalidParameter, MsgInvalidParameterPrefix+describeValidation(err))
-			return
-		}
-		if !slices.Contains(s.projects, project) {
-			writeDRSError(w, http.StatusNotFound, CodeNotFound, MsgProjectNotFound)
-			return
-		}
-		if _, pattern := s.drsMux.Handler(r); pattern == "" {
-			writeGatewayError(w, http.StatusNotFound, CodeAPINotFound, MsgAPINotFound)
-			return
-		}
-		s.drsHandlerFn.ServeHTTP(w, r)
-	}
-	s.withFaults(w, r, Operation(route.Operation.OperationID), false, handle)
+	c.route, c.params, c.op = route, params, Operation(route.Operation.OperationID)
+	return true
 }
 
-// serveIAM answers the IAM calls (and 404 for anything else under /v3/),
-// with IAM's Keystone-style error bodies. Calls whose operation requires
-// credentials (GET /v3/projects; not the password login) are authenticated
-// first, like DRS calls, and refused with the gateway's JSON.
-func (s *Server) serveIAM(w http.ResponseWriter, r *http.Request, body []byte, now time.Time) {
-	route, params, ok := s.iam.route(r)
-	if !ok {
-		writeIAMError(w, http.StatusNotFound, IAMMsgNotFound)
-		return
+// authenticate checks the credentials of the operations that need them (all
+// but IAM's password login), the way Huawei's API gateway does: an
+// X-Auth-Token if one is sent, else an SDK-HMAC-SHA256 signature. Nothing
+// of the body is read before the request proves to hold a known token or a
+// well-formed signature by a known access key, so that an unauthenticated
+// upload is refused without being accepted (no 100 Continue either). DRS
+// credentials must then be valid for the project in the URI.
+func (s *Server) authenticate(c *call) bool {
+	if !requiresCredentials(c.route) {
+		return true
 	}
-	if requiresCredentials(route) {
-		if _, aerr := s.auth.authenticate(r, body, now); aerr != nil {
-			aerr.write(w)
-			return
+	var p principal
+	switch toks := c.r.Header.Values("X-Auth-Token"); {
+	case len(toks) > 1:
+		return c.refuse(unauthorized(msgTokenInvalid))
+	case len(toks) == 1:
+		var f *failure
+		if p, f = s.auth.token(toks[0], c.now); f != nil {
+			return c.refuse(f)
 		}
-	}
-	handle := func(w http.ResponseWriter) {
-		if err := s.iam.check(r.Context(), r, route, params, body); err != nil {
-			writeIAMError(w, http.StatusBadRequest, iamInvalidPrefix(r)+describeValidation(err))
-			return
+	case len(c.r.Header.Values(sdksign.HeaderAuthorization)) > 0:
+		if !s.verifySignature(c) {
+			return false
 		}
-		s.iamHandlerFn.ServeHTTP(w, r)
+	default:
+		return c.refuse(unauthorized(msgNoCredentials))
 	}
-	s.withFaults(w, r, Operation(route.Operation.OperationID), true, handle)
+	if c.api.iam { // GET /v3/projects: any valid token, whatever its project
+		return true
+	}
+	project := c.params["project_id"]
+	if p.project != "" && p.project != project {
+		return c.refuse(forbidden())
+	}
+	if sent := c.r.Header.Values(sdksign.HeaderProjectID); len(sent) > 0 && (len(sent) != 1 || sent[0] != project) {
+		return c.refuse(forbidden())
+	}
+	return true
 }
 
 // requiresCredentials reports whether the contract names a security
@@ -165,13 +133,153 @@ func requiresCredentials(route *routers.Route) bool {
 	return sec != nil && len(*sec) > 0
 }
 
-// iamInvalidPrefix starts IAM's 400 message for r: the password login's
-// complaints are about its body, those of other calls about parameters.
-func iamInvalidPrefix(r *http.Request) string {
-	if r.URL.Path == "/v3/auth/tokens" {
-		return IAMMsgBadRequestPrefix
+// verifySignature checks an SDK-HMAC-SHA256 signature over the request as
+// received. sdksign.Verify needs the body; it is read only for a
+// well-formed, dated signature by an access key the fake knows (a first
+// Verify, with no body and no key known, runs every check before the key
+// lookup).
+func (s *Server) verifySignature(c *call) bool {
+	ak, err := sdksign.Verify(c.r, nil, func(string) (string, bool) { return "", false }, c.now, maxClockSkew)
+	k, known := s.auth.key(ak)
+	if !errors.Is(err, sdksign.ErrUnknownAccessKey) || !known {
+		return c.refuse(signatureRefusal(err))
 	}
-	return IAMMsgInvalidRequestPrefix
+	if !s.readBody(c) {
+		return false
+	}
+	secret := func(string) (string, bool) { return k.Secret, true }
+	if _, err := sdksign.Verify(c.r, c.body, secret, c.now, maxClockSkew); err != nil {
+		return c.refuse(signatureRefusal(err))
+	}
+	if k.SecurityToken != "" {
+		auth, err := sdksign.ParseAuthorization(c.r.Header.Get(sdksign.HeaderAuthorization))
+		sent := c.r.Header.Values(sdksign.HeaderSecurityToken)
+		if err != nil || !slices.Contains(auth.SignedHeaders, "x-security-token") || len(sent) != 1 ||
+			subtle.ConstantTimeCompare([]byte(sent[0]), []byte(k.SecurityToken)) != 1 {
+			return c.refuse(unauthorized(msgSecurityTokenInvalid))
+		}
+	}
+	if !k.Expires.IsZero() && !c.now.Before(k.Expires) {
+		return c.refuse(unauthorized(msgCredentialsExpired))
+	}
+	return true
+}
+
+// signatureRefusal maps a verification failure to the gateway's answer.
+func signatureRefusal(err error) *failure {
+	switch {
+	case errors.Is(err, sdksign.ErrDateSkew):
+		return signatureExpired()
+	case errors.Is(err, sdksign.ErrUnknownAccessKey):
+		return unauthorized(msgAccessKeyUnknown)
+	case errors.Is(err, sdksign.ErrInvalidDate):
+		return unauthorized(msgSdkDateInvalid)
+	case errors.Is(err, sdksign.ErrSignatureMismatch):
+		return unauthorized(msgSignatureMismatch)
+	default: // malformed or repeated Authorization
+		return unauthorized(msgAuthorizationMalformed)
+	}
+}
+
+// readBody reads the request body whole, once, within the operation's size
+// limit: a body larger than that is refused unread when Content-Length
+// says so, else after limit+1 bytes.
+func (s *Server) readBody(c *call) bool {
+	if c.bodyRead {
+		return true
+	}
+	c.bodyRead = true
+	limit := c.api.maxBody[c.op]
+	tooLarge := c.api.invalid(c.op, fmt.Sprintf("request body: larger than %d bytes", limit))
+	if c.r.ContentLength > limit {
+		return c.refuse(tooLarge)
+	}
+	if c.r.Body == nil {
+		return true
+	}
+	b, err := io.ReadAll(io.LimitReader(c.r.Body, limit+1))
+	_ = c.r.Body.Close()
+	switch {
+	case err != nil:
+		return c.refuse(c.api.invalid(c.op, "request body: cannot be read"))
+	case int64(len(b)) > limit:
+		return c.refuse(tooLarge)
+	}
+	c.body = b
+	return true
+}
+
+// validate checks the request against the contract: the query (well-formed,
+// no parameter repeated, few unknown ones, not oversized), the body (within
+// its limit, one JSON value with nothing after it, no array longer than the
+// contract allows), then kin-openapi's validation of parameters, headers and
+// body; a DRS call's project must exist.
+func (s *Server) validate(c *call) bool {
+	if detail := checkQuery(c.r.URL.RawQuery, c.route); detail != "" {
+		return c.refuse(c.api.invalid(c.op, detail))
+	}
+	if !s.readBody(c) {
+		return false
+	}
+	if hasJSONBody(c.r, c.route) && len(c.body) > 0 {
+		if !json.Valid(c.body) { // data after the value included
+			return c.refuse(c.api.invalid(c.op, "request body: not valid JSON"))
+		}
+		if n := c.api.maxItems[c.op]; n > 0 && arrayLonger(c.body, n) {
+			return c.refuse(c.api.invalid(c.op, fmt.Sprintf("request body: an array has more than %d items", n)))
+		}
+	}
+	if err := c.api.check(c.r.Context(), c.r, c.route, c.params, c.body); err != nil {
+		return c.refuse(c.api.invalid(c.op, describeValidation(err)))
+	}
+	if !c.api.iam && !slices.Contains(s.projects, c.params["project_id"]) {
+		return c.refuse(&failure{status: http.StatusNotFound, code: CodeNotFound, msg: msgProjectNotFound})
+	}
+	return true
+}
+
+// injectFaults applies the per-project rate limit of DRS calls, then the
+// faults drawn for the operation: latency first (a request whose context
+// ends meanwhile gets no answer: its connection is closed), then a 500, 503
+// or 429 — the rate limit's and the injected 429 are the same answer — or a
+// reset or truncation, left for handle.
+func (s *Server) injectFaults(c *call) bool {
+	if !c.api.iam {
+		if ok, retry := s.limiter.allow(c.params["project_id"], c.now); !ok {
+			return c.refuse(c.api.throttled(retry))
+		}
+	}
+	d := s.faults.decide(c.op)
+	if !wait(c.r, d.latency) {
+		abandon(c.w) // the client gave up, or the server is stopping
+		return false
+	}
+	switch d.kind {
+	case faultInternal:
+		return c.refuse(c.api.internalError())
+	case faultUnavailable:
+		return c.refuse(c.api.unavailable())
+	case faultThrottle:
+		return c.refuse(c.api.throttled(d.retryAfter))
+	}
+	c.broken = d.kind
+	return true
+}
+
+// handle runs the operation's handler (through the generated server, which
+// binds the parameters and decodes the body again) and sends its answer:
+// whole, or broken as injectFaults drew.
+func (s *Server) handle(c *call) bool {
+	r := withInfo(c.r, reqInfo{op: c.op, id: c.id, now: c.now, base: baseURL(c.r)})
+	if c.broken == faultNone {
+		c.api.handler.ServeHTTP(c.w, r)
+		return true
+	}
+	rec := httptest.NewRecorder()
+	maps.Copy(rec.Header(), c.w.Header())
+	c.api.handler.ServeHTTP(rec, r)
+	sendBroken(c.w, rec.Result(), rec.Body.Bytes(), c.broken)
+	return true
 }
 
 // baseURL is the scheme and host r was sent to, as the client wrote them.
@@ -184,76 +292,4 @@ func baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-// withFaults runs handle under the faults drawn for op.
-func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, op Operation, iam bool, handle func(http.ResponseWriter)) {
-	d := s.faults.decide(op)
-	if !wait(r, d.latency) {
-		abandon(w) // the client gave up, or the server is stopping
-		return
-	}
-	switch d.kind {
-	case faultInternal:
-		if iam {
-			writeIAMError(w, http.StatusInternalServerError, IAMMsgInternalError)
-		} else {
-			writeDRSError(w, http.StatusInternalServerError, CodeInternalError, MsgInternalError)
-		}
-	case faultUnavailable:
-		if iam {
-			writeIAMError(w, http.StatusServiceUnavailable, IAMMsgServiceUnavailable)
-		} else {
-			writeDRSError(w, http.StatusServiceUnavailable, CodeServiceUnavailable, MsgServiceUnavailable)
-		}
-	case faultThrottle:
-		if iam {
-			w.Header().Set("Retry-After", fmt.Sprint(d.retryAfter))
-			writeIAMError(w, http.StatusTooManyRequests, IAMMsgThrottled)
-		} else {
-			writeThrottled(w, d.retryAfter)
-		}
-	case faultReset, faultTruncate:
-		rec := newRecorder(w.Header())
-		handle(rec)
-		sendBroken(w, rec, d.kind)
-	default:
-		handle(w)
-	}
-}
-
-// trackingWriter remembers whether the response has started, so that a late
-// error does not try to write a second status.
-type trackingWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-// WriteHeader records that the response started.
-func (t *trackingWriter) WriteHeader(code int) {
-	t.wrote = true
-	t.ResponseWriter.WriteHeader(code)
-}
-
-// Write records that the response started.
-func (t *trackingWriter) Write(p []byte) (int, error) {
-	t.wrote = true
-	return t.ResponseWriter.Write(p)
-}
-
-// Unwrap gives http.ResponseController access to the underlying writer.
-func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
-
-// started reports whether a response has already begun on w.
-func started(w http.ResponseWriter) bool {
-	for {
-		switch v := w.(type) {
-		case *trackingWriter:
-			return v.wrote
-		case interface{ Unwrap() http.ResponseWriter }:
-			w = v.Unwrap()
-		default:
-			return false
-		}
-	}
 }

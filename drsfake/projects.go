@@ -9,19 +9,19 @@ import (
 	"github.com/drs-tools/drstemplate/gen/iamserver"
 )
 
-// DefaultAccount is the account (domain) name of a fake that has no IAM
+// defaultAccount is the account (domain) name of a fake that has no IAM
 // user; with users, the fake's account is the first user's.
-const DefaultAccount = "drsfake-account"
+const defaultAccount = "drsfake-account"
 
-// DomainID returns the id of the fake's account (domain): the account of its
-// first IAM user ([WithUser]), or [DefaultAccount] without users. IAM's
+// domainID returns the id of the fake's account (domain): the account of its
+// first IAM user ([WithUser]), or defaultAccount without users. IAM's
 // GET /v3/projects reports it as every project's domain_id, and a login of
 // that user as the token's domain id. It is derived from the account name,
 // so it is the same on every run.
-func (s *Server) DomainID() string {
-	account := DefaultAccount
-	if len(s.users) > 0 {
-		account = s.users[0].Account
+func (s *Server) domainID() string {
+	account := defaultAccount
+	if len(s.auth.users) > 0 {
+		account = s.auth.users[0].Account
 	}
 	return nameID("domain", account)
 }
@@ -30,30 +30,30 @@ func (s *Server) DomainID() string {
 // named exactly like the name query parameter if it is given: the first
 // project is named after the region (cn-north-4), the others
 // "{region}_{n}". A name that matches nothing gives an empty list. Each
-// project has its id, name, the fake's [Server.DomainID], enabled: true, an
+// project has its id, name, the fake's account id (the id of its first IAM user's account), enabled: true, an
 // empty description and, as at Huawei, the account id as parent of the
 // region's project and that project as parent of the others. The request has
 // been authenticated like a DRS call (token or AK/SK signature) before it
 // gets here; any valid token may list, whatever its project.
-func (s *Server) KeystoneListProjects(ctx context.Context, req iamserver.KeystoneListProjectsRequestObject) (iamserver.KeystoneListProjectsResponseObject, error) {
-	info := s.requestInfo(ctx)
-	domain := s.DomainID()
+func (o operations) KeystoneListProjects(ctx context.Context, req iamserver.KeystoneListProjectsRequestObject) (iamserver.KeystoneListProjectsResponseObject, error) {
+	info := o.info(ctx)
+	domain := o.s.domainID()
 	body := iamapi.ProjectList{Projects: []iamapi.Project{}}
-	for i, id := range s.projects {
-		name := s.ProjectName(id)
+	for i, id := range o.s.projects {
+		name := o.s.ProjectName(id)
 		if req.Params.Name != nil && *req.Params.Name != name {
 			continue
 		}
 		parent := domain
 		if i > 0 {
-			parent = s.projects[0]
+			parent = o.s.projects[0]
 		}
 		p := iamapi.Project{
-			Id: id, Name: name, DomainId: ptr(domain), Enabled: ptr(true),
-			Description: ptr(""), ParentId: ptr(parent), IsDomain: ptr(false),
+			Id: id, Name: name, DomainId: new(domain), Enabled: new(true),
+			Description: new(""), ParentId: new(parent), IsDomain: new(false),
 		}
 		if info.base != "" {
-			p.Links = &iamapi.Links{Self: ptr(info.base + "/v3/projects/" + url.PathEscape(id))}
+			p.Links = &iamapi.Links{Self: new(info.base + "/v3/projects/" + url.PathEscape(id))}
 		}
 		body.Projects = append(body.Projects, p)
 	}
@@ -76,8 +76,8 @@ type projectsListed struct {
 // VisitKeystoneListProjectsResponse writes the 200 answer.
 func (p projectsListed) VisitKeystoneListProjectsResponse(w http.ResponseWriter) error {
 	if p.requestID != "" {
-		w.Header().Set(HeaderRequestID, p.requestID)
-		w.Header().Set(HeaderIAMTraceID, p.requestID)
+		w.Header().Set(headerRequestID, p.requestID)
+		w.Header().Set(headerIAMTraceID, p.requestID)
 	}
 	writeJSON(w, http.StatusOK, p.body)
 	return nil

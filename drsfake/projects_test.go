@@ -62,14 +62,14 @@ func projectNames(l *iamapi.ProjectList) []string {
 func TestListProjects(t *testing.T) {
 	ts := Start(t, WithProjectID(firstProject, secondProject), WithClock(NewManualClock(t0)))
 	domain := nameID("domain", ts.User.Account)
-	if ts.DomainID() != domain {
-		t.Fatalf("DomainID() = %s, want the domain id of the IAM user's account %s", ts.DomainID(), domain)
+	if ts.domainID() != domain {
+		t.Fatalf("domainID() = %s, want the domain id of the IAM user's account %s", ts.domainID(), domain)
 	}
 	project := func(id, name, parent string) iamapi.Project {
 		return iamapi.Project{
-			Id: id, Name: name, DomainId: ptr(domain), Enabled: ptr(true), Description: ptr(""),
-			ParentId: ptr(parent), IsDomain: ptr(false),
-			Links: &iamapi.Links{Self: ptr(ts.URL + "/v3/projects/" + id)},
+			Id: id, Name: name, DomainId: new(domain), Enabled: new(true), Description: new(""),
+			ParentId: new(parent), IsDomain: new(false),
+			Links: &iamapi.Links{Self: new(ts.URL + "/v3/projects/" + id)},
 		}
 	}
 	first := project(firstProject, "cn-north-4", domain)
@@ -96,7 +96,7 @@ func TestListProjects(t *testing.T) {
 			if r.StatusCode() != http.StatusOK || r.JSON200 == nil {
 				t.Fatalf("status %d: %s", r.StatusCode(), r.Body)
 			}
-			want := iamapi.ProjectList{Projects: tc.want, Links: &iamapi.Links{Self: ptr(ts.URL + tc.self)}}
+			want := iamapi.ProjectList{Projects: tc.want, Links: &iamapi.Links{Self: new(ts.URL + tc.self)}}
 			if diff := cmp.Diff(want, *r.JSON200); diff != "" {
 				t.Errorf("projects (-want +got):\n%s", diff)
 			}
@@ -104,8 +104,8 @@ func TestListProjects(t *testing.T) {
 				t.Errorf("no match must be an empty list, not null or absent: %s", r.Body)
 			}
 			h := r.HTTPResponse.Header
-			if id := h.Get(HeaderRequestID); id == "" || h.Get(HeaderIAMTraceID) != id {
-				t.Errorf("X-Request-Id %q, X-IAM-Trace-Id %q: want both, equal", id, h.Get(HeaderIAMTraceID))
+			if id := h.Get(headerRequestID); id == "" || h.Get(headerIAMTraceID) != id {
+				t.Errorf("X-Request-Id %q, X-IAM-Trace-Id %q: want both, equal", id, h.Get(headerIAMTraceID))
 			}
 		})
 	}
@@ -129,7 +129,7 @@ func TestListProjectsTokens(t *testing.T) {
 	for what, tok := range map[string]string{
 		"static token":          ts.Token,
 		"token of project 2":    scoped,
-		"IAM token (project 2)": login.HTTPResponse.Header.Get(HeaderSubjectToken),
+		"IAM token (project 2)": login.HTTPResponse.Header.Get(headerSubjectToken),
 	} {
 		r := listProjects(t, ts, tok, nil)
 		if r.StatusCode() != http.StatusOK || r.JSON200 == nil {
@@ -266,30 +266,30 @@ func TestListProjectsRefused(t *testing.T) {
 		{"no credentials", func() *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, ts.URL+"/v3/projects?name=cn-north-4", nil)
 			return r
-		}, 401, CodeAuthFailed, MsgNoCredentials},
-		{"unknown token", withToken("MIIunknown"), 401, CodeAuthFailed, MsgTokenInvalid},
-		{"expired token", withToken(expiring), 401, CodeAuthFailed, MsgTokenExpired},
-		{"revoked token", withToken(revoked), 401, CodeAuthFailed, MsgTokenRevoked},
-		{"empty token", withToken(""), 401, CodeAuthFailed, MsgTokenInvalid},
+		}, 401, CodeAuthFailed, msgNoCredentials},
+		{"unknown token", withToken("MIIunknown"), 401, CodeAuthFailed, msgTokenInvalid},
+		{"expired token", withToken(expiring), 401, CodeAuthFailed, msgTokenExpired},
+		{"revoked token", withToken(revoked), 401, CodeAuthFailed, msgTokenRevoked},
+		{"empty token", withToken(""), 401, CodeAuthFailed, msgTokenInvalid},
 		{"wrong secret key", func() *http.Request {
 			return sdkProjectLookup(t, ts, "cn-north-4", ts.AccessKey, "wrong", clock.Now())
-		}, 401, CodeAuthFailed, MsgSignatureMismatch},
+		}, 401, CodeAuthFailed, msgSignatureMismatch},
 		{"unknown access key", func() *http.Request {
 			return sdkProjectLookup(t, ts, "cn-north-4", "UNKNOWNAK", ts.SecretKey, clock.Now())
-		}, 401, CodeAuthFailed, MsgAccessKeyUnknown},
+		}, 401, CodeAuthFailed, msgAccessKeyUnknown},
 		{"name changed after signing", func() *http.Request {
 			r := sdkProjectLookup(t, ts, "cn-north-4", ts.AccessKey, ts.SecretKey, clock.Now())
 			r.URL.RawQuery = "name=cn-north-4_2"
 			return r
-		}, 401, CodeAuthFailed, MsgSignatureMismatch},
+		}, 401, CodeAuthFailed, msgSignatureMismatch},
 		{"X-Sdk-Date 16 minutes ahead", func() *http.Request {
 			return sdkProjectLookup(t, ts, "cn-north-4", ts.AccessKey, ts.SecretKey, clock.Now().Add(16*time.Minute))
-		}, 401, CodeSignatureExpired, MsgSignatureExpired},
+		}, 401, CodeSignatureExpired, msgSignatureExpired},
 		{"malformed Authorization", func() *http.Request {
 			r := sdkProjectLookup(t, ts, "cn-north-4", ts.AccessKey, ts.SecretKey, clock.Now())
 			r.Header.Set("Authorization", "SDK-HMAC-SHA256 Access=x")
 			return r
-		}, 401, CodeAuthFailed, MsgAuthorizationMalformed},
+		}, 401, CodeAuthFailed, msgAuthorizationMalformed},
 		{"valid token, bad Authorization", func() *http.Request {
 			r := withToken(ts.Token)()
 			r.Header.Set("Authorization", "SDK-HMAC-SHA256 garbage")
@@ -308,8 +308,8 @@ func TestListProjectsRefused(t *testing.T) {
 			if e.ErrorCode != tc.code || e.ErrorMsg != tc.msg {
 				t.Errorf("got %s %q, want %s %q", e.ErrorCode, e.ErrorMsg, tc.code, tc.msg)
 			}
-			if e.RequestId == nil || *e.RequestId != hdr.Get(HeaderRequestID) {
-				t.Errorf("the gateway body's request_id %v is not the X-Request-Id %q", e.RequestId, hdr.Get(HeaderRequestID))
+			if e.RequestId == nil || *e.RequestId != hdr.Get(headerRequestID) {
+				t.Errorf("the gateway body's request_id %v is not the X-Request-Id %q", e.RequestId, hdr.Get(headerRequestID))
 			}
 			if strings.Contains(string(body), ts.SecretKey) || strings.Contains(string(body), ts.Token) {
 				t.Error("the answer echoes a secret")
@@ -337,10 +337,10 @@ func TestListProjectsInvalid(t *testing.T) {
 		status              int
 		msg                 string
 	}{
-		{"empty name", "/v3/projects?name=", ts.Token, 400, IAMMsgInvalidRequestPrefix + `query parameter "name": minimum string length is 1`},
+		{"empty name", "/v3/projects?name=", ts.Token, 400, iamMsgInvalidRequestPrefix + `query parameter "name": minimum string length is 1`},
 		{"empty name, no credentials", "/v3/projects?name=", "", 401, ""},
-		{"project by id", "/v3/projects/" + ts.ProjectID, "", 404, IAMMsgNotFound},
-		{"other IAM path", "/v3/users", ts.Token, 404, IAMMsgNotFound},
+		{"project by id", "/v3/projects/" + ts.ProjectID, "", 404, iamMsgNotFound},
+		{"other IAM path", "/v3/users", ts.Token, 404, iamMsgNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := http.NewRequest(http.MethodGet, ts.URL+tc.target, nil)
@@ -380,9 +380,9 @@ func TestListProjectsFaults(t *testing.T) {
 		status int
 		msg    string
 	}{
-		{FaultRates{Unavailable: 1}, 503, IAMMsgServiceUnavailable},
-		{FaultRates{Throttle: 1}, 429, IAMMsgThrottled},
-		{FaultRates{InternalError: 1}, 500, IAMMsgInternalError},
+		{FaultRates{Unavailable: 1}, 503, iamMsgServiceUnavailable},
+		{FaultRates{Throttle: 1}, 429, iamMsgThrottled},
+		{FaultRates{InternalError: 1}, 500, iamMsgInternalError},
 	} {
 		if err := ts.SetFaults(Faults{PerOperation: map[Operation]FaultRates{OpListProjects: tc.rates}}); err != nil {
 			t.Fatal(err)
@@ -408,7 +408,7 @@ func TestListProjectsFaults(t *testing.T) {
 // strict-server interface allows: no request id, no links.
 func TestListProjectsDirect(t *testing.T) {
 	s := mustNew(t, WithProjectID(firstProject))
-	resp, err := s.KeystoneListProjects(context.Background(), iamserver.KeystoneListProjectsRequestObject{})
+	resp, err := operations{s}.KeystoneListProjects(context.Background(), iamserver.KeystoneListProjectsRequestObject{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +420,7 @@ func TestListProjectsDirect(t *testing.T) {
 	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &l) != nil || len(l.Projects) != 1 || l.Links != nil || l.Projects[0].Links != nil {
 		t.Fatalf("%d %s", w.Code, w.Body)
 	}
-	if got, want := *l.Projects[0].DomainId, nameID("domain", DefaultAccount); got != want {
-		t.Errorf("without users the domain is DefaultAccount's: %s, want %s", got, want)
+	if got, want := *l.Projects[0].DomainId, nameID("domain", defaultAccount); got != want {
+		t.Errorf("without users the domain is defaultAccount's: %s, want %s", got, want)
 	}
 }

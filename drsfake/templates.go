@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// AcceptedStatus is the `status` value of the 202 answer to
+// acceptedStatus is the `status` value of the 202 answer to
 // ExportCreationTemplate, "SUCCESS" (Huawei's documented example value). It
 // only says the export request was accepted, not that the export is done:
 // that is ShowExportProgress's process_status reaching [StatusSuccess] (or
 // [StatusFailed]).
-const AcceptedStatus = "SUCCESS"
+const acceptedStatus = "SUCCESS"
 
 // Export states, as ShowExportProgress reports them in process_status.
 const (
@@ -62,19 +62,14 @@ func (e *export) status(now time.Time) string {
 // asks first.
 type templateFile struct {
 	name     string
-	task     Task
 	modified time.Time
 	seq      uint64
-
-	once sync.Once
-	data []byte
-	err  error
+	content  func() ([]byte, error) // the file's bytes, built once
 }
 
-// content returns the file's bytes, building them once.
-func (f *templateFile) content() ([]byte, error) {
-	f.once.Do(func() { f.data, f.err = buildWorkbook(f.task, f.name, f.modified) })
-	return f.data, f.err
+func newTemplateFile(name string, t Task, modified time.Time, seq uint64) *templateFile {
+	return &templateFile{name: name, modified: modified, seq: seq,
+		content: sync.OnceValues(func() ([]byte, error) { return buildWorkbook(t, name, modified) })}
 }
 
 // newerFirst orders files newest first; files of the same second keep the
@@ -90,22 +85,34 @@ func newerFirst(a, b *templateFile) int {
 // Exports are settled — their files written, stamped with the export's
 // completion time — lazily by whichever request first looks at a time at or
 // after that completion, in completion order, so the result does not depend
-// on who looks first.
+// on who looks first. Finished exports and files are forgotten retention
+// after they finished: no answer shows them from then on, and sweeps on the
+// fake's clock free them.
 type store struct {
+	retention time.Duration
+
 	mu        sync.Mutex
 	seq       uint64
 	exports   map[string]*export // by id
 	unsettled []*export
 	files     map[string][]*templateFile          // by project, newest first
 	byName    map[string]map[string]*templateFile // by project, by name
+	nextSweep time.Time
 }
 
-func newStore() *store {
+func newStore(retention time.Duration) *store {
 	return &store{
-		exports: make(map[string]*export),
-		files:   make(map[string][]*templateFile),
-		byName:  make(map[string]map[string]*templateFile),
+		retention: retention,
+		exports:   make(map[string]*export),
+		files:     make(map[string][]*templateFile),
+		byName:    make(map[string]map[string]*templateFile),
 	}
+}
+
+// forgotten reports whether something that finished at done is forgotten at
+// now.
+func (st *store) forgotten(done, now time.Time) bool {
+	return !now.Before(done.Add(st.retention))
 }
 
 // create records a new export of tasks accepted at now.
@@ -125,7 +132,8 @@ func (st *store) create(id, project string, tasks []Task, now time.Time, pending
 	return e
 }
 
-// settleLocked writes the files of every successful export completed by now.
+// settleLocked writes the files of every successful export completed by now
+// and, now and then, frees what is forgotten.
 func (st *store) settleLocked(now time.Time) {
 	var due []*export
 	st.unsettled = slices.DeleteFunc(st.unsettled, func(e *export) bool {
@@ -149,6 +157,35 @@ func (st *store) settleLocked(now time.Time) {
 			st.addFileLocked(e.project, t, e.doneAt)
 		}
 	}
+	if interval := sweepInterval(st.retention); now.Before(st.nextSweep) && st.nextSweep.Sub(now) <= interval {
+		return
+	}
+	st.nextSweep = now.Add(sweepInterval(st.retention))
+	for id, e := range st.exports {
+		if st.forgotten(e.doneAt, now) {
+			delete(st.exports, id)
+		}
+	}
+	for project, list := range st.files {
+		keep := st.listedLocked(list, now)
+		for _, f := range list[len(keep):] {
+			delete(st.byName[project], f.name)
+		}
+		clear(list[len(keep):]) // let the forgotten files go
+		st.files[project] = keep
+	}
+}
+
+// listedLocked returns the files of a newest-first list that are not
+// forgotten at now: a prefix of it.
+func (st *store) listedLocked(list []*templateFile, now time.Time) []*templateFile {
+	n, _ := slices.BinarySearchFunc(list, now, func(f *templateFile, now time.Time) int {
+		if st.forgotten(f.modified, now) {
+			return 1
+		}
+		return -1
+	})
+	return list[:n]
 }
 
 // addFileLocked lists a new file; one of the same name (same task, engine and
@@ -157,7 +194,7 @@ func (st *store) addFileLocked(project string, t Task, at time.Time) {
 	at = at.UTC().Truncate(time.Second)
 	name := t.ID + "_" + t.Engine + "_" + at.Format(FileTimeLayout) + ".xlsx"
 	st.seq++
-	f := &templateFile{name: name, task: t, modified: at, seq: st.seq}
+	f := newTemplateFile(name, t, at, st.seq)
 	names := st.byName[project]
 	if names == nil {
 		names = make(map[string]*templateFile)
@@ -178,7 +215,7 @@ func (st *store) progress(project, id string, now time.Time) (string, bool) {
 	defer st.mu.Unlock()
 	st.settleLocked(now)
 	e, ok := st.exports[id]
-	if !ok || e.project != project {
+	if !ok || e.project != project || st.forgotten(e.doneAt, now) {
 		return "", false
 	}
 	return e.status(now), true
@@ -190,7 +227,7 @@ func (st *store) page(project string, offset, limit int, now time.Time) (int, []
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.settleLocked(now)
-	list := st.files[project]
+	list := st.listedLocked(st.files[project], now)
 	if offset >= len(list) {
 		return len(list), nil
 	}
@@ -207,7 +244,7 @@ func (st *store) lookup(project string, names []string, now time.Time) ([]*templ
 	files := make([]*templateFile, 0, len(names))
 	for _, n := range names {
 		f, ok := st.byName[project][n]
-		if !ok {
+		if !ok || st.forgotten(f.modified, now) {
 			return nil, n, false
 		}
 		files = append(files, f)

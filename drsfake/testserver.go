@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,7 +31,7 @@ func newCredentials(text func(n int, alphabet string) string) Credentials {
 		Token:     "MIIdrsfake" + text(64, tokenAlphabet),
 		AccessKey: text(20, credentialAlphabet[:26]+credentialAlphabet[52:]),
 		SecretKey: text(40, credentialAlphabet),
-		User:      IAMUser{Account: DefaultAccount, Name: "drsfake-user", Password: text(16, credentialAlphabet)},
+		User:      IAMUser{Account: defaultAccount, Name: "drsfake-user", Password: text(16, credentialAlphabet)},
 	}
 }
 
@@ -47,32 +48,22 @@ func DefaultCredentials(seed uint64) Credentials {
 // drawn from crypto/rand, so nobody can know them in advance: for a fake
 // reachable from other machines (drstemplate fake-server --allow-remote).
 func RandomCredentials() Credentials {
-	return newCredentials(cryptoText)
-}
-
-// cryptoText returns n characters drawn uniformly from alphabet (at most 256
-// characters) with crypto/rand.
-func cryptoText(n int, alphabet string) string {
-	// Bytes at or above limit are redrawn, so every character is equally
-	// likely.
-	limit := 256 - 256%len(alphabet)
-	out := make([]byte, 0, n)
-	buf := make([]byte, n)
-	for len(out) < n {
-		_, _ = rand.Read(buf) // crypto/rand.Read never fails
-		for _, b := range buf {
-			if int(b) < limit && len(out) < n {
-				out = append(out, alphabet[int(b)%len(alphabet)])
-			}
+	// crypto/rand.Text's base32 alphabet (A-Z, 2-7) lies within every
+	// alphabet newCredentials asks for.
+	return newCredentials(func(n int, _ string) string {
+		var b strings.Builder
+		for b.Len() < n {
+			b.WriteString(rand.Text())
 		}
-	}
-	return string(out)
+		return b.String()[:n]
+	})
 }
 
 // TestServer is a [Server] listening on a loopback port for the duration of
 // a test, with everything a client needs to call it. Its [Credentials] are
 // embedded: ts.Token, ts.AccessKey, ts.SecretKey and ts.User are theirs.
-// Formatting it with fmt never shows a secret.
+// Formatting it with fmt never shows a secret (its Server and Credentials
+// format themselves).
 type TestServer struct {
 	*Server
 	// Credentials are working credentials of each kind: the first ones given
@@ -96,45 +87,35 @@ type TestServer struct {
 // if opts are invalid.
 func Start(tb testing.TB, opts ...Option) *TestServer {
 	tb.Helper()
-	given := defaultConfig()
-	for _, o := range opts {
-		if o == nil {
-			continue
-		}
-		if err := o(&given); err != nil {
-			tb.Fatalf("drsfake.Start: %v", err)
-		}
-	}
-	def := DefaultCredentials(given.seed)
-	all := slices.Clone(opts)
-	ts := &TestServer{}
-	if len(given.tokens) == 0 {
-		all = append(all, WithToken(def.Token))
-		ts.Token = def.Token
-	} else {
-		ts.Token = given.tokens[0]
-	}
-	if len(given.keys) == 0 {
-		all = append(all, WithAccessKey(def.AccessKey, def.SecretKey))
-		ts.AccessKey, ts.SecretKey = def.AccessKey, def.SecretKey
-	} else {
-		ts.AccessKey, ts.SecretKey = given.keys[0].ID, given.keys[0].Secret
-	}
-	if len(given.users) == 0 {
-		all = append(all, WithUser(def.User.Account, def.User.Name, def.User.Password))
-		ts.User = def.User
-	} else {
-		ts.User = given.users[0]
-	}
-	s, err := New(all...)
+	cfg, err := newConfig(opts)
 	if err != nil {
 		tb.Fatalf("drsfake.Start: %v", err)
 	}
-	ts.Server = s
-	ts.ProjectID = s.projects[0]
-	ts.TaskIDs = slices.Clone(s.taskOrder)
-	ts.Clock, _ = given.clock.(*ManualClock)
-	ts.hs = httptest.NewServer(s)
+	def := DefaultCredentials(cfg.seed)
+	if len(cfg.tokens) == 0 {
+		cfg.tokens = []string{def.Token}
+	}
+	if len(cfg.keys) == 0 {
+		cfg.keys = []accessKey{{ID: def.AccessKey, Secret: def.SecretKey}}
+	}
+	if len(cfg.users) == 0 {
+		cfg.users = []IAMUser{def.User}
+	}
+	s, err := newServer(cfg)
+	if err != nil {
+		tb.Fatalf("drsfake.Start: %v", err)
+	}
+	ts := &TestServer{
+		Server:      s,
+		Credentials: Credentials{Token: cfg.tokens[0], AccessKey: cfg.keys[0].ID, SecretKey: cfg.keys[0].Secret, User: cfg.users[0]},
+		ProjectID:   s.projects[0],
+		TaskIDs:     slices.Clone(s.taskOrder),
+		hs:          httptest.NewUnstartedServer(s),
+	}
+	ts.Clock, _ = cfg.clock.(*ManualClock)
+	// OPTIONS * is the fake's to answer (404), not net/http's.
+	ts.hs.Config.DisableGeneralOptionsHandler = true
+	ts.hs.Start()
 	ts.URL = ts.hs.URL
 	tb.Cleanup(ts.hs.Close)
 	return ts

@@ -1,7 +1,9 @@
 package drsfake
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -16,26 +18,17 @@ const TemplateSheet = "Task"
 
 // templateRows returns the (setting, value) rows of a task's template.
 func templateRows(t Task, fileName string, exported time.Time) [][2]string {
-	typ := t.Type
-	if typ == "" {
-		typ = "migration"
-	}
 	rows := [][2]string{
 		{"Task ID", t.ID},
 		{"Task name", t.Name},
-		{"Task type", typ},
+		{"Task type", cmp.Or(t.Type, "migration")},
 		{"Engine", t.Engine},
 		{"Source endpoint", t.SourceEndpoint},
 		{"Target endpoint", t.TargetEndpoint},
 		{"Region", t.Region},
 		{"Project ID", t.ProjectID},
 	}
-	keys := make([]string, 0, len(t.Settings))
-	for k := range t.Settings {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(t.Settings)) {
 		rows = append(rows, [2]string{k, t.Settings[k]})
 	}
 	return append(rows,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,7 +143,6 @@ func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, erro
 		drsfake.WithSeed(f.seed),
 		drsfake.WithRegion(f.region),
 		drsfake.WithGeneratedTasks(f.tasks),
-		drsfake.WithFailingTasks(f.failTasks...),
 		drsfake.WithExportTimings(pending, f.exportDuration-pending),
 		drsfake.WithTokenTTL(f.tokenTTL),
 		drsfake.WithPageSizeLimit(f.pageSizeLimit),
@@ -159,7 +159,34 @@ func (f *fakeServerFlags) options() ([]drsfake.Option, drsfake.Credentials, erro
 	} else {
 		opts = append(opts, drsfake.WithAccessKey(creds.AccessKey, creds.SecretKey))
 	}
+	if len(f.failTasks) > 0 {
+		failing, err := failingTasks(opts, f.failTasks)
+		if err != nil {
+			return nil, creds, err
+		}
+		opts = append(opts, drsfake.WithGeneratedTasks(0), drsfake.WithTasks(failing...))
+	}
 	return opts, creds, nil
+}
+
+// failingTasks returns the tasks a fake built with opts generates, those
+// named in ids marked to fail their exports (drsfake's Task.FailExport):
+// given back with WithTasks and no generated tasks, they make the same fake
+// with failing tasks.
+func failingTasks(opts []drsfake.Option, ids []string) ([]drsfake.Task, error) {
+	fake, err := drsfake.New(opts...)
+	if err != nil {
+		return nil, err
+	}
+	tasks := fake.Tasks()
+	for _, id := range ids {
+		i := slices.IndexFunc(tasks, func(t drsfake.Task) bool { return t.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("--fail-task %q is not a task of the fake (see --tasks and --seed)", id)
+		}
+		tasks[i].FailExport = true
+	}
+	return tasks, nil
 }
 
 // checkLoopback refuses to listen beyond this machine unless allowed.
@@ -196,11 +223,7 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 	// so that stopping is prompt (such requests get no answer).
 	base, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRequests()
-	srv := &http.Server{
-		Handler:           fake,
-		ReadHeaderTimeout: 10 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return base },
-	}
+	srv := newHTTPServer(fake, base)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -223,6 +246,33 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 	}
 	_, _ = fmt.Fprintln(cmd.OutOrStdout(), "drsfake: stopped")
 	return nil
+}
+
+// Limits of the fake's HTTP server: what a stalled, idle or oversized
+// connection may hold. A request body is bounded by drsfake itself (by the
+// contract's limits, and read only once authenticated).
+const (
+	readHeaderTimeout = 10 * time.Second // the request line and headers
+	readTimeout       = 30 * time.Second // the whole request, body included
+	idleTimeout       = 60 * time.Second // a kept-alive connection between requests
+	maxHeaderBytes    = 64 << 10         // the request line and headers
+)
+
+// newHTTPServer returns the HTTP server of fake-server: the fake as its
+// handler, with base as every request's context, and the limits above. It
+// sets no WriteTimeout: answers may be held back by --latency, and
+// downloads stream.
+func newHTTPServer(fake http.Handler, base context.Context) *http.Server {
+	return &http.Server{
+		Handler:           fake,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		// OPTIONS * is the fake's to answer (404 in JSON), not net/http's.
+		DisableGeneralOptionsHandler: true,
+		BaseContext:                  func(net.Listener) context.Context { return base },
+	}
 }
 
 // printBanner tells the user where the fake is and how to call it.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -173,6 +174,40 @@ func TestFakeServerFlags(t *testing.T) {
 				t.Errorf("err %v, want one mentioning %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFailTaskFlag checks that --fail-task marks exactly the named tasks
+// of the fake --tasks and --seed make, and changes nothing else.
+func TestFailTaskFlag(t *testing.T) {
+	f := &fakeServerFlags{
+		region: drsfake.DefaultRegion, tasks: 3, seed: 5, exportDuration: 5 * time.Second,
+		tokenTTL: drsfake.DefaultTokenTTL, pageSizeLimit: drsfake.DefaultPageSizeLimit, rateBurst: 10,
+	}
+	tasks := func() []drsfake.Task {
+		t.Helper()
+		opts, _, err := f.options()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fake, err := drsfake.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fake.Tasks()
+	}
+	plain := tasks()
+	f.failTasks = []string{plain[1].ID}
+	failing := tasks()
+	if len(failing) != len(plain) {
+		t.Fatalf("%d tasks with --fail-task, %d without", len(failing), len(plain))
+	}
+	for i := range plain {
+		want := plain[i]
+		want.FailExport = i == 1
+		if !reflect.DeepEqual(failing[i], want) {
+			t.Errorf("task %d with --fail-task: %+v, want %+v", i, failing[i], want)
+		}
 	}
 }
 

@@ -57,14 +57,37 @@ var (
 	fileNameRE      = regexp.MustCompile(`^(.+)_([a-z0-9.]+)_([0-9]{14})\.xlsx$`)
 )
 
-// exchange is one request as drsfake received it, and the request id of its
-// answer.
+// exchange is one request as drsfake received it, and the request id and
+// error message of its answer.
 type exchange struct {
 	Method, Path, RawQuery, Host string
 	Header                       http.Header
 	Body                         []byte
 	RequestID                    string // X-Request-Id of the answer
+	ErrorMsg                     string // error_msg of an error answer's JSON body
 }
+
+// answerWriter keeps the body of an error answer as it passes.
+type answerWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (a *answerWriter) WriteHeader(status int) {
+	a.status = status
+	a.ResponseWriter.WriteHeader(status)
+}
+
+func (a *answerWriter) Write(p []byte) (int, error) {
+	if a.status >= 400 {
+		a.body.Write(p)
+	}
+	return a.ResponseWriter.Write(p)
+}
+
+// Unwrap lets the fake's injected faults take over the connection.
+func (a *answerWriter) Unwrap() http.ResponseWriter { return a.ResponseWriter }
 
 // recorder is an http.Handler in front of the fake that keeps every request
 // it passes on: what the SDK really puts on the wire.
@@ -85,8 +108,15 @@ func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Host: r.Host,
 		Header: r.Header.Clone(), Body: body,
 	}
-	rec.next.ServeHTTP(w, r)
+	aw := &answerWriter{ResponseWriter: w}
+	rec.next.ServeHTTP(aw, r)
 	ex.RequestID = w.Header().Get("X-Request-Id") // the handler has returned: the map is settled
+	var e struct {
+		ErrorMsg string `json:"error_msg"`
+	}
+	if json.Unmarshal(aw.body.Bytes(), &e) == nil {
+		ex.ErrorMsg = e.ErrorMsg
+	}
 	rec.mu.Lock()
 	rec.log = append(rec.log, ex)
 	rec.mu.Unlock()
@@ -548,21 +578,21 @@ func TestTemporaryCredentials(t *testing.T) {
 	}
 	checkError(t, f, "temporary key without its security token",
 		listErr(newClient(t, f.url, ak, sk, "", ts.ProjectID)),
-		http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgSecurityTokenInvalid)
+		http.StatusUnauthorized, drsfake.CodeAuthFailed)
 	checkError(t, f, "temporary key with a wrong security token",
 		listErr(newClient(t, f.url, ak, sk, securityToken+"x", ts.ProjectID)),
-		http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgSecurityTokenInvalid)
+		http.StatusUnauthorized, drsfake.CodeAuthFailed)
 
 	// 11 minutes on: the key has expired, the signature date is within the skew.
 	clock.Advance(11 * time.Minute)
 	checkError(t, f, "expired temporary key", listErr(c),
-		http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgCredentialsExpired)
+		http.StatusUnauthorized, drsfake.CodeAuthFailed)
 }
 
 // checkError checks that err is the SDK's ServiceResponseError with the
-// status, error code and message, and the X-Request-Id of the fake's answer
-// as the request id. A message ending in ": " is a prefix.
-func checkError(t *testing.T, f *fixture, what string, err error, status int, code, msg string) {
+// status and error code, and the error_msg and X-Request-Id of the fake's
+// answer as its message and request id.
+func checkError(t *testing.T, f *fixture, what string, err error, status int, code string) {
 	t.Helper()
 	var sre *sdkerr.ServiceResponseError
 	if !errors.As(err, &sre) {
@@ -573,11 +603,11 @@ func checkError(t *testing.T, f *fixture, what string, err error, status int, co
 	if sre.StatusCode != status || sre.ErrorCode != code {
 		t.Errorf("%s: status %d, code %q, want %d %q", what, sre.StatusCode, sre.ErrorCode, status, code)
 	}
-	if strings.HasSuffix(msg, ": ") && !strings.HasPrefix(sre.ErrorMessage, msg) ||
-		!strings.HasSuffix(msg, ": ") && sre.ErrorMessage != msg {
-		t.Errorf("%s: message %q, want %q", what, sre.ErrorMessage, msg)
+	last := f.rec.last(t)
+	if sre.ErrorMessage == "" || sre.ErrorMessage != last.ErrorMsg {
+		t.Errorf("%s: message %q, want the answer's error_msg %q", what, sre.ErrorMessage, last.ErrorMsg)
 	}
-	if rid := f.rec.last(t).RequestID; sre.RequestId == "" || sre.RequestId != rid {
+	if rid := last.RequestID; sre.RequestId == "" || sre.RequestId != rid {
 		t.Errorf("%s: request id %q, want the answer's X-Request-Id %q", what, sre.RequestId, rid)
 	}
 }
@@ -619,40 +649,39 @@ func TestErrors(t *testing.T) {
 		call   func() error
 		status int
 		code   string
-		msg    string
 	}{
 		{"wrong SK, GET", func() error { return list(wrongSK) },
-			http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgSignatureMismatch},
+			http.StatusUnauthorized, drsfake.CodeAuthFailed},
 		{"wrong SK, POST", func() error { return exportOf(wrongSK, ts.TaskIDs[0]) },
-			http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgSignatureMismatch},
+			http.StatusUnauthorized, drsfake.CodeAuthFailed},
 		{"wrong SK, download", func() error { return downloadOf(wrongSK, unknownFile) },
-			http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgSignatureMismatch},
+			http.StatusUnauthorized, drsfake.CodeAuthFailed},
 		{"unknown AK", func() error { return list(unknownAK) },
-			http.StatusUnauthorized, drsfake.CodeAuthFailed, drsfake.MsgAccessKeyUnknown},
+			http.StatusUnauthorized, drsfake.CodeAuthFailed},
 		{"unknown export id", func() error { return progressOf(good, "00000000-0000-4000-8000-000000000000") },
-			http.StatusNotFound, drsfake.CodeNotFound, drsfake.MsgExportNotFound},
+			http.StatusNotFound, drsfake.CodeNotFound},
 		{"unknown file", func() error { return downloadOf(good, unknownFile) },
-			http.StatusNotFound, drsfake.CodeNotFound, drsfake.MsgFileNotFoundPrefix},
+			http.StatusNotFound, drsfake.CodeNotFound},
 		{"unknown task", func() error { return exportOf(good, "no-such-task") },
-			http.StatusBadRequest, drsfake.CodeInvalidParameter, drsfake.MsgInvalidParameterPrefix},
+			http.StatusBadRequest, drsfake.CodeInvalidParameter},
 		{"no job list (the SDK sends \"jobs\":null)", func() error { return exportOf(good) },
-			http.StatusBadRequest, drsfake.CodeInvalidParameter, drsfake.MsgInvalidParameterPrefix},
+			http.StatusBadRequest, drsfake.CodeInvalidParameter},
 		{"empty job list", func() error { return exportOf(good, []string{}...) },
-			http.StatusBadRequest, drsfake.CodeInvalidParameter, drsfake.MsgInvalidParameterPrefix},
+			http.StatusBadRequest, drsfake.CodeInvalidParameter},
 		{"limit 0", func() error {
 			_, err := good.ListTemplates(&model.ListTemplatesRequest{Limit: ptr(int32(0))})
 			return err
-		}, http.StatusBadRequest, drsfake.CodeInvalidParameter, drsfake.MsgInvalidParameterPrefix},
+		}, http.StatusBadRequest, drsfake.CodeInvalidParameter},
 		{"unknown project", func() error { return list(otherProject) },
-			http.StatusNotFound, drsfake.CodeNotFound, drsfake.MsgProjectNotFound},
+			http.StatusNotFound, drsfake.CodeNotFound},
 	} {
-		checkError(t, f, tc.what, tc.call(), tc.status, tc.code, tc.msg)
+		checkError(t, f, tc.what, tc.call(), tc.status, tc.code)
 	}
 
 	// The fake's clock 16 minutes ahead of the SDK's: the signature is stale.
 	clock.Advance(16 * time.Minute)
 	checkError(t, f, "X-Sdk-Date 16 minutes behind the server", list(good),
-		http.StatusUnauthorized, drsfake.CodeSignatureExpired, drsfake.MsgSignatureExpired)
+		http.StatusUnauthorized, drsfake.CodeSignatureExpired)
 }
 
 // TestClientVariants builds the client in two other documented ways: with a
@@ -715,15 +744,15 @@ func TestFaultsAndRetry(t *testing.T) {
 
 	setFaults(drsfake.OpListTemplates, drsfake.FaultRates{Throttle: 1})
 	_, err := c.ListTemplates(&model.ListTemplatesRequest{})
-	checkError(t, f, "injected throttling", err, http.StatusTooManyRequests, drsfake.CodeThrottled, drsfake.MsgThrottled)
+	checkError(t, f, "injected throttling", err, http.StatusTooManyRequests, drsfake.CodeThrottled)
 
 	setFaults(drsfake.OpExportCreationTemplate, drsfake.FaultRates{Unavailable: 1})
 	_, err = c.ExportCreationTemplate(&model.ExportCreationTemplateRequest{Body: &model.ExportJobsTemplateReq{Jobs: ts.TaskIDs[:1]}})
-	checkError(t, f, "injected 503", err, http.StatusServiceUnavailable, drsfake.CodeServiceUnavailable, drsfake.MsgServiceUnavailable)
+	checkError(t, f, "injected 503", err, http.StatusServiceUnavailable, drsfake.CodeServiceUnavailable)
 
 	setFaults(drsfake.OpShowExportProgress, drsfake.FaultRates{InternalError: 1})
 	_, err = c.ShowExportProgress(&model.ShowExportProgressRequest{AsyncJobId: id})
-	checkError(t, f, "injected 500", err, http.StatusInternalServerError, drsfake.CodeInternalError, drsfake.MsgInternalError)
+	checkError(t, f, "injected 500", err, http.StatusInternalServerError, drsfake.CodeInternalError)
 
 	// A truncated download: the SDK hands over the stream, reading it fails.
 	setFaults(drsfake.OpDownloadCreateTemplate, drsfake.FaultRates{Truncate: 1})
@@ -868,7 +897,7 @@ func TestProjectIDDiscovery(t *testing.T) {
 		_, err := b.SafeBuild()
 		checkLookup(t, ts.Region(), akWrongSK)
 		t.Logf("client build: %v", err)
-		if err == nil || !strings.Contains(err.Error(), drsfake.CodeAuthFailed) || !strings.Contains(err.Error(), drsfake.MsgSignatureMismatch) {
+		if err == nil || !strings.Contains(err.Error(), drsfake.CodeAuthFailed) {
 			t.Fatalf("client build: error %v, want the gateway's 401 %s", err, drsfake.CodeAuthFailed)
 		}
 	})

@@ -1,6 +1,7 @@
 package drsfake
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -86,12 +87,12 @@ func TestBindingErrorsAreJSON(t *testing.T) {
 	}
 }
 
-// TestBodyTooLarge checks the 12 MB limit on request bodies.
+// TestBodyTooLarge checks the size limits of request bodies.
 func TestBodyTooLarge(t *testing.T) {
 	s := mustNew(t, WithToken("tok"))
-	big := `{"files":["` + strings.Repeat("a", 12<<20) + `"]}`
+	big := `{"files":["` + strings.Repeat("a", 4<<20) + `"]}`
 	w := serve(s, "POST", "/v5/"+s.ProjectIDs()[0]+"/templates/download", "tok", big)
-	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "12 MB") {
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "request body: larger than") {
 		t.Errorf("%d %+v", w.Code, e)
 	}
 	w = serve(s, "POST", "/v3/auth/tokens", "", big)
@@ -144,26 +145,25 @@ func TestResponseCheckerCanFail(t *testing.T) {
 // validation directly, so their own error handlers answer: they must be
 // Huawei-shaped JSON too.
 func TestStrictServerErrorHandlersAreJSON(t *testing.T) {
-	s := mustNew(t, WithToken("tok"), WithUser("acc", "u", "p"))
+	s := mustNew(t, WithClock(NewManualClock(t0)), WithToken("tok"), WithUser("acc", "u", "p"))
 	p := s.ProjectIDs()[0]
 
 	r := httptest.NewRequest(http.MethodPost, "/v5/"+p+"/jobs/export/template", strings.NewReader(`{"jobs":`))
 	w := httptest.NewRecorder()
-	s.drsHandlerFn.ServeHTTP(w, r)
-	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || e.ErrorMsg != MsgInvalidParameterPrefix+"request body: not valid JSON" {
+	s.drs.handler.ServeHTTP(w, r)
+	if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || e.ErrorMsg != msgInvalidParameterPrefix+"request body: not valid JSON" {
 		t.Errorf("DRS request error: %d %+v", w.Code, e)
 	}
 
-	r = httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(`[`))
+	r = withInfo(httptest.NewRequest(http.MethodPost, "/v3/auth/tokens", strings.NewReader(`[`)), reqInfo{op: OpCreateUserTokenByPassword})
 	w = httptest.NewRecorder()
-	s.iamHandlerFn.ServeHTTP(w, r)
-	if w.Code != 400 || !strings.Contains(w.Body.String(), IAMMsgBadRequestPrefix+"request body: not valid JSON") {
+	s.iam.handler.ServeHTTP(w, r)
+	if w.Code != 400 || !strings.Contains(w.Body.String(), iamMsgBadRequestPrefix+"request body: not valid JSON") {
 		t.Errorf("IAM request error: %d %s", w.Code, w.Body)
 	}
 
 	// A template that cannot be built answers 500 DRS.M00500.
-	broken := &templateFile{name: "broken.xlsx", modified: t0}
-	broken.once.Do(func() { broken.err = errors.New("disk on fire") })
+	broken := &templateFile{name: "broken.xlsx", modified: t0, content: func() ([]byte, error) { return nil, errors.New("disk on fire") }}
 	s.store.mu.Lock()
 	s.store.files[p] = append(s.store.files[p], broken)
 	s.store.byName[p] = map[string]*templateFile{broken.name: broken}
@@ -174,23 +174,64 @@ func TestStrictServerErrorHandlersAreJSON(t *testing.T) {
 	}
 }
 
-// TestLateErrorsDoNotRewriteStartedResponses checks the response error
-// handlers: JSON before the response starts, nothing after.
-func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
-	for _, h := range []func(http.ResponseWriter, *http.Request, error){drsResponseFailed, iamResponseFailed} {
-		rec := httptest.NewRecorder()
-		h(&trackingWriter{ResponseWriter: rec}, nil, errors.New("x"))
-		if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/json" {
-			t.Errorf("before the response: %d %q", rec.Code, rec.Body)
-		}
+// failingWriter is a ResponseWriter whose body writes fail, as when the
+// client has gone away.
+type failingWriter struct{ *httptest.ResponseRecorder }
 
-		rec = httptest.NewRecorder()
-		tw := &trackingWriter{ResponseWriter: rec}
-		tw.WriteHeader(http.StatusOK)
-		_, _ = tw.Write([]byte("PK"))
-		h(tw, nil, errors.New("client went away"))
-		if rec.Code != 200 || rec.Body.String() != "PK" {
-			t.Errorf("started response changed: %d %q", rec.Code, rec.Body)
-		}
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("client went away") }
+
+// TestLateErrorsDoNotRewriteStartedResponses checks that a zip download
+// whose client leaves half-way ends short, without a handler error that
+// would try to answer a second time.
+func TestLateErrorsDoNotRewriteStartedResponses(t *testing.T) {
+	f := &templateFile{name: "a.xlsx", modified: t0}
+	z := zipDownload{files: []*templateFile{f, f}, contents: [][]byte{bytes.Repeat([]byte("x"), 1<<16), []byte("y")}, name: "z.zip", requestID: "id"}
+	w := failingWriter{httptest.NewRecorder()}
+	if err := z.VisitDownloadCreateTemplateResponse(w); err != nil {
+		t.Errorf("the zip download returned %v after its answer started", err)
+	}
+	if w.Code != 200 {
+		t.Errorf("status %d, want the 200 already sent", w.Code)
+	}
+}
+
+// TestBodyLimitsFollowTheContract builds the largest body the contract
+// allows for each DRS call — every array at its maxItems, every string at
+// its maxLength, each character written as an escaped surrogate pair — and
+// checks that it passes the size limit, and that a body one byte over the
+// limit does not.
+func TestBodyLimitsFollowTheContract(t *testing.T) {
+	s := mustNew(t, WithToken("tok"))
+	p := s.ProjectIDs()[0]
+	for _, tc := range []struct {
+		op          Operation
+		path, field string
+	}{
+		{OpExportCreationTemplate, "/jobs/export/template", "jobs"},
+		{OpDownloadCreateTemplate, "/templates/download", "files"},
+	} {
+		t.Run(string(tc.op), func(t *testing.T) {
+			route, _, ok := s.drs.route(httptest.NewRequest(http.MethodPost, "/v5/"+p+tc.path, nil))
+			if !ok {
+				t.Fatal("no route")
+			}
+			schema := route.Operation.RequestBody.Value.Content.Get("application/json").Schema.Value.Properties[tc.field].Value
+			maxItems, maxLength := int(*schema.MaxItems), int(*schema.Items.Value.MaxLength)
+			name := `"` + strings.Repeat(`\ud83d\ude00`, maxLength) + `"`
+			names := strings.Repeat(name+",", maxItems-1) + name
+			largest := `{"` + tc.field + `":[` + names + `]}`
+			limit := s.drs.maxBody[tc.op]
+			if int64(len(largest)) > limit || limit > int64(len(largest))+2*bodySlack {
+				t.Fatalf("limit %d bytes, the largest valid body %d", limit, len(largest))
+			}
+			w := serve(s, http.MethodPost, "/v5/"+p+tc.path, "tok", largest+strings.Repeat(" ", int(limit)-len(largest)))
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); strings.Contains(e.ErrorMsg, "larger than") {
+				t.Errorf("the largest valid body, padded to the limit, was refused: %s", e.ErrorMsg)
+			}
+			w = serve(s, http.MethodPost, "/v5/"+p+tc.path, "tok", largest+strings.Repeat(" ", int(limit)-len(largest)+1))
+			if e := errBody(t, w.Header().Get("Content-Type"), w.Body.Bytes()); w.Code != 400 || !strings.Contains(e.ErrorMsg, "larger than") {
+				t.Errorf("a body one byte over the limit: %d %s", w.Code, e.ErrorMsg)
+			}
+		})
 	}
 }
