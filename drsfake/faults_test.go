@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/drs-tools/drstemplate/internal/memnet"
 )
 
 // TestFaultStatistics sends 2000 requests with 10% each of 500, 503 and 429
@@ -153,14 +155,14 @@ func TestLatencyIsRealAndInterruptible(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := mustNew(t, WithToken("tok"), WithFaults(Faults{All: FaultRates{Latency: 50 * time.Millisecond, LatencyRate: 1}}))
 		returned := make(chan struct{}, 2) // one per request the handler has finished with
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() { returned <- struct{}{} }()
 			s.ServeHTTP(w, r)
 		})}
 		go func() { _ = srv.Serve(ln) }()
 		defer func() { _ = srv.Close() }()
-		hc := &http.Client{Transport: &http.Transport{DialContext: ln.dial}}
+		hc := &http.Client{Transport: &http.Transport{DialContext: ln.DialContext}}
 		defer hc.CloseIdleConnections()
 		list := func(ctx context.Context) (int, error) {
 			r, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://fake/v5/"+s.ProjectIDs()[0]+"/templates", nil)

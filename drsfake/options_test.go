@@ -17,6 +17,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
+	"github.com/drs-tools/drstemplate/internal/memnet"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
@@ -149,12 +150,12 @@ func TestLatencyEndsWithTheServer(t *testing.T) {
 		s := mustNew(t, WithToken("tok"), WithFaults(Faults{All: FaultRates{Latency: time.Minute, LatencyRate: 1}}))
 		base, stop := context.WithCancel(context.Background())
 		defer stop()
-		ln := newPipeListener()
+		ln := memnet.Listen()
 		srv := &http.Server{Handler: s, BaseContext: func(net.Listener) context.Context { return base }}
 		go func() { _ = srv.Serve(ln) }()
 		defer func() { _ = srv.Close() }()
 
-		hc := &http.Client{Transport: &http.Transport{DialContext: ln.dial}}
+		hc := &http.Client{Transport: &http.Transport{DialContext: ln.DialContext}}
 		defer hc.CloseIdleConnections()
 		r, err := http.NewRequestWithContext(context.Background(), http.MethodGet, "http://fake/v5/"+s.ProjectIDs()[0]+"/templates", nil)
 		if err != nil {

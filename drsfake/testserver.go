@@ -6,7 +6,10 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/drs-tools/drstemplate/internal/memnet"
 )
 
 // Credentials are one working set of each kind of credential of the fake.
@@ -59,11 +62,12 @@ func RandomCredentials() Credentials {
 	})
 }
 
-// TestServer is a [Server] listening on a loopback port for the duration of
-// a test, with everything a client needs to call it. Its [Credentials] are
-// embedded: ts.Token, ts.AccessKey, ts.SecretKey and ts.User are theirs.
-// Formatting it with fmt never shows a secret (its Server and Credentials
-// format themselves).
+// TestServer is a [Server] listening for the duration of a test — on a
+// loopback port ([Start]) or an in-memory network ([StartInMemory]) — with
+// everything a client needs to call it. Its [Credentials] are embedded:
+// ts.Token, ts.AccessKey, ts.SecretKey and ts.User are theirs. Formatting it
+// with fmt never shows a secret (its Server and Credentials format
+// themselves).
 type TestServer struct {
 	*Server
 	// Credentials are working credentials of each kind: the first ones given
@@ -78,7 +82,8 @@ type TestServer struct {
 	// Clock is the ManualClock passed with WithClock, or nil.
 	Clock *ManualClock
 
-	hs *httptest.Server
+	client *http.Client
+	close  func()
 }
 
 // Start starts a fake DRS service on a loopback port and stops it when the
@@ -87,9 +92,54 @@ type TestServer struct {
 // if opts are invalid.
 func Start(tb testing.TB, opts ...Option) *TestServer {
 	tb.Helper()
+	ts := newTestServer(tb, opts)
+	hs := httptest.NewUnstartedServer(ts.Server)
+	// OPTIONS * is the fake's to answer (404), not net/http's.
+	hs.Config.DisableGeneralOptionsHandler = true
+	hs.Start()
+	ts.URL, ts.client, ts.close = hs.URL, hs.Client(), hs.Close
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+// StartInMemory is [Start] on an in-memory network instead of a loopback
+// port, for tests in a testing/synctest bubble: there a goroutine blocked on
+// a socket keeps the bubble's clock from moving, while one blocked on the
+// in-memory network lets it. Called inside a bubble, the fake, a client
+// using ts.Client().Transport and their timers then all run on the bubble's
+// fake time — an export of ten minutes is waited for in no time at all.
+//
+// Only ts.Client() reaches the server; ts.URL ("http://127.0.0.1:1") is its
+// base URL for building requests, not an address anything listens on.
+func StartInMemory(tb testing.TB, opts ...Option) *TestServer {
+	tb.Helper()
+	ts := newTestServer(tb, opts)
+	l := memnet.Listen()
+	srv := &http.Server{Handler: ts.Server, DisableGeneralOptionsHandler: true}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(l)
+	}()
+	tr := &http.Transport{DialContext: l.DialContext, MaxIdleConnsPerHost: 100}
+	ts.URL = "http://127.0.0.1:1"
+	ts.client = &http.Client{Transport: tr}
+	ts.close = sync.OnceFunc(func() {
+		_ = srv.Close()
+		tr.CloseIdleConnections()
+		<-done
+	})
+	tb.Cleanup(ts.Close)
+	return ts
+}
+
+// newTestServer builds the Server of Start and StartInMemory: opts with the
+// seeded credentials of each kind they lack.
+func newTestServer(tb testing.TB, opts []Option) *TestServer {
+	tb.Helper()
 	cfg, err := newConfig(opts)
 	if err != nil {
-		tb.Fatalf("drsfake.Start: %v", err)
+		tb.Fatalf("drsfake: %v", err)
 	}
 	def := DefaultCredentials(cfg.seed)
 	if len(cfg.tokens) == 0 {
@@ -103,27 +153,21 @@ func Start(tb testing.TB, opts ...Option) *TestServer {
 	}
 	s, err := newServer(cfg)
 	if err != nil {
-		tb.Fatalf("drsfake.Start: %v", err)
+		tb.Fatalf("drsfake: %v", err)
 	}
 	ts := &TestServer{
 		Server:      s,
 		Credentials: Credentials{Token: cfg.tokens[0], AccessKey: cfg.keys[0].ID, SecretKey: cfg.keys[0].Secret, User: cfg.users[0]},
 		ProjectID:   s.projects[0],
 		TaskIDs:     slices.Clone(s.taskOrder),
-		hs:          httptest.NewUnstartedServer(s),
 	}
 	ts.Clock, _ = cfg.clock.(*ManualClock)
-	// OPTIONS * is the fake's to answer (404), not net/http's.
-	ts.hs.Config.DisableGeneralOptionsHandler = true
-	ts.hs.Start()
-	ts.URL = ts.hs.URL
-	tb.Cleanup(ts.hs.Close)
 	return ts
 }
 
 // Client returns an HTTP client for the server whose idle connections are
 // closed when the server stops.
-func (ts *TestServer) Client() *http.Client { return ts.hs.Client() }
+func (ts *TestServer) Client() *http.Client { return ts.client }
 
 // Close stops the server before the test ends (it is safe to call twice).
-func (ts *TestServer) Close() { ts.hs.Close() }
+func (ts *TestServer) Close() { ts.close() }

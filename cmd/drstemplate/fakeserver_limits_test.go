@@ -9,12 +9,12 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/memnet"
 )
 
 // TestHTTPServerLimits runs fake-server's HTTP server (newHTTPServer) over
@@ -79,10 +79,13 @@ func TestHTTPServerLimits(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				ln := newPipeListener()
+				ln := memnet.Listen()
 				srv := newHTTPServer(fake, context.Background())
 				go func() { _ = srv.Serve(ln) }()
-				conn := ln.dial(t)
+				conn, err := ln.DialContext(t.Context(), "", "")
+				if err != nil {
+					t.Fatal(err)
+				}
 				tc.run(t, conn, fake.ProjectIDs()[0])
 				_ = conn.Close()
 				_ = srv.Close()
@@ -119,53 +122,3 @@ func waitClosed(t *testing.T, conn net.Conn, start time.Time, limit time.Duratio
 	}
 	_ = conn.Close()
 }
-
-// pipeListener is a net.Listener of in-memory connections (net.Pipe), for
-// servers run inside a testing/synctest bubble, where real sockets do not
-// belong.
-type pipeListener struct {
-	conns  chan net.Conn
-	closed chan struct{}
-	once   sync.Once
-}
-
-func newPipeListener() *pipeListener {
-	return &pipeListener{conns: make(chan net.Conn), closed: make(chan struct{})}
-}
-
-// Accept waits for the next connection made by dial.
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-// Close stops Accept.
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.closed) })
-	return nil
-}
-
-// Addr returns a placeholder address.
-func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
-
-// dial connects to the listener.
-func (l *pipeListener) dial(t *testing.T) net.Conn {
-	t.Helper()
-	server, client := net.Pipe()
-	select {
-	case l.conns <- server:
-		return client
-	case <-l.closed:
-		t.Fatal("the listener is closed")
-		return nil
-	}
-}
-
-type pipeAddr struct{}
-
-func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }
