@@ -15,7 +15,7 @@ BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
-.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench ci clean
+.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench soak soak-short ci clean
 
 all: generate build test
 
@@ -75,6 +75,15 @@ BENCH_COUNT ?= 6
 bench:
 	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) ./... | tee bench.txt
 	go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) bench.txt
+
+## soak: the whole flow for SOAK_TASKS tasks (300) against a fake having a bad day:
+## faults, latency and a rate limit (docs/RELIABILITY.md); soak-short is CI's form
+SOAK_TASKS ?= 300
+soak:
+	go test -count=1 -race -run 'TestSoak' -v -timeout 30m ./internal/soak/ -soak.tasks=$(SOAK_TASKS)
+
+soak-short:
+	$(MAKE) soak SOAK_TASKS=60
 
 ## ci: what .ci/run runs
 ci: test generate-check lint lint-spec spec-reuse sdk-compat

@@ -32,6 +32,7 @@ type Client struct {
 	now       func() time.Time
 	maxTasks  int
 	projectID func(context.Context) (string, error)
+	jitter    func() float64 // nil: math/rand/v2; set by tests to repeat a run
 }
 
 // New returns a client configured by opts. It needs a region or an
@@ -163,6 +164,15 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // ProjectID returns the project id the client works in, asking IAM for it
 // if the credentials are a password login scoped by region.
 func (c *Client) ProjectID(ctx context.Context) (string, error) { return c.projectID(ctx) }
+
+// CloseIdleConnections closes the connections the client keeps open for
+// later calls, as http.Client.CloseIdleConnections does: for programs and
+// tests that check no goroutine outlives them. The client remains usable.
+func (c *Client) CloseIdleConnections() {
+	if hc, ok := c.api.Client.(*http.Client); ok {
+		hc.CloseIdleConnections()
+	}
+}
 
 // call makes one call of op: send builds and sends the request with the
 // project id; a response with status want is returned (the caller closes

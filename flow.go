@@ -272,7 +272,7 @@ func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Templat
 	if err != nil {
 		return exp, nil, err
 	}
-	found, err := again(ctx, f.c, func() (map[string]Template, error) { return f.find(ctx, exp) })
+	found, err := again(ctx, f.c, "list", func() (map[string]Template, error) { return f.find(ctx, exp) })
 	if err != nil {
 		return exp, nil, &listError{err}
 	}
@@ -297,7 +297,7 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 		// transient failure: a second export of the same tasks only writes
 		// newer files, of which the flow takes the newest.
 		var err error
-		exp, err = again(ctx, f.c, func() (Export, error) { return f.c.Export(ctx, ch.tasks...) })
+		exp, err = again(ctx, f.c, "export", func() (Export, error) { return f.c.Export(ctx, ch.tasks...) })
 		if err != nil {
 			return exp, err
 		}
@@ -411,14 +411,17 @@ func (f *flow) emit(e Event) {
 // again calls fn until it succeeds or fails with an error that is not
 // transient, as often as the client's retry policy allows attempts, with
 // the policy's backoff between the calls.
-func again[T any](ctx context.Context, c *Client, fn func() (T, error)) (T, error) {
+func again[T any](ctx context.Context, c *Client, what string, fn func() (T, error)) (T, error) {
 	return backoff.Retry(ctx, func() (T, error) {
 		v, err := fn()
 		if err != nil && !transient(err) {
 			return v, backoff.Permanent(err)
 		}
 		return v, err
-	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0))
+	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
+		backoff.WithNotify(func(err error, d time.Duration) {
+			c.log.DebugContext(ctx, "drstemplate: trying again", "step", what, "delay", d, "error", err)
+		}))
 }
 
 // tasksError is the error of an ExportAndDownload in which some tasks

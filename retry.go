@@ -139,6 +139,13 @@ func (t *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.outcome(ctx, resp, err)
 }
 
+// CloseIdleConnections closes the idle connections of the transport below.
+func (t *retrier) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // try makes one attempt. Its error is a *backoff.PermanentError when another
 // attempt cannot help, a *retryableResponse for a status that may be
 // followed by a better one, and any other error for a transport failure

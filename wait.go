@@ -155,6 +155,9 @@ func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (
 		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
 	}
 	w := waiter{c: c, id: exportID, o: o, start: time.Now(), rand: rand.Float64}
+	if c.jitter != nil {
+		w.rand = c.jitter
+	}
 	return w.run(ctx)
 }
 

@@ -81,6 +81,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.attempt(req, body)
 }
 
+// CloseIdleConnections closes the idle connections of Base (of
+// http.DefaultTransport when Base is nil), so that http.Client's method of
+// that name reaches them through the Transport.
+func (t *Transport) CloseIdleConnections() {
+	if c, ok := cmp.Or[http.RoundTripper](t.Base, http.DefaultTransport).(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // check validates the Transport and binds req to the endpoint.
 func (t *Transport) check(req *http.Request) error {
 	if t.Credentials == nil {

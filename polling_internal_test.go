@@ -1,0 +1,94 @@
+package drstemplate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/drsfake"
+)
+
+// pollRun is what one wait saw of an export of a known duration.
+type pollRun struct {
+	calls int           // progress calls made
+	late  time.Duration // from the export's end to the call that saw it
+}
+
+// measurePolling waits, with the default WaitOptions, for an export that
+// takes d on drsfake's clock (synctest's fake time), seeding the jitter.
+func measurePolling(t *testing.T, d time.Duration, seed uint64) pollRun {
+	var run pollRun
+	synctest.Test(t, func(t *testing.T) {
+		fake := drsfake.StartInMemory(t, drsfake.WithGeneratedTasks(1), drsfake.WithExportTimings(0, d))
+		c, err := New(WithEndpoint(fake.URL), WithTransport(fake.Client().Transport),
+			WithProjectID(fake.ProjectID), WithCredentials(auth.StaticToken(fake.Token)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.jitter = rand.New(rand.NewPCG(seed, 1)).Float64
+		exp, err := c.Export(t.Context(), fake.TaskIDs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := time.Now().Add(d)
+		var calls int
+		if _, err := c.Wait(t.Context(), exp.ID, &WaitOptions{Progress: func(Status) { calls++ }}); err != nil {
+			t.Fatal(err)
+		}
+		run = pollRun{calls: calls, late: time.Since(end)}
+	})
+	return run
+}
+
+// TestPollEfficiency measures, for exports of 2 s, 30 s and 5 min, how many
+// progress calls the default wait makes and how late it notices the end,
+// over 100 seeds of the jitter. It prints the table of docs/PERFORMANCE.md
+// (go test -run TestPollEfficiency -v .) and checks the targets the default
+// policy meets; see that page for the one it cannot.
+func TestPollEfficiency(t *testing.T) {
+	if testing.Short() {
+		t.Skip("300 waits")
+	}
+	const seeds = 100
+	var table strings.Builder
+	table.WriteString("| export | calls p50 | calls p90 | calls max | late p50 | late p90 | late max | target: late ≤ |\n|---|---|---|---|---|---|---|---|\n")
+	for _, d := range []time.Duration{2 * time.Second, 30 * time.Second, 5 * time.Minute} {
+		var calls []int
+		var late []time.Duration
+		for seed := range uint64(seeds) {
+			r := measurePolling(t, d, seed)
+			calls = append(calls, r.calls)
+			late = append(late, r.late)
+		}
+		slices.Sort(calls)
+		slices.Sort(late)
+		target := max(time.Second, d/10)
+		fmt.Fprintf(&table, "| %s | %d | %d | %d | %s | %s | %s | %s |\n", d, calls[seeds/2], calls[seeds*9/10], calls[seeds-1],
+			late[seeds/2].Round(100*time.Millisecond), late[seeds*9/10].Round(100*time.Millisecond), late[seeds-1].Round(100*time.Millisecond), target)
+		switch d {
+		case 2 * time.Second:
+			if late[seeds-1] > target {
+				t.Errorf("2s export noticed up to %s late, want at most %s", late[seeds-1], target)
+			}
+		case 5 * time.Minute:
+			if late[seeds-1] > target {
+				t.Errorf("5 min export noticed up to %s late, want at most %s", late[seeds-1], target)
+			}
+			if calls[seeds/2] > 25 {
+				t.Errorf("5 min export: %d progress calls at the median, want at most 25", calls[seeds/2])
+			}
+		case 30 * time.Second:
+			// Full jitter cannot promise 3s here without many more calls for
+			// long exports; MaxDelay bounds it.
+			if late[seeds-1] > DefaultPollMaxDelay {
+				t.Errorf("30s export noticed up to %s late, want at most MaxDelay", late[seeds-1])
+			}
+		}
+	}
+	t.Logf("default wait (MinDelay %s, MaxDelay %s), %d seeds:\n%s", DefaultPollMinDelay, DefaultPollMaxDelay, seeds, table.String())
+}
