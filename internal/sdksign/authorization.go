@@ -78,11 +78,12 @@ func ParseAuthorization(v string) (Authorization, error) {
 		return a, verr(ErrMalformedAuthorization, "algorithm is not "+Algorithm)
 	}
 	var seen [3]bool
-	fields := strings.Split(rest, ",")
-	if len(fields) != 3 {
+	if strings.Count(rest, ",") != 2 {
 		return a, verr(ErrMalformedAuthorization, "want exactly the fields Access, SignedHeaders and Signature")
 	}
-	for _, f := range fields {
+	for range 3 {
+		f, more, _ := strings.Cut(rest, ",")
+		rest = more
 		key, val, ok := strings.Cut(strings.Trim(f, " \t"), "=")
 		if !ok {
 			return a, verr(ErrMalformedAuthorization, "field without '='")
