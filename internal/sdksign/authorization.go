@@ -52,6 +52,18 @@ func (a Authorization) render(sig string) string {
 		strings.Join(a.SignedHeaders, ";") + ", Signature=" + sig
 }
 
+// appendAuthorization appends the header value that [Authorization.Header]
+// renders for access key ak, the signed headers hs and the hex signature
+// sig, building neither the Authorization nor its list of names.
+func appendAuthorization(b []byte, ak string, hs []signedHeader, sig []byte) []byte {
+	b = append(b, Algorithm+" Access="...)
+	b = append(b, ak...)
+	b = append(b, ", SignedHeaders="...)
+	b = appendSignedNames(b, hs)
+	b = append(b, ", Signature="...)
+	return append(b, sig...)
+}
+
 // ParseAuthorization parses an SDK-HMAC-SHA256 Authorization header value.
 // The value must start with "SDK-HMAC-SHA256 " and hold exactly the fields
 // Access, SignedHeaders and Signature (in any order, each once), separated by
@@ -66,11 +78,12 @@ func ParseAuthorization(v string) (Authorization, error) {
 		return a, verr(ErrMalformedAuthorization, "algorithm is not "+Algorithm)
 	}
 	var seen [3]bool
-	fields := strings.Split(rest, ",")
-	if len(fields) != 3 {
+	if strings.Count(rest, ",") != 2 {
 		return a, verr(ErrMalformedAuthorization, "want exactly the fields Access, SignedHeaders and Signature")
 	}
-	for _, f := range fields {
+	for range 3 {
+		f, more, _ := strings.Cut(rest, ",")
+		rest = more
 		key, val, ok := strings.Cut(strings.Trim(f, " \t"), "=")
 		if !ok {
 			return a, verr(ErrMalformedAuthorization, "field without '='")

@@ -43,6 +43,11 @@ const MaxSignedBody = 12 << 20
 
 const upperHex = "0123456789ABCDEF"
 
+// The exported functions below return strings for tests and diagnostics;
+// [Sign] and [Verify] use the append* forms, which write the canonical
+// request into one caller-provided buffer (on the caller's stack in the
+// common case) so that signing allocates almost nothing.
+
 // unreserved reports whether c is kept as is by the strict escaping.
 func unreserved(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
@@ -51,17 +56,15 @@ func unreserved(c byte) bool {
 
 // appendEscaped appends s to b, percent-encoding (upper-case hex) every byte
 // except A-Z a-z 0-9 - _ . ~.
-func appendEscaped(b *strings.Builder, s string) {
+func appendEscaped(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if unreserved(c) {
-			b.WriteByte(c)
-			continue
+		if c := s[i]; unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
 		}
-		b.WriteByte('%')
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
 	}
+	return b
 }
 
 // CanonicalURI returns the canonical URI of a decoded (unescaped) request
@@ -70,19 +73,25 @@ func appendEscaped(b *strings.Builder, s string) {
 // with "/" and a "/" is appended unless the result already ends with one.
 // The empty path yields "/".
 func CanonicalURI(decodedPath string) string {
-	var b strings.Builder
-	b.Grow(len(decodedPath) + 8)
-	for i, seg := range strings.Split(decodedPath, "/") {
-		if i > 0 {
-			b.WriteByte('/')
+	return string(appendCanonicalURI(make([]byte, 0, len(decodedPath)+8), decodedPath))
+}
+
+// appendCanonicalURI appends [CanonicalURI] of decodedPath to b. Escaping
+// byte by byte while keeping "/" is the same as escaping each segment and
+// joining them with "/".
+func appendCanonicalURI(b []byte, decodedPath string) []byte {
+	start := len(b)
+	for i := 0; i < len(decodedPath); i++ {
+		if c := decodedPath[i]; c == '/' || unreserved(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
 		}
-		appendEscaped(&b, seg)
 	}
-	if s := b.String(); strings.HasSuffix(s, "/") {
-		return s
+	if len(b) == start || b[len(b)-1] != '/' {
+		b = append(b, '/')
 	}
-	b.WriteByte('/')
-	return b.String()
+	return b
 }
 
 // CanonicalQuery returns the canonical query string of decoded query
@@ -91,42 +100,101 @@ func CanonicalURI(decodedPath string) string {
 // (strict escaping, space as %20, "name=" for an empty value) and pairs
 // joined by "&". No parameters yield "".
 func CanonicalQuery(q url.Values) string {
+	return string(appendCanonicalQuery(nil, q))
+}
+
+// appendCanonicalQuery appends [CanonicalQuery] of q to b. q is not
+// modified.
+func appendCanonicalQuery(b []byte, q url.Values) []byte {
 	if len(q) == 0 {
-		return ""
+		return b
 	}
-	names := make([]string, 0, len(q))
+	var nameBuf [8]string // the DRS calls have at most two parameters
+	names := nameBuf[:0]
 	for name := range q {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	var b strings.Builder
-	var vals []string
+	var valBuf [4]string
+	first := true
 	for _, name := range names {
-		vals = append(vals[:0], q[name]...)
+		vals := append(valBuf[:0], q[name]...)
 		slices.Sort(vals)
 		for _, v := range vals {
-			if b.Len() > 0 {
-				b.WriteByte('&')
+			if !first {
+				b = append(b, '&')
 			}
-			appendEscaped(&b, name)
-			b.WriteByte('=')
-			appendEscaped(&b, v)
+			first = false
+			b = appendEscaped(b, name)
+			b = append(b, '=')
+			b = appendEscaped(b, v)
 		}
 	}
-	return b.String()
+	return b
 }
 
-// signable reports whether a lower-cased header name may be signed: names
-// starting with "content-type" and names containing "_" never are.
-func signable(lower string) bool {
-	return lower != "" && !strings.HasPrefix(lower, "content-type") && !strings.Contains(lower, "_")
+// lowerASCII returns c lower-cased if it is an ASCII upper-case letter.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + ('a' - 'A')
+	}
+	return c
+}
+
+// compareLower compares a and b as [strings.Compare] compares their ASCII
+// lower-cased forms, without building them.
+func compareLower(a, b string) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if ca, cb := lowerASCII(a[i]), lowerASCII(b[i]); ca != cb {
+			if ca < cb {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(a) < len(b):
+		return -1
+	case len(a) > len(b):
+		return 1
+	}
+	return 0
+}
+
+// appendLower appends s to b with ASCII upper-case letters lower-cased.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		b = append(b, lowerASCII(s[i]))
+	}
+	return b
+}
+
+// headerName returns header key k in a form whose ASCII lower-casing is
+// strings.ToLower(k): k itself when it is ASCII, as header names are (no
+// allocation), else strings.ToLower(k).
+func headerName(k string) string {
+	for i := 0; i < len(k); i++ {
+		if k[i] >= 0x80 {
+			return strings.ToLower(k)
+		}
+	}
+	return k
+}
+
+// signable reports whether a header name may be signed: names whose
+// lower-case form starts with "content-type" and names containing "_" never
+// are. name must come from [headerName] (or be lower case already).
+func signable(name string) bool {
+	const ct = "content-type"
+	contentType := len(name) >= len(ct) && compareLower(name[:len(ct)], ct) == 0
+	return name != "" && !contentType && !strings.Contains(name, "_")
 }
 
 // SignableHeaders returns the lower-cased names of the headers in h that the
 // SDK signs: every name except those starting with "content-type" and those
 // containing "_", sorted by byte order and de-duplicated (keys differing only
 // in case collapse into one name). Authorization is not excluded; [Sign]
-// removes it from the request before calling this.
+// removes it from the request before it picks the headers to sign.
 func SignableHeaders(h http.Header) []string {
 	names := make([]string, 0, len(h))
 	for k := range h {
@@ -138,11 +206,33 @@ func SignableHeaders(h http.Header) []string {
 	return slices.Compact(names)
 }
 
+// signedHeader is one header of the canonical request.
+type signedHeader struct {
+	// name is the header name; its ASCII lower-casing (see [headerName]) is
+	// what is signed.
+	name string
+	// value is the header value, not yet trimmed.
+	value string
+}
+
+// sortSignedHeaders sorts hs by lower-case name.
+func sortSignedHeaders(hs []signedHeader) {
+	slices.SortFunc(hs, func(a, b signedHeader) int { return compareLower(a.name, b.name) })
+}
+
 // HashPayload returns the lower-case hex SHA-256 of body (nil and empty give
 // the hash of the empty string).
 func HashPayload(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
+	h := hashHex(body)
+	return string(h[:])
+}
+
+// hashHex returns the lower-case hex SHA-256 of data.
+func hashHex(data []byte) [2 * sha256.Size]byte {
+	sum := sha256.Sum256(data)
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return h
 }
 
 // CanonicalRequest builds the canonical request text. method is upper-cased;
@@ -153,28 +243,41 @@ func HashPayload(body []byte) string {
 // white space is trimmed here); payloadHash is [HashPayload] of the body or
 // the verbatim X-Sdk-Content-Sha256 value.
 func CanonicalRequest(method, decodedPath string, query url.Values, signed []string, header func(name string) string, payloadHash string) string {
-	var b strings.Builder
-	b.Grow(256 + len(decodedPath))
-	b.WriteString(strings.ToUpper(method))
-	b.WriteByte('\n')
-	b.WriteString(CanonicalURI(decodedPath))
-	b.WriteByte('\n')
-	b.WriteString(CanonicalQuery(query))
-	b.WriteByte('\n')
-	for _, name := range signed {
-		b.WriteString(name)
-		b.WriteByte(':')
-		b.WriteString(strings.TrimSpace(header(name)))
-		b.WriteByte('\n')
-	}
-	b.WriteByte('\n')
+	hs := make([]signedHeader, len(signed))
 	for i, name := range signed {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(name)
+		hs[i] = signedHeader{name: name, value: header(name)}
 	}
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	return string(appendCanonicalRequest(nil, method, decodedPath, query, hs, []byte(payloadHash)))
+}
+
+// appendCanonicalRequest appends the canonical request to b; hs are the
+// signed headers in the order they are to appear. See [CanonicalRequest].
+func appendCanonicalRequest(b []byte, method, decodedPath string, query url.Values, hs []signedHeader, payloadHash []byte) []byte {
+	b = append(b, strings.ToUpper(method)...)
+	b = append(b, '\n')
+	b = appendCanonicalURI(b, decodedPath)
+	b = append(b, '\n')
+	b = appendCanonicalQuery(b, query)
+	b = append(b, '\n')
+	for _, h := range hs {
+		b = appendLower(b, h.name)
+		b = append(b, ':')
+		b = append(b, strings.TrimSpace(h.value)...)
+		b = append(b, '\n')
+	}
+	b = append(b, '\n')
+	b = appendSignedNames(b, hs)
+	b = append(b, '\n')
+	return append(b, payloadHash...)
+}
+
+// appendSignedNames appends the lower-case names of hs joined by ";".
+func appendSignedNames(b []byte, hs []signedHeader) []byte {
+	for i, h := range hs {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = appendLower(b, h.name)
+	}
+	return b
 }

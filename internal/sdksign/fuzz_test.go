@@ -76,21 +76,21 @@ func FuzzCanonicalURI(f *testing.F) {
 // strictEncode renders q with the package's own strict escaping, empty
 // values as a bare key when possible.
 func strictEncode(q url.Values, bare bool) string {
-	var b strings.Builder
+	var b []byte
 	for k, vs := range q {
 		for _, v := range vs {
-			if b.Len() > 0 {
-				b.WriteByte('&')
+			if len(b) > 0 {
+				b = append(b, '&')
 			}
-			appendEscaped(&b, k)
+			b = appendEscaped(b, k)
 			if v == "" && bare && k != "" {
 				continue
 			}
-			b.WriteByte('=')
-			appendEscaped(&b, v)
+			b = append(b, '=')
+			b = appendEscaped(b, v)
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // pathEncode renders q with url.PathEscape (space as %20 instead of the

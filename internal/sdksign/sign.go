@@ -1,7 +1,6 @@
 package sdksign
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,16 +14,32 @@ import (
 // StringToSign returns "SDK-HMAC-SHA256\n" + sdkDate + "\n" + the lower-case
 // hex SHA-256 of canonicalRequest.
 func StringToSign(sdkDate, canonicalRequest string) string {
-	sum := sha256.Sum256([]byte(canonicalRequest))
-	return Algorithm + "\n" + sdkDate + "\n" + hex.EncodeToString(sum[:])
+	return string(appendStringToSign(nil, sdkDate, []byte(canonicalRequest)))
+}
+
+// appendStringToSign appends [StringToSign] of canonicalRequest to b.
+func appendStringToSign(b []byte, sdkDate string, canonicalRequest []byte) []byte {
+	h := hashHex(canonicalRequest)
+	b = append(b, Algorithm+"\n"...)
+	b = append(b, sdkDate...)
+	b = append(b, '\n')
+	return append(b, h[:]...)
 }
 
 // Signature returns the lower-case hex HMAC-SHA256 of stringToSign keyed with
 // the secret key sk as given (no key derivation).
 func Signature(sk, stringToSign string) string {
-	m := hmac.New(sha256.New, []byte(sk))
-	m.Write([]byte(stringToSign))
-	return hex.EncodeToString(m.Sum(nil))
+	sig := signature(sk, []byte(stringToSign))
+	return string(sig[:])
+}
+
+// signature returns the lower-case hex HMAC-SHA256 of stringToSign keyed
+// with sk.
+func signature(sk string, stringToSign []byte) [2 * sha256.Size]byte {
+	sum := hmacSHA256(sk, stringToSign)
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return h
 }
 
 // Sign signs r the way the Huawei Cloud Go SDK does and sets its
@@ -65,26 +80,26 @@ func Sign(r *http.Request, body []byte, ak, sk string, now time.Time) error {
 	case sk == "":
 		return errors.New("sdksign: empty secret key")
 	}
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return fmt.Errorf("sdksign: query string cannot be canonicalised: %w", err)
+	var query url.Values
+	if r.URL.RawQuery != "" {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return fmt.Errorf("sdksign: query string cannot be canonicalised: %w", err)
+		}
+		query = q
 	}
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
 	deleteFold(r.Header, HeaderAuthorization)
 
-	date := ""
-	if vs := r.Header[HeaderDate]; len(vs) == 1 {
-		if _, ok := parseDate(vs[0]); ok {
-			date = vs[0]
-		}
-	}
-	if date == "" {
-		date = now.UTC().Format(DateLayout)
+	dates := r.Header[HeaderDate]
+	if len(dates) != 1 || !isDate(dates[0]) {
+		dates = []string{now.UTC().Format(DateLayout)}
 	}
 	deleteFold(r.Header, HeaderDate)
-	r.Header[HeaderDate] = []string{date}
+	r.Header[HeaderDate] = dates
+	date := dates[0]
 
 	if ct, ok := lookupFold(r.Header, "Content-Type"); ok && len(ct) > 0 &&
 		!strings.Contains(ct[0], "application/json") && !strings.Contains(ct[0], "application/bson") {
@@ -92,39 +107,65 @@ func Sign(r *http.Request, body []byte, ak, sk string, now time.Time) error {
 		r.Header[HeaderContentSha256] = []string{UnsignedPayload}
 	}
 
-	signed := SignableHeaders(r.Header)
-	values := make(map[string]string, len(signed))
-	for k, vs := range r.Header {
-		l := strings.ToLower(k)
-		if !signable(l) {
-			continue
-		}
-		if _, dup := values[l]; dup || len(vs) > 1 {
-			return fmt.Errorf("sdksign: header %q has several values and cannot be signed", l)
-		}
-		if len(vs) == 1 {
-			values[l] = vs[0]
-		} else {
-			values[l] = ""
-		}
+	var hsBuf [16]signedHeader // a DRS call signs four or five headers
+	hs, err := headersToSign(hsBuf[:0], r.Header)
+	if err != nil {
+		return err
 	}
 
-	payloadHash := ""
+	var hashBuf [2 * sha256.Size]byte
+	var payloadHash []byte
 	if vs, ok := lookupFold(r.Header, HeaderContentSha256); ok && len(vs) > 0 {
-		payloadHash = strings.TrimSpace(vs[0])
+		payloadHash = []byte(strings.TrimSpace(vs[0]))
 	} else {
-		payloadHash = HashPayload(body)
+		hashBuf = hashHex(body)
+		payloadHash = hashBuf[:]
 	}
 
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	cr := CanonicalRequest(method, r.URL.Path, query, signed,
-		func(name string) string { return values[name] }, payloadHash)
-	a := Authorization{Access: ak, SignedHeaders: signed, Signature: Signature(sk, StringToSign(date, cr))}
-	r.Header[HeaderAuthorization] = []string{a.Header()}
+	// The buffers live on the stack unless a request outgrows them.
+	var crBuf [1024]byte
+	cr := appendCanonicalRequest(crBuf[:0], method, r.URL.Path, query, hs, payloadHash)
+	var stsBuf [128]byte
+	sig := signature(sk, appendStringToSign(stsBuf[:0], date, cr))
+
+	var hBuf [256]byte
+	r.Header[HeaderAuthorization] = []string{string(appendAuthorization(hBuf[:0], ak, hs, sig[:]))}
 	return nil
+}
+
+// headersToSign appends to dst the headers of h that [Sign] signs (those
+// named by [SignableHeaders]) and sorts them. It refuses a header with
+// several values and a name present under two spellings.
+func headersToSign(dst []signedHeader, h http.Header) ([]signedHeader, error) {
+	for k, vs := range h {
+		name := headerName(k)
+		if !signable(name) {
+			continue
+		}
+		if len(vs) > 1 {
+			return nil, errSeveralValues(name)
+		}
+		v := ""
+		if len(vs) == 1 {
+			v = vs[0]
+		}
+		dst = append(dst, signedHeader{name: name, value: v})
+	}
+	sortSignedHeaders(dst)
+	for i := 1; i < len(dst); i++ {
+		if compareLower(dst[i-1].name, dst[i].name) == 0 {
+			return nil, errSeveralValues(dst[i].name)
+		}
+	}
+	return dst, nil
+}
+
+func errSeveralValues(name string) error {
+	return fmt.Errorf("sdksign: header %q has several values and cannot be signed", strings.ToLower(name))
 }
 
 // parseDate parses an X-Sdk-Date value, accepting only the exact
@@ -135,10 +176,17 @@ func parseDate(v string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(DateLayout, v)
-	if err != nil || t.Format(DateLayout) != v {
+	var buf [len(DateLayout)]byte
+	if err != nil || string(t.AppendFormat(buf[:0], DateLayout)) != v {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// isDate reports whether v is an X-Sdk-Date value in [DateLayout] form.
+func isDate(v string) bool {
+	_, ok := parseDate(v)
+	return ok
 }
 
 // lookupFold returns the values of the first key of h equal to name under

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -79,34 +80,42 @@ func Verify(r *http.Request, body []byte, secretFor func(ak string) (sk string, 
 		return a.Access, verr(ErrUnknownAccessKey, "")
 	}
 
-	values := make(map[string]string, len(a.SignedHeaders))
+	var hsBuf [16]signedHeader // a DRS call signs four or five headers
+	hs := hsBuf[:0]
 	for _, name := range a.SignedHeaders {
+		h := signedHeader{name: name}
 		if name == "host" {
-			values[name] = requestHost(r)
-			continue
-		}
-		switch vs := headerValues(r.Header, name); len(vs) {
-		case 0:
-		case 1:
-			values[name] = vs[0]
-		default:
+			h.value = requestHost(r)
+		} else if v, n := headerValue(r.Header, name); n <= 1 {
+			h.value = v
+		} else {
 			return a.Access, verr(ErrSignatureMismatch, fmt.Sprintf("signed header %q has several values", name))
 		}
+		hs = append(hs, h)
 	}
 
-	payloadHash := HashPayload(body)
+	bodyHash := hashHex(body)
+	payloadHash := bodyHash[:]
 	if vs := headerValues(r.Header, HeaderContentSha256); len(vs) > 0 {
 		declared := strings.TrimSpace(vs[0])
-		if declared != UnsignedPayload && !strings.EqualFold(declared, payloadHash) {
+		if declared != UnsignedPayload && !strings.EqualFold(declared, string(bodyHash[:])) {
 			return a.Access, verr(ErrSignatureMismatch, "X-Sdk-Content-Sha256 does not match the body")
 		}
-		payloadHash = declared
+		payloadHash = []byte(declared)
 	}
 
-	cr := CanonicalRequest(r.Method, r.URL.Path, r.URL.Query(), a.SignedHeaders,
-		func(name string) string { return values[name] }, payloadHash)
-	want := Signature(sk, StringToSign(dates[0], cr))
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+	var query url.Values
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
+	// The buffers live on the stack unless a request outgrows them.
+	var crBuf [1024]byte
+	cr := appendCanonicalRequest(crBuf[:0], r.Method, r.URL.Path, query, hs, payloadHash)
+	var stsBuf [128]byte
+	want := signature(sk, appendStringToSign(stsBuf[:0], dates[0], cr))
+	var got [len(want)]byte // ParseAuthorization checked the length
+	copy(got[:], a.Signature)
+	if !hmac.Equal(want[:], got[:]) {
 		return a.Access, verr(ErrSignatureMismatch, "")
 	}
 
@@ -134,6 +143,24 @@ func headerValues(h http.Header, name string) []string {
 		}
 	}
 	return vs
+}
+
+// headerValue returns the number of values of header name (any spelling)
+// in h, over all keys that differ only in case, and the value when there is
+// exactly one.
+func headerValue(h http.Header, name string) (value string, n int) {
+	for k, vs := range h {
+		if strings.EqualFold(k, name) {
+			n += len(vs)
+			if len(vs) > 0 {
+				value = vs[0]
+			}
+		}
+	}
+	if n != 1 {
+		value = ""
+	}
+	return value, n
 }
 
 // requestHost returns the Host the request was sent to.
