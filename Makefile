@@ -32,10 +32,11 @@ generate-check:
 build:
 	go build ./...
 
-## test: vet, then every test with the race detector
+## test: vet, then every test with the race detector; prints the coverage of each
+## package and fails below the floors of scripts/coverage-floor.sh
 test:
 	go vet ./...
-	go test -race -count=1 ./...
+	go test -race -count=1 -cover ./... | scripts/coverage-floor.sh
 
 ## lint: golangci-lint (its config: .golangci.yml; staticcheck runs inside it), both modules
 lint: $(GOLANGCI_LINT)
