@@ -71,11 +71,16 @@ sdk-compat:
 docs: $(NPM_STAMP)
 	for api in $(SPEC_APIS); do $(NPX) redocly build-docs $$api --inlineBundle -o docs/api/$$api.html; done
 
-## bench: run every benchmark BENCH_COUNT times into bench.txt, summarised with benchstat
-BENCH_COUNT ?= 6
+## bench: every benchmark, -benchmem, BENCH_COUNT (10) times, saved in BENCH_OUT
+## (bench.txt) and summarised with benchstat; BENCH_BASE=old.txt compares with an
+## earlier run. Figures and how to read them: docs/PERFORMANCE.md
+BENCH_COUNT ?= 10
+BENCH_OUT ?= bench.txt
+BENCH_BASE ?=
+BENCHSTAT := go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 bench:
-	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) ./... | tee bench.txt
-	go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) bench.txt
+	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) -timeout=60m ./... | tee $(BENCH_OUT)
+	$(BENCHSTAT) $(BENCH_BASE) $(BENCH_OUT)
 
 ## soak: the whole flow for SOAK_TASKS tasks (300) against a fake having a bad day:
 ## faults, latency and a rate limit (docs/RELIABILITY.md); soak-short is CI's form

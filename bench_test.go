@@ -8,11 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
@@ -255,37 +253,5 @@ func TestDownloadMemoryIsFlat(t *testing.T) {
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
 			t.Errorf("%s: a %d MiB download allocated %d KiB", to, size>>20, grew>>10)
 		}
-	}
-}
-
-// BenchmarkExportAndDownload runs the whole flow against the fake.
-func BenchmarkExportAndDownload(b *testing.B) {
-	for _, tc := range []struct {
-		tasks   int
-		latency time.Duration
-	}{
-		{10, 0}, {100, 0}, {1000, 0}, {100, 50 * time.Millisecond},
-	} {
-		b.Run(fmt.Sprintf("tasks=%d/latency=%s", tc.tasks, tc.latency), func(b *testing.B) {
-			var opts []drsfake.Option
-			if tc.latency > 0 {
-				opts = append(opts, drsfake.WithFaults(drsfake.Faults{All: drsfake.FaultRates{Latency: tc.latency, LatencyRate: 1}}))
-			}
-			s := newBenchServer(b, tc.tasks, opts...)
-			c := s.client(b, true)
-			tasks := make([]string, 0, tc.tasks)
-			for _, t := range s.fake.Tasks() {
-				tasks = append(tasks, t.ID)
-			}
-			wait := &drstemplate.WaitOptions{MinDelay: 50 * time.Millisecond}
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				dir := filepath.Join(b.TempDir(), fmt.Sprint(i))
-				if _, err := c.ExportAndDownload(b.Context(), dir, tasks, &drstemplate.ExportAndDownloadOptions{Wait: wait}); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(tc.tasks)*float64(b.N)/b.Elapsed().Seconds(), "tasks/s")
-		})
 	}
 }
