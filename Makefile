@@ -15,7 +15,7 @@ BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
-.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench soak soak-short ci clean
+.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
 
 all: generate build test
 
@@ -81,6 +81,11 @@ BENCHSTAT := go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 bench:
 	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) -timeout=60m ./... | tee $(BENCH_OUT)
 	$(BENCHSTAT) $(BENCH_BASE) $(BENCH_OUT)
+
+## fuzz: every fuzz target for FUZZTIME (5m) each; figures in docs/RELIABILITY.md
+FUZZTIME ?= 5m
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 ## soak: the whole flow for SOAK_TASKS tasks (300) against a fake having a bad day:
 ## faults, latency and a rate limit (docs/RELIABILITY.md); soak-short is CI's form

@@ -47,7 +47,13 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 	if err != nil {
 		return nil, err
 	}
-	zr, err := zip.NewReader(tmp, size)
+	return extractBundle(ctx, tmp, size, dir, names, local, overwrite)
+}
+
+// extractBundle writes the entries of the .zip in r that names asks for
+// into dir, as local names them.
+func extractBundle(ctx context.Context, r io.ReaderAt, size int64, dir string, names, local []string, overwrite bool) ([]File, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the download of %d files is not a readable .zip: %w", ErrNotTemplate, len(names), err)
 	}
@@ -118,11 +124,12 @@ func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool
 		if _, err := w.Write(head); err != nil {
 			return 0, err
 		}
-		n, err := io.Copy(w, io.LimitReader(r, limit-int64(len(head))+1))
+		n, err := io.Copy(w, &readerOnly{r: io.LimitReader(r, limit-int64(len(head))+1)})
 		n += int64(len(head))
+		var damaged *bodyError
 		switch {
-		case errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF):
-			return n, fmt.Errorf("%w: %q in the .zip is damaged: %w", ErrNotTemplate, clip.String(e.Name, 64), err)
+		case errors.As(err, &damaged):
+			return n, fmt.Errorf("%w: %q in the .zip is damaged: %w", ErrNotTemplate, clip.String(e.Name, 64), damaged.err)
 		case err != nil:
 			return n, err
 		case n > limit:

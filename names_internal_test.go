@@ -1,8 +1,14 @@
 package drstemplate
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,4 +152,46 @@ func TestRetryAfter(t *testing.T) {
 			t.Errorf("Retry-After %q = %s, want %s", tc.value, got, tc.want)
 		}
 	}
+}
+
+// FuzzExtractBundle feeds any bytes to the .zip extraction of
+// DownloadToDir: it never panics, never writes outside its directory, and
+// writes only the names asked for, each a workbook.
+func FuzzExtractBundle(f *testing.F) {
+	var ok bytes.Buffer
+	zw := zip.NewWriter(&ok)
+	for _, name := range []string{"a.xlsx", "../b.xlsx", "c.xlsx"} {
+		w, _ := zw.Create(name)
+		_, _ = w.Write([]byte(zipMagic + "not really a workbook"))
+	}
+	_ = zw.Close()
+	f.Add(ok.Bytes())
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte{})
+	names := []string{"a.xlsx", "c.xlsx"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parent := t.TempDir()
+		dir := filepath.Join(parent, "out")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		files, err := extractBundle(context.Background(), bytes.NewReader(data), int64(len(data)), dir, names, names, false)
+		if err != nil && !errors.Is(err, ErrNotTemplate) && !errors.Is(err, ErrFileExists) {
+			t.Fatalf("error %v matches no sentinel", err)
+		}
+		for _, f := range files {
+			if !slices.Contains(names, f.Name) || f.Path != filepath.Join(dir, f.Name) {
+				t.Fatalf("wrote %+v", f)
+			}
+		}
+		if entries, _ := os.ReadDir(parent); len(entries) != 1 {
+			t.Fatalf("something was written beside the directory: %v", entries)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !slices.Contains(names, e.Name()) {
+				t.Fatalf("wrote %q", e.Name())
+			}
+		}
+	})
 }
