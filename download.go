@@ -124,7 +124,8 @@ func (r *readerOnly) Read(p []byte) (int, error) {
 // missing) and returns what it wrote, in the order of names.
 //
 // Nothing partial is ever left in dir: each file is written to a temporary
-// file there, synced, and renamed into place. Names from the server are
+// file there, synced, and renamed into place; it is readable and writable
+// by its owner only (mode 0600). Names from the server are
 // made safe first (one path element, no separators, "..", control
 // characters or characters Windows refuses, at most 200 bytes). A file
 // already there is kept, and [ErrFileExists] returned, unless opts asks to
