@@ -55,7 +55,7 @@ const (
 type fakeDRS struct {
 	URL       string
 	ProjectID string
-	*drsfake.Server
+	srv *drsfake.Server
 
 	mu       sync.Mutex
 	exported map[string]int // task id → times submitted
@@ -80,7 +80,7 @@ func startFake(t *testing.T, opts ...drsfake.Option) *fakeDRS {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeDRS{Server: srv, ProjectID: srv.ProjectIDs()[0], exported: map[string]int{}, downloading: make(chan struct{})}
+	f := &fakeDRS{srv: srv, ProjectID: srv.ProjectIDs()[0], exported: map[string]int{}, downloading: make(chan struct{})}
 	hs := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(hs.Close)
 	f.URL = hs.URL
@@ -107,7 +107,7 @@ func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if hold && strings.HasSuffix(r.URL.Path, "/templates/download") {
 		rec := httptest.NewRecorder()
-		f.Server.ServeHTTP(rec, r)
+		f.srv.ServeHTTP(rec, r)
 		for k, v := range rec.Header() {
 			w.Header()[k] = v
 		}
@@ -120,7 +120,7 @@ func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 		return
 	}
-	f.Server.ServeHTTP(w, r)
+	f.srv.ServeHTTP(w, r)
 }
 
 // exports returns how many times each task was submitted.
@@ -148,7 +148,6 @@ func cleanEnv(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
 	t.Setenv("USERPROFILE", home)
-	t.Setenv(auth.EnvCredentialsFile, filepath.Join(home, "no-such-credentials"))
 }
 
 // useFake points the environment at f with its AK/SK.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/internal/tasksfile"
 )
@@ -64,7 +65,8 @@ func exitCode(err error) int {
 	case isAuth(err):
 		return exitAuth
 	case errors.As(err, &usage), errors.Is(err, drstemplate.ErrInvalidInput),
-		errors.Is(err, tasksfile.ErrInvalid), errors.Is(err, manifest.ErrDamaged), errors.Is(err, manifest.ErrOtherTasks):
+		errors.Is(err, tasksfile.ErrInvalid), errors.Is(err, manifest.ErrDamaged), errors.Is(err, manifest.ErrOtherTasks),
+		errors.Is(err, endpoint.ErrInvalidEndpoint), errors.Is(err, endpoint.ErrInvalidRegion):
 		return exitUsage
 	}
 	return exitFailed
@@ -89,6 +91,7 @@ func isAuth(err error) bool {
 func errorLines(err error) string {
 	var b strings.Builder
 	for line := range strings.SplitSeq(strings.TrimRight(err.Error(), "\n"), "\n") {
+		line = strings.TrimPrefix(line, "drstemplate: ") // the library's own prefix
 		b.WriteString("drstemplate: ")
 		b.WriteString(escapeControl(line))
 		b.WriteByte('\n')

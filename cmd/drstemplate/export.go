@@ -92,14 +92,14 @@ export); "drstemplate status ID --wait" waits for it from anywhere.`,
 	fl.IntVar(&f.exports, "exports", drstemplate.DefaultExports, "exports in progress at once")
 	fl.IntVar(&f.downloads, "downloads", drstemplate.DefaultDownloads, "downloads at once")
 	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
-	cmd.MarkFlagsMutuallyExclusive("no-wait", "resume")
-	cmd.MarkFlagsMutuallyExclusive("no-wait", "overwrite")
 	return cmd
 }
 
 // taskIDs reads and checks the task ids: arguments or --tasks-file.
 func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, error) {
 	switch {
+	case f.noWait && (f.resume || f.overwrite):
+		return nil, usagef("--no-wait only submits: it cannot go with --resume or --overwrite")
 	case f.exports < 1:
 		return nil, usagef("--exports %d: want at least 1", f.exports)
 	case f.downloads < 1:

@@ -42,6 +42,7 @@ DRSTEMPLATE_REGION. See "drstemplate help exit-codes" for exit codes.`,
 		},
 		PersistentPreRunE: func(*cobra.Command, []string) error { return g.check() },
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: err, hint: cmd.CommandPath()}
 	})
@@ -49,7 +50,6 @@ DRSTEMPLATE_REGION. See "drstemplate help exit-codes" for exit codes.`,
 	pf.StringVarP(&g.output, "output", "o", "text", "output format: text or json (one JSON document on stdout)")
 	pf.BoolVarP(&g.quiet, "quiet", "q", false, "print no progress, only results and errors")
 	pf.BoolVarP(&g.verbose, "verbose", "v", false, "print debug lines on stderr: each request, its status and request id (never a secret)")
-	root.MarkFlagsMutuallyExclusive("quiet", "verbose")
 
 	root.AddCommand(
 		newExportCommand(g),
@@ -75,6 +75,9 @@ type globals struct {
 
 // check refuses bad global flag values.
 func (g *globals) check() error {
+	if g.quiet && g.verbose {
+		return usagef("--quiet and --verbose cannot go together")
+	}
 	switch g.output {
 	case "text", "json":
 		return nil
