@@ -55,7 +55,7 @@ const (
 type fakeDRS struct {
 	URL       string
 	ProjectID string
-	srv *drsfake.Server
+	srv       *drsfake.Server
 
 	mu       sync.Mutex
 	exported map[string]int // task id → times submitted
@@ -121,6 +121,13 @@ func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.srv.ServeHTTP(w, r)
+}
+
+// hold sets whether downloads hang midway.
+func (f *fakeDRS) hold(on bool) {
+	f.mu.Lock()
+	f.holdDownloads = on
+	f.mu.Unlock()
 }
 
 // exports returns how many times each task was submitted.
@@ -235,6 +242,9 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// startEnv is the environment the tests started with.
+var startEnv = os.Environ()
+
 // cliBuild is the drstemplate command built once per test run; TestMain
 // removes its directory.
 var cliBuild struct {
@@ -254,7 +264,9 @@ func cliBinary() (string, error) {
 		}
 		cliBuild.dir = dir
 		bin := filepath.Join(dir, "drstemplate")
-		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Env = startEnv // tests change HOME, which would move the build cache
+		if out, err := build.CombinedOutput(); err != nil {
 			cliBuild.err = &buildError{err, string(out)}
 			return
 		}

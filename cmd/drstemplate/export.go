@@ -209,8 +209,14 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFla
 				_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "drstemplate: task %s is done again: %s\n", t, escapeControl(why))
 			}
 		}
+		for _, t := range plan.Recovered {
+			_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "drstemplate: task %s: its file was downloaded before the run stopped; recorded now\n", t)
+		}
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	if err := manifest.RemoveStale(f.out); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
 	if err := m.Write(f.out, time.Now()); err != nil {
@@ -230,10 +236,11 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFla
 			Overwrite: f.overwrite,
 			Submitted: plan.Submitted,
 			Events: func(e drstemplate.Event) {
-				rep.event(e)
+				// The manifest first: what the display says is recorded.
 				if m.Apply(e) && writeErr == nil {
 					writeErr = m.Write(f.out, time.Now())
 				}
+				rep.event(e)
 			},
 		})
 		logTo.set(cmd.ErrOrStderr())

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,6 +75,12 @@ type Task struct {
 	ExportID string `json:"export_id,omitempty"`
 	// File is the template written, when it was.
 	File *drstemplate.File `json:"file,omitempty"`
+	// Downloading is the name of the file being downloaded, recorded before
+	// the download starts and cleared when it ends. Downloads are written
+	// whole or not at all (a temporary file renamed into place), so a file
+	// of this name in the directory after a crash is complete: Plan takes
+	// it as the task's.
+	Downloading string `json:"downloading,omitempty"`
 	// Error is why the task's last attempt failed, if it did.
 	Error string `json:"error,omitempty"`
 }
@@ -166,6 +173,8 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("task %s names export %q, not among the exports", id, clipped(st.ExportID))
 		case st.File != nil && !validFile(*st.File):
 			return fmt.Errorf("task %s has an invalid file record", id)
+		case st.Downloading != "" && !plainName(st.Downloading):
+			return fmt.Errorf("task %s is downloading an invalid file name", id)
 		}
 	}
 	return nil
@@ -174,12 +183,17 @@ func (m *Manifest) check() error {
 // validFile reports whether f is a record Verify can check: a plain file
 // name, a size, a SHA-256.
 func validFile(f drstemplate.File) bool {
-	name := filepath.Base(f.Path)
-	if !plain(f.Name, 1024) || !plain(name, 255) || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || f.Size < 0 {
+	if !plain(f.Name, 1024) || !plainName(filepath.Base(f.Path)) || f.Size < 0 {
 		return false
 	}
 	sum, err := hex.DecodeString(f.SHA256)
 	return err == nil && len(sum) == sha256.Size && f.SHA256 == strings.ToLower(f.SHA256)
+}
+
+// plainName reports whether name is one path element that is safe to
+// open in the output directory.
+func plainName(name string) bool {
+	return plain(name, 255) && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`)
 }
 
 // plain reports whether s is non-empty, at most max bytes of printable
@@ -241,6 +255,24 @@ func (m *Manifest) Matches(endpoint, projectID string, tasks []string) error {
 	return nil
 }
 
+// tempPattern names the temporary files Write renames into place.
+const tempPattern = ".drstemplate-manifest-*.tmp"
+
+// RemoveStale removes the temporary files a Write cut short (by a crash or
+// kill -9) left in dir.
+func RemoveStale(dir string) error {
+	stale, err := filepath.Glob(filepath.Join(dir, tempPattern))
+	if err != nil {
+		return err
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
 // Write writes m to dir atomically: a temporary file in dir, synced, then
 // renamed over the manifest.
 func (m *Manifest) Write(dir string, now time.Time) error {
@@ -250,7 +282,7 @@ func (m *Manifest) Write(dir string, now time.Time) error {
 		return err
 	}
 	b = append(b, '\n')
-	tmp, err := os.CreateTemp(dir, ".drstemplate-manifest-*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPattern)
 	if err != nil {
 		return fmt.Errorf("writing the manifest: %w", err)
 	}

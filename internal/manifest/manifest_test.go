@@ -156,7 +156,7 @@ func TestMatches(t *testing.T) {
 // TestPlan covers every state a task can be in when a run resumes.
 func TestPlan(t *testing.T) {
 	dir := t.TempDir()
-	tasks := []string{"done", "changed", "gone", "waiting", "failed", "cancelled", "fresh", "split"}
+	tasks := []string{"done", "changed", "gone", "waiting", "failed", "cancelled", "fresh", "split", "landed", "cut"}
 	m := New(endpoint, project, tasks)
 	exp := func(id string, ts ...string) {
 		m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: id, Status: "SUCCESS", Accepted: accepted, TaskIDs: ts}})
@@ -168,6 +168,15 @@ func TestPlan(t *testing.T) {
 	exp("e2", "waiting", "failed", "cancelled")
 	exp("e3", "split")
 	exp("e4", "split") // the same task again (an export split in halves)
+	exp("e5", "landed", "cut")
+	// A download whose file landed before the run was killed, and one
+	// that was cut short (no file: downloads are renamed into place).
+	downloading := func(task, name string) {
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventDownloading, Result: drstemplate.Result{TaskID: task, ExportID: "e5", File: drstemplate.File{Name: name}}})
+	}
+	downloading("landed", "landed.xlsx")
+	fLanded := writeFile(t, dir, "landed.xlsx", "PK\x03\x04 landed")
+	downloading("cut", "cut.xlsx")
 	fDone := writeFile(t, dir, "done.xlsx", "PK done")
 	done("done", "e1", fDone, nil)
 	fChanged := writeFile(t, dir, "changed.xlsx", "PK changed")
@@ -183,10 +192,17 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Done) != 1 || p.Done[0].TaskID != "done" || p.Done[0].File.SHA256 != fDone.SHA256 {
+	if len(p.Done) != 2 || p.Done[0].TaskID != "done" || p.Done[0].File.SHA256 != fDone.SHA256 ||
+		p.Done[1].TaskID != "landed" || p.Done[1].File.SHA256 != fLanded.SHA256 || p.Done[1].File.Size != fLanded.Size {
 		t.Errorf("Done = %+v", p.Done)
 	}
-	if diff := cmp.Diff([]string{"changed", "gone", "waiting", "failed", "cancelled", "fresh", "split"}, p.ToDo); diff != "" {
+	if diff := cmp.Diff([]string{"landed"}, p.Recovered); diff != "" {
+		t.Errorf("Recovered (-want +got):\n%s", diff)
+	}
+	if st := m.State["landed"]; st.File == nil || st.Downloading != "" {
+		t.Errorf("the recovered file is not recorded: %+v", st)
+	}
+	if diff := cmp.Diff([]string{"changed", "gone", "waiting", "failed", "cancelled", "fresh", "split", "cut"}, p.ToDo); diff != "" {
 		t.Errorf("ToDo (-want +got):\n%s", diff)
 	}
 	var sub []string
@@ -196,7 +212,7 @@ func TestPlan(t *testing.T) {
 			t.Errorf("export %s lost its acceptance time", e.ID)
 		}
 	}
-	if diff := cmp.Diff([]string{"e1:changed,gone", "e2:waiting,cancelled", "e4:split"}, sub); diff != "" {
+	if diff := cmp.Diff([]string{"e1:changed,gone", "e2:waiting,cancelled", "e4:split", "e5:cut"}, sub); diff != "" {
 		t.Errorf("Submitted (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(p.Unverified["changed"], "differs") || !strings.Contains(p.Unverified["gone"], "no such file") {
@@ -211,6 +227,7 @@ func TestPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	p2, err := again.Plan(dir)
+	p.Recovered = nil // recorded by the first Plan: a plain file now
 	if err != nil || !cmp.Equal(p, p2) {
 		t.Errorf("the plan after a round trip differs: %v\n%s", err, cmp.Diff(p, p2))
 	}

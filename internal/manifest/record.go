@@ -28,6 +28,14 @@ func (m *Manifest) Apply(e drstemplate.Event) bool {
 			m.State[t] = &Task{ExportID: e.Export.ID}
 		}
 		return true
+	case drstemplate.EventDownloading:
+		st := m.State[e.Result.TaskID]
+		if st == nil {
+			st = &Task{ExportID: e.Result.ExportID}
+			m.State[e.Result.TaskID] = st
+		}
+		st.Downloading = e.Result.File.Name
+		return true
 	case drstemplate.EventDone:
 		r := e.Result
 		st := m.State[r.TaskID]
@@ -40,7 +48,7 @@ func (m *Manifest) Apply(e drstemplate.Event) bool {
 			*st = Task{ExportID: r.ExportID, File: &f}
 			return true
 		}
-		st.File = nil
+		st.File, st.Downloading = nil, ""
 		st.Error = r.Err.Error()
 		if dead(r.Err) {
 			st.ExportID = ""
@@ -74,6 +82,9 @@ type Plan struct {
 	// Unverified names the tasks whose recorded file is missing or differs,
 	// with why, for messages.
 	Unverified map[string]string
+	// Recovered are the tasks in Done whose download had ended when the run
+	// stopped, before it was recorded; Plan recorded their files in m.
+	Recovered []string
 }
 
 // Plan works out what is left to do in dir: a task whose recorded file is
@@ -95,6 +106,18 @@ func (m *Manifest) Plan(dir string) (Plan, error) {
 			}
 			p.Unverified[t] = err.Error()
 		}
+		if st != nil && st.File == nil && st.Downloading != "" {
+			f, err := recoverDownload(dir, st.Downloading)
+			switch {
+			case err == nil:
+				st.File, st.Downloading, st.Error = &f, "", ""
+				p.Done = append(p.Done, drstemplate.Result{TaskID: t, ExportID: st.ExportID, File: f})
+				p.Recovered = append(p.Recovered, t)
+				continue
+			case !errors.Is(err, os.ErrNotExist) && !errors.Is(err, errMismatch):
+				return Plan{}, err
+			}
+		}
 		p.ToDo = append(p.ToDo, t)
 		if st != nil && st.ExportID != "" {
 			byExport[st.ExportID] = append(byExport[st.ExportID], t)
@@ -107,6 +130,30 @@ func (m *Manifest) Plan(dir string) (Plan, error) {
 		}
 	}
 	return p, nil
+}
+
+// recoverDownload takes the file a download of name wrote into dir, if it is there
+// and a zip container (a workbook), and returns its record.
+func recoverDownload(dir, name string) (drstemplate.File, error) {
+	f := drstemplate.File{Name: name, Path: filepath.Join(dir, filepath.Base(name))}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return f, err
+	}
+	defer func() { _ = file.Close() }()
+	h := sha256.New()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(file, head)
+	h.Write(head[:n])
+	if string(head[:n]) != "PK\x03\x04" {
+		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
+	}
+	rest, err := io.Copy(h, file)
+	if err != nil {
+		return f, fmt.Errorf("reading %s: %w", f.Path, err)
+	}
+	f.Size, f.SHA256 = int64(n)+rest, hex.EncodeToString(h.Sum(nil))
+	return f, nil
 }
 
 // errMismatch: a file is there but is not the one recorded.
