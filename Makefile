@@ -15,7 +15,7 @@ BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
-.PHONY: all generate generate-check build test lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
+.PHONY: all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
 
 all: generate build test
 
@@ -37,6 +37,14 @@ build:
 test:
 	go vet ./...
 	go test -race -count=1 -cover ./... | scripts/coverage-floor.sh
+
+## demo: the whole export against the embedded fake DRS service, into ./drstemplate-demo/
+demo:
+	go run ./cmd/drstemplate demo
+
+## docs-cli: regenerate the CLI reference in docs/cli/ (a test fails when it is stale)
+docs-cli:
+	go test ./cmd/drstemplate -run '^TestCLIReference$$' -update
 
 ## lint: golangci-lint (its config: .golangci.yml; staticcheck runs inside it), both modules
 lint: $(GOLANGCI_LINT)
@@ -100,4 +108,4 @@ soak-short:
 ci: test generate-check lint lint-spec spec-reuse sdk-compat
 
 clean:
-	rm -rf spec-reuse/generated docs/api/*.html
+	rm -rf spec-reuse/generated docs/api/*.html drstemplate-demo

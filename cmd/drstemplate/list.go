@@ -1,0 +1,79 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/internal/tasksfile"
+)
+
+// listReport is what `list -o json` prints.
+type listReport struct {
+	Templates []drstemplate.Template `json:"templates"`
+}
+
+func newListCommand(g *globals) *cobra.Command {
+	var cfg cloudConfig
+	var tasks []string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the project's template files",
+		Long: `List the template files of the project, newest first as DRS lists them,
+page by page. --task keeps the files of the given tasks (repeat it, or give
+a comma-separated list); --limit stops after that many files.`,
+		Example: `  drstemplate list --region cn-north-4
+  drstemplate list --task 0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01 --limit 1 -o json`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 0 {
+				return usagef("--limit %d must not be negative", limit)
+			}
+			if len(tasks) > 0 {
+				if err := tasksfile.CheckArgs(tasks); err != nil {
+					return usagef("--task: %w", err)
+				}
+			}
+			ctx, cancel, err := cfg.withTimeout(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer cancel()
+			c, err := cfg.newClient(cmd, g, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			want := map[string]bool{}
+			for _, t := range tasks {
+				want[t] = true
+			}
+			found := []drstemplate.Template{}
+			for t, err := range c.Templates(ctx) {
+				if err != nil {
+					return err
+				}
+				if len(want) > 0 && !want[t.TaskID] {
+					continue
+				}
+				found = append(found, t)
+				if limit > 0 && len(found) == limit {
+					break
+				}
+			}
+			if g.json() {
+				return writeJSON(cmd.OutOrStdout(), listReport{Templates: found})
+			}
+			rows := make([][]string, 0, len(found))
+			for _, t := range found {
+				rows = append(rows, []string{t.LastModified.UTC().Format(time.RFC3339), t.TaskID, t.Engine, t.Name})
+			}
+			return table(cmd.OutOrStdout(), []string{"LAST MODIFIED", "TASK", "ENGINE", "NAME"}, rows)
+		},
+	}
+	addCloudFlags(cmd, &cfg)
+	cmd.Flags().StringSliceVar(&tasks, "task", nil, "only the files of this task id (repeatable)")
+	cmd.Flags().IntVar(&limit, "limit", 0, "stop after this many files (0: all)")
+	return cmd
+}

@@ -1,0 +1,313 @@
+// Package manifest keeps the record that lets `drstemplate export --resume`
+// finish an interrupted export: the task list, the exports DRS accepted, and
+// for each task the template file written (name, size, SHA-256).
+//
+// The file, FileName in the output directory, is JSON (see docs/cli-json.md
+// for its shape). It is rewritten whole after every step that changes it,
+// atomically (a temporary file in the same directory, synced, then renamed
+// over the old one), so a crash or kill -9 leaves either the old record or
+// the new one, never a mix.
+package manifest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/drs-tools/drstemplate"
+)
+
+// FileName is the manifest's name in the output directory.
+const FileName = "drstemplate-manifest.json"
+
+// Version is the manifest format this package writes and reads.
+const Version = 1
+
+// MaxSize bounds the manifest file read, in bytes.
+const MaxSize = 64 << 20
+
+// Errors, for errors.Is.
+var (
+	// ErrDamaged: the file is not a manifest this program can trust (not
+	// JSON, another version, inconsistent contents, over MaxSize).
+	ErrDamaged = errors.New("the manifest is damaged")
+	// ErrOtherTasks: the manifest records another task list or endpoint
+	// than the one asked for.
+	ErrOtherTasks = errors.New("the manifest is of another export")
+)
+
+// Manifest is the record of one export run, resumed or not.
+type Manifest struct {
+	// Version is the format version, [Version].
+	Version int `json:"version"`
+	// Endpoint is the DRS endpoint the exports were made at.
+	Endpoint string `json:"endpoint"`
+	// ProjectID is the project the exports were made in.
+	ProjectID string `json:"project_id"`
+	// Updated is when the manifest was last written.
+	Updated time.Time `json:"updated"`
+	// Tasks are the task ids asked for, in their order.
+	Tasks []string `json:"tasks"`
+	// Exports are the exports DRS accepted, oldest first.
+	Exports []drstemplate.Export `json:"exports"`
+	// State is what became of each task so far, by task id; a task without
+	// an entry has not been exported yet.
+	State map[string]*Task `json:"state"`
+}
+
+// Task is what became of one task.
+type Task struct {
+	// ExportID is the export that covers the task: the one still to wait on
+	// when File is nil, the one that produced File otherwise. It is cleared
+	// when the export cannot give the task's file any more (it failed, DRS
+	// no longer knows it, or it ended without the task's file).
+	ExportID string `json:"export_id,omitempty"`
+	// File is the template written, when it was.
+	File *drstemplate.File `json:"file,omitempty"`
+	// Downloading is the name of the file being downloaded, recorded before
+	// the download starts and cleared when it ends. Downloads are written
+	// whole or not at all (a temporary file renamed into place), so a file
+	// of this name in the directory after a crash is complete: Plan takes
+	// it as the task's.
+	Downloading string `json:"downloading,omitempty"`
+	// Error is why the task's last attempt failed, if it did.
+	Error string `json:"error,omitempty"`
+}
+
+// New returns the manifest of a new run over tasks.
+func New(endpoint, projectID string, tasks []string) *Manifest {
+	return &Manifest{
+		Version: Version, Endpoint: endpoint, ProjectID: projectID,
+		Tasks: slices.Clone(tasks), Exports: []drstemplate.Export{}, State: map[string]*Task{},
+	}
+}
+
+// Path returns the manifest's path in dir.
+func Path(dir string) string { return filepath.Join(dir, FileName) }
+
+// Read reads the manifest in dir. A missing one gives an error matching
+// fs.ErrNotExist; one that cannot be trusted, ErrDamaged with the reason.
+func Read(dir string) (*Manifest, error) {
+	f, err := os.Open(Path(dir))
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", Path(dir), err)
+	}
+	m, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Path(dir), err)
+	}
+	return m, nil
+}
+
+// Parse decodes and checks a manifest. Every error matches ErrDamaged.
+func Parse(b []byte) (*Manifest, error) {
+	if len(b) > MaxSize {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrDamaged, MaxSize)
+	}
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrDamaged, err)
+	}
+	if m.State == nil {
+		m.State = map[string]*Task{}
+	}
+	if m.Exports == nil {
+		m.Exports = []drstemplate.Export{}
+	}
+	return &m, nil
+}
+
+// check says what makes m inconsistent, or nil.
+func (m *Manifest) check() error {
+	if m.Version != Version {
+		return fmt.Errorf("format version %d, want %d", m.Version, Version)
+	}
+	if len(m.Tasks) == 0 {
+		return errors.New("no tasks")
+	}
+	tasks := make(map[string]bool, len(m.Tasks))
+	for _, t := range m.Tasks {
+		if !plain(t, 128) || tasks[t] {
+			return fmt.Errorf("task id %q is invalid or repeated", clipped(t))
+		}
+		tasks[t] = true
+	}
+	exports := make(map[string]bool, len(m.Exports))
+	for _, e := range m.Exports {
+		if !plain(e.ID, 256) || exports[e.ID] || len(e.TaskIDs) == 0 {
+			return fmt.Errorf("export %q is invalid or repeated", clipped(e.ID))
+		}
+		exports[e.ID] = true
+		for _, t := range e.TaskIDs {
+			if !tasks[t] {
+				return fmt.Errorf("export %s covers task %q, not in the task list", e.ID, clipped(t))
+			}
+		}
+	}
+	for id, st := range m.State {
+		switch {
+		case !tasks[id]:
+			return fmt.Errorf("state of task %q, not in the task list", clipped(id))
+		case st == nil:
+			return fmt.Errorf("task %s has a null state", id)
+		case st.ExportID != "" && !exports[st.ExportID]:
+			return fmt.Errorf("task %s names export %q, not among the exports", id, clipped(st.ExportID))
+		case st.File != nil && !validFile(*st.File):
+			return fmt.Errorf("task %s has an invalid file record", id)
+		case st.Downloading != "" && !plainName(st.Downloading):
+			return fmt.Errorf("task %s is downloading an invalid file name", id)
+		}
+	}
+	return nil
+}
+
+// validFile reports whether f is a record Verify can check: a plain file
+// name, a size, a SHA-256.
+func validFile(f drstemplate.File) bool {
+	if !plain(f.Name, 1024) || !plainName(filepath.Base(f.Path)) || f.Size < 0 {
+		return false
+	}
+	sum, err := hex.DecodeString(f.SHA256)
+	return err == nil && len(sum) == sha256.Size && f.SHA256 == strings.ToLower(f.SHA256)
+}
+
+// plainName reports whether name is one path element that is safe to
+// open in the output directory.
+func plainName(name string) bool {
+	return plain(name, 255) && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`)
+}
+
+// plain reports whether s is non-empty, at most max bytes of printable
+// UTF-8 without white space.
+func plain(s string, max int) bool {
+	return s != "" && len(s) <= max && utf8.ValidString(s) &&
+		strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) < 0
+}
+
+// clipped cuts s for a message.
+func clipped(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// Matches checks that m records an export of the same tasks (in any order)
+// at the same endpoint and project; the error matches ErrOtherTasks and
+// says what differs.
+func (m *Manifest) Matches(endpoint, projectID string, tasks []string) error {
+	if m.Endpoint != endpoint || m.ProjectID != projectID {
+		return fmt.Errorf("%w: it was made at %s, project %s; this run is for %s, project %s",
+			ErrOtherTasks, m.Endpoint, m.ProjectID, endpoint, projectID)
+	}
+	have := make(map[string]bool, len(m.Tasks))
+	for _, t := range m.Tasks {
+		have[t] = true
+	}
+	var missing, extra int
+	first := ""
+	for _, t := range tasks {
+		if !have[t] {
+			extra++
+			if first == "" {
+				first = "task " + t + " is not in it"
+			}
+		}
+	}
+	if n := len(m.Tasks) - (len(tasks) - extra); n > 0 {
+		missing = n
+		if first == "" {
+			want := make(map[string]bool, len(tasks))
+			for _, t := range tasks {
+				want[t] = true
+			}
+			for _, t := range m.Tasks {
+				if !want[t] {
+					first = "its task " + t + " is not asked for"
+					break
+				}
+			}
+		}
+	}
+	if extra+missing > 0 {
+		return fmt.Errorf("%w: it lists %d tasks, this run asks for %d (%d not in it, %d of it not asked for; %s)",
+			ErrOtherTasks, len(m.Tasks), len(tasks), extra, missing, first)
+	}
+	return nil
+}
+
+// tempPattern names the temporary files Write renames into place.
+const tempPattern = ".drstemplate-manifest-*.tmp"
+
+// RemoveStale removes the temporary files a Write cut short (by a crash or
+// kill -9) left in dir.
+func RemoveStale(dir string) error {
+	stale, err := filepath.Glob(filepath.Join(dir, tempPattern))
+	if err != nil {
+		return err
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+// Write writes m to dir atomically: a temporary file in dir, synced, then
+// renamed over the manifest.
+func (m *Manifest) Write(dir string, now time.Time) error {
+	m.Updated = now.UTC()
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	tmp, err := os.CreateTemp(dir, tempPattern)
+	if err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(b); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), Path(dir)); err != nil {
+		return fmt.Errorf("writing the manifest: %w", err)
+	}
+	done = true
+	return nil
+}

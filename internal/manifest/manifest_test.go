@@ -1,0 +1,272 @@
+package manifest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/drs-tools/drstemplate"
+)
+
+const (
+	endpoint = "https://drs.cn-north-4.myhuaweicloud.com"
+	project  = "0123456789abcdef0123456789abcdef"
+)
+
+var accepted = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+// writeFile writes a template-like file into dir and returns its record.
+func writeFile(t *testing.T, dir, name, content string) drstemplate.File {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(content))
+	return drstemplate.File{Name: name, Path: path, Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:])}
+}
+
+func TestWriteReadRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	m := New(endpoint, project, []string{"t1", "t2", "t3"})
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e1", Status: "SUCCESS", Accepted: accepted, TaskIDs: []string{"t1", "t2"}}})
+	f := writeFile(t, dir, "t1_mysql_20260301100001.xlsx", "PK one")
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1", File: f}})
+	if err := m.Write(dir, accepted.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(m, got); diff != "" {
+		t.Fatalf("read back (-wrote +read):\n%s", diff)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+	if st, _ := os.Stat(Path(dir)); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v", st.Mode().Perm())
+	}
+}
+
+func TestReadMissing(t *testing.T) {
+	if _, err := Read(t.TempDir()); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Read of an empty dir: %v", err)
+	}
+}
+
+func TestParseDamaged(t *testing.T) {
+	good := func() map[string]any {
+		return map[string]any{
+			"version": 1, "endpoint": endpoint, "project_id": project, "tasks": []string{"t1", "t2"},
+			"exports": []map[string]any{{"id": "e1", "status": "SUCCESS", "accepted": accepted, "task_ids": []string{"t1"}}},
+			"state":   map[string]any{"t1": map[string]any{"export_id": "e1"}},
+		}
+	}
+	enc := func(v any) []byte { b, _ := json.Marshal(v); return b }
+	if _, err := Parse(enc(good())); err != nil {
+		t.Fatalf("the good manifest: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(map[string]any)
+		raw    string
+		want   string
+	}{
+		{name: "not JSON", raw: "<html>", want: "invalid character"},
+		{name: "truncated", raw: `{"version": 1, "tasks": [`, want: "unexpected end"},
+		{name: "empty", raw: "", want: "unexpected end"},
+		{name: "other version", change: func(m map[string]any) { m["version"] = 2 }, want: "format version 2"},
+		{name: "no tasks", change: func(m map[string]any) { m["tasks"] = []string{} }, want: "no tasks"},
+		{name: "repeated task", change: func(m map[string]any) { m["tasks"] = []string{"t1", "t1"} }, want: "repeated"},
+		{name: "task with a space", change: func(m map[string]any) { m["tasks"] = []string{"t 1"} }, want: "invalid"},
+		{name: "export of another task", change: func(m map[string]any) {
+			m["exports"] = []map[string]any{{"id": "e1", "task_ids": []string{"zz"}}}
+		}, want: "not in the task list"},
+		{name: "export without tasks", change: func(m map[string]any) { m["exports"] = []map[string]any{{"id": "e1"}} }, want: "invalid"},
+		{name: "state of another task", change: func(m map[string]any) { m["state"] = map[string]any{"zz": map[string]any{}} }, want: "not in the task list"},
+		{name: "null state", change: func(m map[string]any) { m["state"] = map[string]any{"t1": nil} }, want: "null state"},
+		{name: "unknown export", change: func(m map[string]any) { m["state"] = map[string]any{"t1": map[string]any{"export_id": "e9"}} }, want: "not among the exports"},
+		{name: "file with a path", change: func(m map[string]any) {
+			m["state"] = map[string]any{"t1": map[string]any{"file": map[string]any{"name": "../x", "path": "..", "size": 1, "sha256": strings.Repeat("a", 64)}}}
+		}, want: "invalid file record"},
+		{name: "file without sha256", change: func(m map[string]any) {
+			m["state"] = map[string]any{"t1": map[string]any{"file": map[string]any{"name": "a.xlsx", "path": "d/a.xlsx", "size": 1, "sha256": "abc"}}}
+		}, want: "invalid file record"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := []byte(tc.raw)
+			if tc.change != nil {
+				m := good()
+				tc.change(m)
+				b = enc(m)
+			}
+			_, err := Parse(b)
+			if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Parse: %v; want ErrDamaged with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestMatches(t *testing.T) {
+	m := New(endpoint, project, []string{"t1", "t2", "t3"})
+	for _, tc := range []struct {
+		name     string
+		ep, proj string
+		tasks    []string
+		want     string
+	}{
+		{"same", endpoint, project, []string{"t1", "t2", "t3"}, ""},
+		{"same in another order", endpoint, project, []string{"t3", "t1", "t2"}, ""},
+		{"one more", endpoint, project, []string{"t1", "t2", "t3", "t4"}, "task t4 is not in it"},
+		{"one less", endpoint, project, []string{"t1", "t2"}, "its task t3 is not asked for"},
+		{"other endpoint", "http://127.0.0.1:1", project, []string{"t1", "t2", "t3"}, "made at"},
+		{"other project", endpoint, strings.Repeat("f", 32), []string{"t1", "t2", "t3"}, "made at"},
+	} {
+		err := m.Matches(tc.ep, tc.proj, tc.tasks)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrOtherTasks) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v; want ErrOtherTasks with %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestPlan covers every state a task can be in when a run resumes.
+func TestPlan(t *testing.T) {
+	dir := t.TempDir()
+	tasks := []string{"done", "changed", "gone", "waiting", "failed", "cancelled", "fresh", "split", "landed", "cut"}
+	m := New(endpoint, project, tasks)
+	exp := func(id string, ts ...string) {
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: id, Status: "SUCCESS", Accepted: accepted, TaskIDs: ts}})
+	}
+	done := func(task, export string, f drstemplate.File, err error) {
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: task, ExportID: export, File: f, Err: err}})
+	}
+	exp("e1", "done", "changed", "gone")
+	exp("e2", "waiting", "failed", "cancelled")
+	exp("e3", "split")
+	exp("e4", "split") // the same task again (an export split in halves)
+	exp("e5", "landed", "cut")
+	// A download whose file landed before the run was killed, and one
+	// that was cut short (no file: downloads are renamed into place).
+	downloading := func(task, name string) {
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventDownloading, Result: drstemplate.Result{TaskID: task, ExportID: "e5", File: drstemplate.File{Name: name}}})
+	}
+	downloading("landed", "landed.xlsx")
+	fLanded := writeFile(t, dir, "landed.xlsx", "PK\x03\x04 landed")
+	downloading("cut", "cut.xlsx")
+	fDone := writeFile(t, dir, "done.xlsx", "PK done")
+	done("done", "e1", fDone, nil)
+	fChanged := writeFile(t, dir, "changed.xlsx", "PK changed")
+	done("changed", "e1", fChanged, nil)
+	_ = os.WriteFile(fChanged.Path, []byte("PK tampered"), 0o644)
+	fGone := writeFile(t, dir, "gone.xlsx", "PK gone")
+	done("gone", "e1", fGone, nil)
+	_ = os.Remove(fGone.Path)
+	done("failed", "e2", drstemplate.File{}, fmt.Errorf("task failed: %w", drstemplate.ErrExportFailed))
+	done("cancelled", "e2", drstemplate.File{}, context.Canceled)
+
+	p, err := m.Plan(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Done) != 2 || p.Done[0].TaskID != "done" || p.Done[0].File.SHA256 != fDone.SHA256 ||
+		p.Done[1].TaskID != "landed" || p.Done[1].File.SHA256 != fLanded.SHA256 || p.Done[1].File.Size != fLanded.Size {
+		t.Errorf("Done = %+v", p.Done)
+	}
+	if diff := cmp.Diff([]string{"landed"}, p.Recovered); diff != "" {
+		t.Errorf("Recovered (-want +got):\n%s", diff)
+	}
+	if st := m.State["landed"]; st.File == nil || st.Downloading != "" {
+		t.Errorf("the recovered file is not recorded: %+v", st)
+	}
+	if diff := cmp.Diff([]string{"changed", "gone", "waiting", "failed", "cancelled", "fresh", "split", "cut"}, p.ToDo); diff != "" {
+		t.Errorf("ToDo (-want +got):\n%s", diff)
+	}
+	var sub []string
+	for _, e := range p.Submitted {
+		sub = append(sub, e.ID+":"+strings.Join(e.TaskIDs, ","))
+		if !e.Accepted.Equal(accepted) {
+			t.Errorf("export %s lost its acceptance time", e.ID)
+		}
+	}
+	if diff := cmp.Diff([]string{"e1:changed,gone", "e2:waiting,cancelled", "e4:split", "e5:cut"}, sub); diff != "" {
+		t.Errorf("Submitted (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(p.Unverified["changed"], "differs") || !strings.Contains(p.Unverified["gone"], "no such file") {
+		t.Errorf("Unverified = %q", p.Unverified)
+	}
+	// What Plan works on survives a write and a read.
+	if err := m.Write(dir, accepted); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := again.Plan(dir)
+	p.Recovered = nil // recorded by the first Plan: a plain file now
+	if err != nil || !cmp.Equal(p, p2) {
+		t.Errorf("the plan after a round trip differs: %v\n%s", err, cmp.Diff(p, p2))
+	}
+}
+
+// FuzzParse: no input makes Parse panic, and what it accepts writes back
+// to a manifest that parses to the same thing.
+func FuzzParse(f *testing.F) {
+	m := New(endpoint, project, []string{"t1", "t2"})
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e1", Accepted: accepted, TaskIDs: []string{"t1"}}})
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1",
+		File: drstemplate.File{Name: "a.xlsx", Path: "d/a.xlsx", Size: 3, SHA256: strings.Repeat("0", 64)}}})
+	good, _ := json.Marshal(m)
+	f.Add(good)
+	f.Add([]byte(`{"version":1,"tasks":["a"]}`))
+	f.Add([]byte(`{"version":1,"tasks":["a"],"state":{"a":null}}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Parse(b)
+		if err != nil {
+			if !errors.Is(err, ErrDamaged) {
+				t.Fatalf("error not matching ErrDamaged: %v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Parse(out)
+		if err != nil {
+			t.Fatalf("a parsed manifest does not parse again: %v\n%s", err, out)
+		}
+		out2, _ := json.Marshal(again)
+		if !bytes.Equal(out, out2) {
+			t.Fatalf("not stable:\n%s\n%s", out, out2)
+		}
+		if _, err := m.Plan(t.TempDir()); err != nil {
+			t.Fatalf("Plan of an accepted manifest: %v", err)
+		}
+	})
+}

@@ -1,0 +1,182 @@
+package manifest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/drs-tools/drstemplate"
+)
+
+// Apply records an event of drstemplate.Client.ExportAndDownload and
+// reports whether m changed (and should be written).
+//
+// A task that fails keeps its export when waiting on it again may still
+// give its file (the run was interrupted, timed out, or a call failed for a
+// while); it loses it when the export is of no more use: DRS failed it,
+// no longer knows it, or ended it without the task's file.
+func (m *Manifest) Apply(e drstemplate.Event) bool {
+	switch e.Kind {
+	case drstemplate.EventSubmitted:
+		m.Exports = append(m.Exports, e.Export)
+		for _, t := range e.Export.TaskIDs {
+			m.State[t] = &Task{ExportID: e.Export.ID}
+		}
+		return true
+	case drstemplate.EventDownloading:
+		st := m.State[e.Result.TaskID]
+		if st == nil {
+			st = &Task{ExportID: e.Result.ExportID}
+			m.State[e.Result.TaskID] = st
+		}
+		st.Downloading = e.Result.File.Name
+		return true
+	case drstemplate.EventDone:
+		r := e.Result
+		st := m.State[r.TaskID]
+		if st == nil {
+			st = &Task{}
+			m.State[r.TaskID] = st
+		}
+		if r.Err == nil {
+			f := r.File
+			*st = Task{ExportID: r.ExportID, File: &f}
+			return true
+		}
+		st.File, st.Downloading = nil, ""
+		st.Error = r.Err.Error()
+		if dead(r.Err) {
+			st.ExportID = ""
+		}
+		return true
+	}
+	return false
+}
+
+// dead reports whether err means the task's export cannot give its file.
+func dead(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	return errors.Is(err, drstemplate.ErrExportFailed) || errors.Is(err, drstemplate.ErrNotFound) ||
+		errors.Is(err, drstemplate.ErrNoTemplate) || errors.Is(err, drstemplate.ErrNotTemplate)
+}
+
+// Plan is what a resumed run does.
+type Plan struct {
+	// Done are the tasks whose files are in the directory and verified, in
+	// the task list's order; their results need no call.
+	Done []drstemplate.Result
+	// ToDo are the other tasks, in the task list's order: pass them to
+	// ExportAndDownload.
+	ToDo []string
+	// Submitted are the exports to wait on rather than submit again, each
+	// narrowed to its tasks in ToDo: pass them as
+	// ExportAndDownloadOptions.Submitted.
+	Submitted []drstemplate.Export
+	// Unverified names the tasks whose recorded file is missing or differs,
+	// with why, for messages.
+	Unverified map[string]string
+	// Recovered are the tasks in Done whose download had ended when the run
+	// stopped, before it was recorded; Plan recorded their files in m.
+	Recovered []string
+}
+
+// Plan works out what is left to do in dir: a task whose recorded file is
+// there with its size and SHA-256 is done; a task whose export is recorded
+// and still of use is waited on; the others are exported afresh.
+func (m *Manifest) Plan(dir string) (Plan, error) {
+	p := Plan{Unverified: map[string]string{}}
+	byExport := map[string][]string{}
+	for _, t := range m.Tasks {
+		st := m.State[t]
+		if st != nil && st.File != nil {
+			f, err := Verify(dir, *st.File)
+			if err == nil {
+				p.Done = append(p.Done, drstemplate.Result{TaskID: t, ExportID: st.ExportID, File: f})
+				continue
+			}
+			if !errors.Is(err, errMismatch) && !errors.Is(err, os.ErrNotExist) {
+				return Plan{}, err
+			}
+			p.Unverified[t] = err.Error()
+		}
+		if st != nil && st.File == nil && st.Downloading != "" {
+			f, err := recoverDownload(dir, st.Downloading)
+			switch {
+			case err == nil:
+				st.File, st.Downloading, st.Error = &f, "", ""
+				p.Done = append(p.Done, drstemplate.Result{TaskID: t, ExportID: st.ExportID, File: f})
+				p.Recovered = append(p.Recovered, t)
+				continue
+			case !errors.Is(err, os.ErrNotExist) && !errors.Is(err, errMismatch):
+				return Plan{}, err
+			}
+		}
+		p.ToDo = append(p.ToDo, t)
+		if st != nil && st.ExportID != "" {
+			byExport[st.ExportID] = append(byExport[st.ExportID], t)
+		}
+	}
+	for _, e := range m.Exports {
+		if tasks := byExport[e.ID]; len(tasks) > 0 {
+			e.TaskIDs = tasks
+			p.Submitted = append(p.Submitted, e)
+		}
+	}
+	return p, nil
+}
+
+// recoverDownload takes the file a download of name wrote into dir, if it is there
+// and a zip container (a workbook), and returns its record.
+func recoverDownload(dir, name string) (drstemplate.File, error) {
+	f := drstemplate.File{Name: name, Path: filepath.Join(dir, filepath.Base(name))}
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return f, err
+	}
+	defer func() { _ = file.Close() }()
+	h := sha256.New()
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(file, head)
+	h.Write(head[:n])
+	if string(head[:n]) != "PK\x03\x04" {
+		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
+	}
+	rest, err := io.Copy(h, file)
+	if err != nil {
+		return f, fmt.Errorf("reading %s: %w", f.Path, err)
+	}
+	f.Size, f.SHA256 = int64(n)+rest, hex.EncodeToString(h.Sum(nil))
+	return f, nil
+}
+
+// errMismatch: a file is there but is not the one recorded.
+var errMismatch = errors.New("differs from the recorded file")
+
+// Verify checks that the recorded file f is in dir with its recorded size and
+// SHA-256, and returns the record with Path in dir. A file that is missing
+// gives an error matching fs.ErrNotExist.
+func Verify(dir string, f drstemplate.File) (drstemplate.File, error) {
+	f.Path = filepath.Join(dir, filepath.Base(f.Path))
+	file, err := os.Open(f.Path)
+	if err != nil {
+		return f, err
+	}
+	defer func() { _ = file.Close() }()
+	h := sha256.New()
+	n, err := io.Copy(h, file)
+	if err != nil {
+		return f, fmt.Errorf("reading %s: %w", f.Path, err)
+	}
+	if n != f.Size || hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+		return f, fmt.Errorf("%s %w (%d bytes, SHA-256 %.12s…; recorded %d bytes, %.12s…)",
+			f.Path, errMismatch, n, hex.EncodeToString(h.Sum(nil)), f.Size, f.SHA256)
+	}
+	return f, nil
+}

@@ -1,0 +1,141 @@
+// Package tasksfile reads the list of DRS task ids that `drstemplate export
+// --tasks-file` takes, and checks task ids given any other way with the same
+// rules, so that an error names the line (or argument) at fault before any
+// call is made.
+//
+// The format: one task id per line; '#' starts a comment that runs to the
+// end of the line; white space around an id and blank lines are ignored; a
+// UTF-8 byte order mark and CRLF line ends are accepted. An id is 1 to
+// MaxIDLength bytes of printable characters without white space, and appears
+// once.
+package tasksfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on what Parse accepts.
+const (
+	// MaxIDLength is the longest task id in bytes, the client library's bound.
+	MaxIDLength = 128
+	// MaxIDs is the most ids one list may hold.
+	MaxIDs = 100_000
+	// MaxLineLength is the longest line in bytes, comments included.
+	MaxLineLength = 4096
+)
+
+// ErrInvalid is matched (errors.Is) by every error about the contents of a
+// list: a bad id, a repeated one, an over-long line, too many ids, no ids.
+var ErrInvalid = errors.New("invalid task list")
+
+// Parse reads a task list from r. name says where it comes from in
+// messages ("tasks.txt", "standard input"): an error reads
+// "tasks.txt:3: ...". It returns the ids in their order.
+func Parse(r io.Reader, name string) ([]string, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 512), MaxLineLength+2) // room for "\r\n"
+	var ids []string
+	var where []string
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\uFEFF")
+		}
+		if i := strings.IndexByte(text, '#'); i >= 0 {
+			text = text[:i]
+		}
+		id := strings.TrimSpace(text)
+		if id == "" {
+			continue
+		}
+		if len(ids) == MaxIDs {
+			return nil, fmt.Errorf("%w: %s:%d: more than %d task ids", ErrInvalid, name, line, MaxIDs)
+		}
+		ids = append(ids, id)
+		where = append(where, name+":"+strconv.Itoa(line))
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("%w: %s:%d: line longer than %d bytes", ErrInvalid, name, line+1, MaxLineLength)
+		}
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: %s holds no task id", ErrInvalid, name)
+	}
+	short := func(i int) string { return "line " + where[i][strings.LastIndexByte(where[i], ':')+1:] }
+	if err := check(ids, func(i int) string { return where[i] }, short); err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// CheckArgs checks task ids given as command-line arguments with the rules
+// of Parse; an error names the argument by position ("argument 2").
+func CheckArgs(ids []string) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("%w: no task ids", ErrInvalid)
+	}
+	if len(ids) > MaxIDs {
+		return fmt.Errorf("%w: %d task ids, more than %d", ErrInvalid, len(ids), MaxIDs)
+	}
+	arg := func(i int) string { return "argument " + strconv.Itoa(i+1) }
+	return check(ids, arg, arg)
+}
+
+// check applies the id rules and finds repeats; at(i) names where ids[i]
+// came from ("tasks.txt:3"), short(i) the same place within its source
+// ("line 3"), for the message about a repeat.
+func check(ids []string, at, short func(int) string) error {
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if why := invalid(id); why != "" {
+			return fmt.Errorf("%w: %s: %s %s", ErrInvalid, at(i), quote(id), why)
+		}
+		if j, dup := seen[id]; dup {
+			return fmt.Errorf("%w: %s: task %s repeats %s", ErrInvalid, at(i), quote(id), short(j))
+		}
+		seen[id] = i
+	}
+	return nil
+}
+
+// invalid says what is wrong with id, or "".
+func invalid(id string) string {
+	switch {
+	case id == "":
+		return "is empty"
+	case !utf8.ValidString(id):
+		return "is not valid UTF-8"
+	case len(id) > MaxIDLength:
+		return "is longer than " + strconv.Itoa(MaxIDLength) + " bytes"
+	case strings.IndexFunc(id, unicode.IsSpace) >= 0:
+		return "has white space in it: one task id per line"
+	case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
+		return "has control or non-printable characters"
+	}
+	return ""
+}
+
+// quote shows id in a message: quoted with Go's rules (so control
+// characters cannot reach the terminal) and cut to a readable length.
+func quote(id string) string {
+	const max = 64
+	if len(id) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(id[cut]) {
+			cut--
+		}
+		return strconv.Quote(id[:cut]) + "…"
+	}
+	return strconv.Quote(id)
+}
