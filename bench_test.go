@@ -18,60 +18,6 @@ import (
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 )
 
-// benchServer is a fake with one finished export, on loopback.
-type benchServer struct {
-	srv      *httptest.Server
-	fake     *drsfake.Server
-	project  string
-	exportID string
-	file     string
-}
-
-func newBenchServer(b *testing.B, tasks int, opts ...drsfake.Option) *benchServer {
-	b.Helper()
-	fake, err := drsfake.New(append([]drsfake.Option{
-		drsfake.WithToken(testToken), drsfake.WithAccessKey(testAK, testSK),
-		drsfake.WithGeneratedTasks(tasks), drsfake.WithExportTimings(0, 0),
-	}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := httptest.NewServer(fake)
-	b.Cleanup(srv.Close)
-	s := &benchServer{srv: srv, fake: fake, project: fake.ProjectIDs()[0]}
-	c := s.client(b, false)
-	exp, err := c.Export(b.Context(), fake.Tasks()[0].ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s.exportID = exp.ID
-	if _, err := c.Wait(b.Context(), exp.ID, nil); err != nil {
-		b.Fatal(err)
-	}
-	for t, err := range c.Templates(b.Context()) {
-		if err != nil {
-			b.Fatal(err)
-		}
-		s.file = t.Name
-	}
-	return s
-}
-
-func (s *benchServer) client(b *testing.B, aksk bool, opts ...drstemplate.Option) *drstemplate.Client {
-	b.Helper()
-	var creds auth.Credentials = auth.StaticToken(testToken)
-	if aksk {
-		creds = auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: s.project}
-	}
-	c, err := drstemplate.New(append([]drstemplate.Option{
-		drstemplate.WithEndpoint(s.srv.URL), drstemplate.WithProjectID(s.project), drstemplate.WithCredentials(creds),
-	}, opts...)...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
-
 // rawProgress makes the ShowExportProgress call with net/http and
 // encoding/json alone: the floor the client is measured against.
 func rawProgress(ctx context.Context, hc *http.Client, url string) (string, error) {
@@ -138,8 +84,7 @@ func BenchmarkOperations(b *testing.B) {
 		}
 	})
 	for _, aksk := range []bool{false, true} {
-		var creds auth.Credentials = auth.StaticToken(testToken)
-		name := "token"
+		creds, name := auth.StaticToken(testToken), "token"
 		if aksk {
 			creds, name = auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject}, "aksk"
 		}

@@ -222,10 +222,8 @@ func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response
 	}
 }
 
-// decode reads resp's JSON body (read whole by the retry layer) into v and
-// closes it.
+// decode reads resp's JSON body (read whole by the retry layer) into v.
 func decode(op operation, resp *http.Response, v any) error {
-	defer func() { _ = resp.Body.Close() }()
 	var err error
 	if b, ok := resp.Body.(*bufferedBody); ok {
 		err = json.Unmarshal(b.data, v)

@@ -73,9 +73,9 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64,
 	head := make([]byte, len(zipMagic))
 	n, err := io.ReadFull(resp.Body, head)
 	switch {
-	case n == 0 && (err == io.EOF || err == nil):
+	case n == 0 && (errors.Is(err, io.EOF) || err == nil):
 		return 0, fmt.Errorf("%w: the answer is empty", ErrNotTemplate)
-	case err != nil && err != io.ErrUnexpectedEOF:
+	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return 0, readFailure(ctx, err)
 	case string(head[:n]) != zipMagic:
 		return 0, fmt.Errorf("%w: it is not a zip container (Content-Type %q, starts %q)",
@@ -207,7 +207,7 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 			return copyTemplate(ctx, w, resp)
 		})
 		var be *bodyError
-		if err != nil && !(errors.As(err, &be) && retryableError(be.err, opDownload)) {
+		if err != nil && (!errors.As(err, &be) || !retryableError(be.err, opDownload)) {
 			return f, backoff.Permanent(err)
 		}
 		return f, err

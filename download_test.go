@@ -244,7 +244,7 @@ func TestDownloadCancelledLeavesNothing(t *testing.T) {
 					h.ServeHTTP(rec, r)
 					w.WriteHeader(http.StatusOK)
 					_, _ = w.Write(rec.Body.Bytes()[:rec.Body.Len()/2])
-					http.NewResponseController(w).Flush()
+					_ = http.NewResponseController(w).Flush()
 					<-r.Context().Done()
 				})
 			},

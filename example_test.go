@@ -173,7 +173,10 @@ func ExampleClient_Download() {
 	exp, _ := c.Export(ctx, "2e69ebb1-f06d-4eb2-a789-2883629jb204")
 	_, _ = c.Wait(ctx, exp.ID, nil)
 	var name string
-	for t := range c.Templates(ctx) {
+	for t, err := range c.Templates(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
 		name = t.Name
 	}
 
@@ -193,7 +196,10 @@ func ExampleClient_DownloadToDir() {
 	exp, _ := c.Export(ctx, "7c1d0a4e-5b3f-4a2e-9d8c-1f0e2d3c4b5a", "c3b2a190-8f7e-4d6c-5b4a-392817060504")
 	_, _ = c.Wait(ctx, exp.ID, nil)
 	var names []string
-	for t := range c.Templates(ctx) {
+	for t, err := range c.Templates(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
 		names = append(names, t.Name)
 	}
 	dir, _ := os.MkdirTemp("", "templates")

@@ -55,6 +55,7 @@ func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) 
 	if err != nil {
 		return Export{}, err
 	}
+	defer func() { _ = resp.Body.Close() }()
 	accepted, dateErr := http.ParseTime(resp.Header.Get("Date"))
 	var job drsapi.ExportJob
 	if err := decode(opExport, resp, &job); err != nil {

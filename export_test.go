@@ -81,7 +81,7 @@ func TestExportAnswers(t *testing.T) {
 			name: "unknown task", ids: func(*env) []string { return []string{"no-such-task"} },
 			check: func(t *testing.T, err error) {
 				var apiErr *drstemplate.APIError
-				if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != drsfake.CodeInvalidParameter || apiErr.RequestID == "" {
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Code != drsfake.CodeInvalidParameter || apiErr.RequestID == "" {
 					t.Errorf("err = %#v, want a 400 DRS.M00007 APIError with a request id", err)
 				}
 			},
@@ -133,7 +133,7 @@ func TestExportAnswers(t *testing.T) {
 			},
 			check: func(t *testing.T, err error) {
 				var apiErr *drstemplate.APIError
-				if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || !strings.Contains(err.Error(), "try again later") {
+				if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusInternalServerError || !strings.Contains(err.Error(), "try again later") {
 					t.Errorf("err = %v", err)
 				}
 			},

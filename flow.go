@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -320,7 +321,7 @@ func splittable(err error) bool {
 	if errors.As(err, &listErr) {
 		return false
 	}
-	return errors.Is(err, ErrExportFailed) || errors.As(err, &apiErr) && apiErr.StatusCode == 400
+	return errors.Is(err, ErrExportFailed) || errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest
 }
 
 // find lists the templates and picks, for each task of exp, its newest file

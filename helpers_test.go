@@ -64,7 +64,7 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 		h = cfg.wrap(h)
 	}
 	h = e.calls.wrap(h)
-	var creds auth.Credentials = auth.StaticToken(testToken)
+	creds := auth.StaticToken(testToken)
 	if cfg.aksk {
 		creds = auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: e.project}
 	}
@@ -166,7 +166,6 @@ func rewrite(suffix string, edit func(r *http.Request, rec *httptest.ResponseRec
 type logRecorder struct {
 	mu      sync.Mutex
 	records []slog.Record
-	attrs   []slog.Attr
 }
 
 func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }

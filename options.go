@@ -177,7 +177,7 @@ func validProjectID(id string) bool {
 		return false
 	}
 	for i := range len(id) {
-		if c := id[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+		if c := id[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
 			return false
 		}
 	}

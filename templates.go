@@ -92,6 +92,7 @@ func (c *Client) listPage(ctx context.Context, offset int) (*drsapi.TemplateList
 	if err != nil {
 		return nil, err
 	}
+	defer func() { _ = resp.Body.Close() }()
 	var page drsapi.TemplateList
 	if err := decode(opList, resp, &page); err != nil {
 		return nil, err

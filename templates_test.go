@@ -192,7 +192,10 @@ func TestTemplatesBreakStopsCalling(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(10), drsfake.WithPageSizeLimit(3)}})
 		exportAll(t, e, e.tasks...)
-		for range e.client.Templates(t.Context()) {
+		for _, err := range e.client.Templates(t.Context()) {
+			if err != nil {
+				t.Fatal(err)
+			}
 			break
 		}
 		if n := e.calls.count(http.MethodGet, pathList); n != 1 {

@@ -131,6 +131,7 @@ func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
 	if err != nil {
 		return "", err
 	}
+	defer func() { _ = resp.Body.Close() }()
 	var p drsapi.ExportProgress
 	if err := decode(opProgress, resp, &p); err != nil {
 		return "", err
@@ -271,7 +272,7 @@ func (w *waiter) stopped(ctx context.Context) error {
 	msg := fmt.Sprintf("drstemplate: waiting for export %s: %s after %s and %d progress calls",
 		w.id, last, time.Since(w.start).Round(time.Millisecond), w.calls)
 	if w.lastError != nil && w.failures > 0 {
-		return fmt.Errorf("%s (last call failed: %v): %w", msg, w.lastError, err)
+		return fmt.Errorf("%s (last call failed: %w): %w", msg, w.lastError, err)
 	}
 	return fmt.Errorf("%s: %w", msg, err)
 }

@@ -18,7 +18,8 @@ func TestStartInMemory(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ts := drsfake.StartInMemory(t, drsfake.WithExportTimings(4*time.Minute, 6*time.Minute))
 		hc := ts.Client()
-		call := func(method, path, body string) *http.Response {
+		// call makes a request and decodes its JSON answer into v.
+		call := func(method, path, body string, v any) int {
 			t.Helper()
 			req, err := http.NewRequestWithContext(t.Context(), method, ts.URL+"/v5/"+ts.ProjectID+path, strings.NewReader(body))
 			if err != nil {
@@ -30,22 +31,22 @@ func TestStartInMemory(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = resp.Body.Close() })
-			return resp
+			defer func() { _ = resp.Body.Close() }()
+			if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+				t.Fatal(err)
+			}
+			return resp.StatusCode
 		}
-		resp := call(http.MethodPost, "/jobs/export/template", `{"jobs":["`+ts.TaskIDs[0]+`"]}`)
 		var exp struct{ ID string }
-		if err := json.NewDecoder(resp.Body).Decode(&exp); err != nil || resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("export: %d, %v", resp.StatusCode, err)
+		if status := call(http.MethodPost, "/jobs/export/template", `{"jobs":["`+ts.TaskIDs[0]+`"]}`, &exp); status != http.StatusAccepted {
+			t.Fatalf("export: HTTP %d", status)
 		}
 		start := time.Now()
 		for {
 			var p struct {
 				ProcessStatus string `json:"process_status"`
 			}
-			if err := json.NewDecoder(call(http.MethodGet, "/jobs/"+exp.ID+"/export/progress", "").Body).Decode(&p); err != nil {
-				t.Fatal(err)
-			}
+			call(http.MethodGet, "/jobs/"+exp.ID+"/export/progress", "", &p)
 			if p.ProcessStatus == "success" {
 				break
 			}
