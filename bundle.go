@@ -30,7 +30,7 @@ const (
 // are written and returned even when others are missing; the error then
 // names the missing ones.
 func (c *Client) saveBundle(ctx context.Context, dir string, names, local []string, overwrite bool) ([]File, error) {
-	tmp, err := os.CreateTemp(dir, tempPattern)
+	tmp, err := os.CreateTemp(dir, tempPattern())
 	if err != nil {
 		return nil, fmt.Errorf("drstemplate: %w", err)
 	}

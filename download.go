@@ -130,7 +130,8 @@ func (r *readerOnly) Read(p []byte) (int, error) {
 // characters or characters Windows refuses, at most 200 bytes). A file
 // already there is kept, and [ErrFileExists] returned, unless opts asks to
 // overwrite. A body that breaks off midway is downloaded again as the
-// client's RetryPolicy allows.
+// client's RetryPolicy allows. Temporary files that a process killed while
+// downloading left in dir are removed once that process is gone.
 //
 // One name is one .xlsx. Several are asked for in one call and come as a
 // .zip, which is extracted safely: only the entries asked for, no links, no
@@ -149,6 +150,7 @@ func (c *Client) DownloadToDir(ctx context.Context, dir string, names []string, 
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
+	c.sweepTemp(ctx, dir)
 	if !o.Overwrite {
 		for _, n := range local {
 			if err := checkAbsent(dir, n); err != nil {

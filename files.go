@@ -1,6 +1,7 @@
 package drstemplate
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -33,10 +35,46 @@ type File struct {
 // most file systems allow 255.
 const maxLocalName = 200
 
-// tempPattern names the temporary files downloads are written to before
-// they are complete: hidden, in the target directory (so that the final
-// rename stays on one file system), and easy to recognise.
-const tempPattern = ".drstemplate-*.part"
+// Temporary files: downloads are written to a hidden file in the target
+// directory (so that the final rename stays on one file system) named after
+// the writing process, ".drstemplate-{pid}-{random}.part", until they are
+// complete. A process killed midway leaves its file behind; the next
+// download into that directory removes it once that process is gone.
+const (
+	tempPrefix = ".drstemplate-"
+	tempSuffix = ".part"
+)
+
+// tempPattern is the os.CreateTemp pattern of this process's temporary
+// files.
+func tempPattern() string {
+	return tempPrefix + strconv.Itoa(os.Getpid()) + "-*" + tempSuffix
+}
+
+// sweepTemp removes the temporary files in dir that processes which no
+// longer run left behind (killed while downloading). Files of running
+// processes, this one included, are left alone; so is everything where it
+// cannot tell whether their writer still runs.
+func (c *Client) sweepTemp(ctx context.Context, dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		if !ok || !strings.HasSuffix(rest, tempSuffix) || !e.Type().IsRegular() {
+			continue
+		}
+		digits, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(digits)
+		if err != nil || pid <= 0 || pid == os.Getpid() || processRuns(pid) {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+			c.log.DebugContext(ctx, "drstemplate: removed a temporary file its killed writer left", "file", e.Name(), "pid", pid)
+		}
+	}
+}
 
 // safeName turns a file name chosen by the server into one that is safe to
 // create in a directory: one path element, no separators, no control or
@@ -97,7 +135,7 @@ func isDeviceName(stem string) bool {
 // failure the temporary file is removed.
 func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
 	target := filepath.Join(dir, name)
-	f, err := os.CreateTemp(dir, tempPattern)
+	f, err := os.CreateTemp(dir, tempPattern())
 	if err != nil {
 		return File{}, fmt.Errorf("drstemplate: %w", err)
 	}

@@ -115,7 +115,9 @@ type Result struct {
 // again in halves, so that one task DRS cannot export does not cost the
 // others their templates.
 //
-// One task's failure does not stop the others: the error returned, if any
+// Temporary files that a process killed while downloading left in dir are
+// removed once that process is gone. One task's failure does not stop the
+// others: the error returned, if any
 // task failed, joins the tasks' errors (errors.Is sees each), and the
 // results say which failed. The task ids are checked before any call.
 func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []string, opts *ExportAndDownloadOptions) ([]Result, error) {
@@ -140,6 +142,7 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
+	c.sweepTemp(ctx, dir)
 	f := &flow{
 		c: c, dir: dir, o: o, wait: wait,
 		results:   make([]Result, len(taskIDs)),

@@ -296,11 +296,10 @@ func TestKillAndResume(t *testing.T) {
 			t.Errorf("task %s: %v", task, err)
 		}
 	}
-	// A download in flight at the kill leaves the library's temporary
-	// file (.drstemplate-*.part): no process is left to remove it, and
-	// the library does not sweep old ones (noted as a gap). Never a
-	// workbook name, so nothing mistakes it for a template.
-	if got := files(t, out, true); len(got) != 3 {
+	// A download in flight at the kill left the library's temporary file
+	// (.drstemplate-{pid}-*.part); the resumed run removed it, its writer
+	// being gone.
+	if got := noPartialFiles(t, out); len(got) != 3 {
 		t.Errorf("files: %v", got)
 	}
 }
