@@ -1,0 +1,220 @@
+package soak
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/manifest"
+)
+
+// exportLog counts, per task, the exports DRS accepted.
+type exportLog struct {
+	mu     sync.Mutex
+	counts map[string]int
+}
+
+func (l *exportLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/jobs/export/template") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sw := &statusWriter{ResponseWriter: w}
+		h.ServeHTTP(sw, r)
+		var req struct{ Jobs []string }
+		if sw.status != http.StatusAccepted || json.Unmarshal(body, &req) != nil {
+			return
+		}
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		for _, task := range req.Jobs {
+			l.counts[task]++
+		}
+	})
+}
+
+func (l *exportLog) snapshot() map[string]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := make(map[string]int, len(l.counts))
+	for k, v := range l.counts {
+		m[k] = v
+	}
+	return m
+}
+
+// statusWriter remembers the status written; Unwrap lets the fake's faults
+// hijack the connection through it.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// TestSoakCLI runs the soak's batch through the drstemplate command against
+// the bad day, kills it (SIGKILL) at random points three times, each time
+// resuming with --resume, then lets it finish. The end state must be the
+// library soak's — every template there, byte for byte the fake's, nothing
+// partial — and no task whose file was downloaded and recorded may be
+// exported again.
+func TestSoakCLI(t *testing.T) {
+	if *soakTasks == 0 {
+		t.Skip("make soak runs the soak (-soak.tasks=N)")
+	}
+	bin := filepath.Join(t.TempDir(), "drstemplate")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/drstemplate").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	const ak, sk = "SOAKAKNEVERPRINTED00", "soak-secret-key-never-printed-0123456789"
+	fake, err := drsfake.New(
+		drsfake.WithAccessKey(ak, sk),
+		drsfake.WithGeneratedTasks(*soakTasks),
+		drsfake.WithSeed(2027),
+		drsfake.WithExportTimings(500*time.Millisecond, 1500*time.Millisecond),
+		drsfake.WithFaults(drsfake.Faults{All: badDay, RetryAfter: time.Second}),
+		drsfake.WithRateLimit(40, 20),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := &exportLog{counts: map[string]int{}}
+	srv := httptest.NewServer(exports.wrap(fake))
+	defer srv.Close()
+	project := fake.ProjectIDs()[0]
+	var tasks []string
+	for _, task := range fake.Tasks() {
+		tasks = append(tasks, task.ID)
+	}
+	dir := t.TempDir()
+	tasksFile := filepath.Join(dir, "tasks.txt")
+	if err := os.WriteFile(tasksFile, []byte(strings.Join(tasks, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "templates")
+	command := func() *exec.Cmd {
+		cmd := exec.Command(bin, "export", "--endpoint", srv.URL, "--tasks-file", tasksFile, "--out", out,
+			"--resume", "-q", "--max-per-export", "20", "--poll-interval", "200ms")
+		cmd.Env = append(os.Environ(), auth.EnvAccessKey+"="+ak, auth.EnvSecretKey+"="+sk,
+			auth.EnvProjectID+"="+project, "HOME="+dir)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		t.Cleanup(func() {
+			if strings.Contains(stderr.String(), sk) {
+				t.Error("the command printed the secret key")
+			}
+		})
+		return cmd
+	}
+
+	// Tasks whose file the manifest recorded (and that is there, verified),
+	// with their export count at that moment.
+	recorded := map[string]int{}
+	rng := rand.New(rand.NewPCG(2027, uint64(*soakTasks)))
+	for kill := 1; kill <= 3; kill++ {
+		cmd := command()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		// A random point of a run, which takes about 60 ms a task here.
+		after := 200*time.Millisecond + time.Duration(rng.Int64N(int64(time.Duration(*soakTasks)*40*time.Millisecond)))
+		time.Sleep(after)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		_ = cmd.Wait()
+		counts := exports.snapshot()
+		m, err := manifest.Read(out)
+		if errors.Is(err, fs.ErrNotExist) {
+			t.Logf("kill %d after %s: no manifest yet", kill, after)
+			continue
+		}
+		if err != nil {
+			t.Fatalf("kill %d after %s: %v", kill, after, err)
+		}
+		n := 0
+		for task, st := range m.State {
+			if st.File == nil {
+				continue
+			}
+			if _, err := manifest.Verify(out, *st.File); err == nil {
+				if _, seen := recorded[task]; !seen {
+					recorded[task] = counts[task]
+				}
+				n++
+			}
+		}
+		t.Logf("kill %d after %s: %d of %d templates recorded", kill, after.Round(time.Millisecond), n, len(tasks))
+	}
+
+	cmd := command()
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("the last run: %v", err)
+	}
+	t.Logf("the last run finished in %s", time.Since(start).Round(time.Millisecond))
+
+	counts := exports.snapshot()
+	again := 0
+	for task, n := range recorded {
+		if counts[task] != n {
+			again++
+			t.Errorf("task %s was exported again after its template was recorded", task)
+		}
+	}
+	t.Logf("%d tasks recorded before the last kill; exported again: %d", len(recorded), again)
+
+	// The end state: the library soak's.
+	if err := fake.SetFaults(drsfake.Faults{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.SetRateLimit(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(project),
+		drstemplate.WithCredentials(auth.AccessKey{ID: ak, Secret: sk, ProjectID: project}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseIdleConnections()
+	m, err := manifest.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make([]drstemplate.Result, len(tasks))
+	for i, task := range tasks {
+		st := m.State[task]
+		if st == nil || st.File == nil {
+			t.Fatalf("task %s has no file in the manifest", task)
+		}
+		f, err := manifest.Verify(out, *st.File)
+		results[i] = drstemplate.Result{TaskID: task, File: f, Err: err}
+	}
+	writeOnly := filepath.Join(out, manifest.FileName)
+	if err := os.Rename(writeOnly, filepath.Join(dir, manifest.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	checkTemplates(t, c, out, tasks, results)
+}
