@@ -78,9 +78,9 @@ credentials — every request signed — downloading the templates into --out.
 Then print what was called, how long each step took, where the files are,
 and the contents of one workbook.
 
-The credentials are made up and printed on purpose: they open nothing but
-this fake. A directory left by an earlier demo is cleared first; any other
-non-empty --out is refused.`,
+The credentials are made up and open nothing but this fake, which stops
+with the demo: only the access key id is shown. A directory left by an
+earlier demo is cleared first; any other non-empty --out is refused.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), cmd, g, out)
@@ -198,7 +198,7 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 	}
 	say("drstemplate demo: the whole export against drsfake, a fake DRS service in this process\n\n")
 	say("1. started drsfake at %s (%s) with %d tasks: %s\n", base, ms(fakeUp), len(tasks), strings.Join(sortedKeys(engines), ", "))
-	say("   AK/SK credentials (made up, printed on purpose): %s / %s\n\n", demoAccessKey, demoSecretKey)
+	say("   AK/SK credentials made up for it: access key %s (the secret key is not shown)\n\n", demoAccessKey)
 	say("2. drstemplate export --endpoint %s --project-id %s %s --out %s\n",
 		base, fake.ProjectIDs()[0], "<6 task ids>", out)
 	say("   (every request signed with SDK-HMAC-SHA256; progress on stderr)\n\n")

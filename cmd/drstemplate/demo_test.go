@@ -46,8 +46,11 @@ func TestDemo(t *testing.T) {
 		if err != nil || len(m.Tasks) != 6 {
 			t.Fatalf("manifest: %v", err)
 		}
+		noSecretIn(t, "the demo's output", res.stdout+res.stderr, demoSecretKey, "someone-elses-secret")
+		noSecretInFiles(t, out, demoSecretKey, "someone-elses-secret")
 	}
-	res := run(t, "demo", "--out", out, "-o", "json")
+	res := run(t, "demo", "--out", out, "-o", "json", "-v")
+	noSecretIn(t, "the demo's JSON and debug output", res.stdout+res.stderr, demoSecretKey, "someone-elses-secret")
 	var rep demoReport
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || rep.Export == nil || rep.Export.Exported != 6 || len(rep.Calls) != 4 {
 		t.Fatalf("demo -o json: %v\n%s", err, res.stdout)
@@ -62,5 +65,46 @@ func TestDemo(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(other, "notes.txt")); string(b) != "mine" {
 		t.Error("the demo touched a file of someone else's")
+	}
+}
+
+// noSecretIn fails the test if s holds one of the secrets.
+func noSecretIn(t *testing.T, what, s string, secrets ...string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if strings.Contains(s, secret) {
+			t.Errorf("%s holds a secret", what)
+		}
+	}
+}
+
+// noSecretInFiles fails the test if a file under dir holds one of the
+// secrets.
+func noSecretInFiles(t *testing.T, dir string, secrets ...string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		noSecretIn(t, path, string(data), secrets...)
+		if strings.HasSuffix(path, ".xlsx") { // compressed: read what it says
+			wb, err := workbook.Open(path)
+			if err != nil {
+				return err
+			}
+			var text strings.Builder
+			if err := workbook.WriteText(&text, wb); err != nil {
+				return err
+			}
+			noSecretIn(t, path, text.String(), secrets...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,132 @@
+package catalogue
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// hostile is a DRS of the worst kind that still follows the happy path's
+// shape: it accepts any export, reports it done, lists a file per task
+// (named by name), and answers the calls as its fields say. Zero fields
+// answer as DRS would.
+type hostile struct {
+	// name makes the listed file name of a task.
+	name func(task string) string
+	// download, when set, answers DownloadCreateTemplate.
+	download http.HandlerFunc
+	// progress, when set, answers ShowExportProgress.
+	progress http.HandlerFunc
+
+	calls atomic.Int64
+	tasks atomic.Value // []string of the last export
+}
+
+func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.calls.Add(1)
+	path := r.URL.Path
+	switch {
+	case strings.HasSuffix(path, "/jobs/export/template"):
+		var req struct{ Jobs []string }
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		h.tasks.Store(req.Jobs)
+		writeJSON(w, http.StatusAccepted, map[string]string{"id": "62a055ae-ce03-4232-beb6-46c83b8ef2b2", "status": "SUCCESS"})
+	case strings.HasSuffix(path, "/export/progress"):
+		if h.progress != nil {
+			h.progress(w, r)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"process_status": "success"})
+	case strings.HasSuffix(path, "/templates/download"):
+		if h.download != nil {
+			h.download(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		_, _ = w.Write(workbook)
+	case strings.HasSuffix(path, "/templates"):
+		tasks, _ := h.tasks.Load().([]string)
+		var files []map[string]string
+		for _, task := range tasks {
+			name := task + "_mysql_20250703094510.xlsx"
+			if h.name != nil {
+				name = h.name(task)
+			}
+			files = append(files, map[string]string{"file_name": name, "last_modified": "2030-01-01T00:00:00Z"})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"count": len(files), "export_report_obs_files": files})
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// workbook is a small real .xlsx.
+var workbook = func() []byte {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	_ = f.SetCellValue("Sheet1", "A1", "Setting")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}()
+
+// bundle answers every download with a .zip built by entries.
+func bundle(t *testing.T, entries func(zw *zip.Writer)) http.HandlerFunc {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	entries(zw)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/zip")
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// entry adds a file to a .zip.
+func entry(zw *zip.Writer, h *zip.FileHeader, data []byte) {
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		panic(err)
+	}
+	_, _ = w.Write(data)
+}
+
+// answer answers with a fixed status, content type and body.
+func answer(status int, contentType, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("X-Request-Id", "catalogue-request")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// big answers every download with a workbook-looking body of n bytes.
+func big(n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Length", fmt.Sprint(n))
+		_, _ = io.WriteString(w, "PK\x03\x04")
+		_, _ = w.Write(make([]byte, n-4))
+	}
+}
