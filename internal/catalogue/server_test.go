@@ -51,12 +51,12 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		_, _ = w.Write(workbook)
+		_, _ = w.Write(xlsx)
 	case strings.HasSuffix(path, "/templates"):
 		tasks, _ := h.tasks.Load().([]string)
 		var files []map[string]string
 		for _, task := range tasks {
-			name := task + "_mysql_20250703094510.xlsx"
+			name := task + "_mysql_20300101000000.xlsx"
 			if h.name != nil {
 				name = h.name(task)
 			}
@@ -74,8 +74,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// workbook is a small real .xlsx.
-var workbook = func() []byte {
+// xlsx is a small real workbook.
+var xlsx = func() []byte {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	_ = f.SetCellValue("Sheet1", "A1", "Setting")
