@@ -22,6 +22,7 @@ import (
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/internal/workbook"
 )
 
 // exportLog counts, per task, the exports DRS accepted.
@@ -90,7 +91,7 @@ func TestSoakCLI(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/drstemplate").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	const ak, sk = "SOAKAKNEVERPRINTED00", "soak-secret-key-never-printed-0123456789"
+	const ak, sk = soakAK, soakSK
 	fake, err := drsfake.New(
 		drsfake.WithAccessKey(ak, sk),
 		drsfake.WithGeneratedTasks(*soakTasks),
@@ -121,10 +122,10 @@ func TestSoakCLI(t *testing.T) {
 			"--resume", "-q", "--max-per-export", "20", "--poll-interval", "200ms")
 		cmd.Env = append(os.Environ(), auth.EnvAccessKey+"="+ak, auth.EnvSecretKey+"="+sk,
 			auth.EnvProjectID+"="+project, "HOME="+dir)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		t.Cleanup(func() {
-			if strings.Contains(stderr.String(), sk) {
+			if strings.Contains(stdout.String()+stderr.String(), sk) {
 				t.Error("the command printed the secret key")
 			}
 		})
@@ -217,4 +218,39 @@ func TestSoakCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTemplates(t, c, out, tasks, results)
+	noSecretInFiles(t, dir, sk)
+}
+
+// noSecretInFiles fails the test if a file under dir — the manifest and the
+// workbooks (read as text: they are compressed) — shows secret.
+func noSecretInFiles(t *testing.T, dir, secret string) {
+	t.Helper()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text := string(data)
+		if strings.HasSuffix(path, ".xlsx") {
+			wb, err := workbook.Open(path)
+			if err != nil {
+				return err
+			}
+			var b strings.Builder
+			if err := workbook.WriteText(&b, wb); err != nil {
+				return err
+			}
+			text = b.String()
+		}
+		if strings.Contains(text, secret) {
+			t.Errorf("%s shows the secret key", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

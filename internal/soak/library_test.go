@@ -35,10 +35,18 @@ var badDay = drsfake.FaultRates{
 	Latency: 200 * time.Millisecond, LatencyRate: 0.5,
 }
 
+// Distinctive made-up credentials of the soaks: no log line, error, output,
+// manifest or file may show them.
+const (
+	soakAK = "SOAKAKNEVERPRINTED00"
+	soakSK = "soak-secret-key-never-printed-0123456789"
+)
+
 // startBadDay starts a fake of n tasks with the soak's faults and a rate
 // limit of 40 calls a second (bursts of 20) per project.
 func startBadDay(t *testing.T, n int) *drsfake.TestServer {
 	return drsfake.Start(t,
+		drsfake.WithAccessKey(soakAK, soakSK),
 		drsfake.WithGeneratedTasks(n),
 		drsfake.WithSeed(2026),
 		drsfake.WithExportTimings(500*time.Millisecond, 1500*time.Millisecond),
@@ -47,10 +55,13 @@ func startBadDay(t *testing.T, n int) *drsfake.TestServer {
 	)
 }
 
-// retryLog counts the client's retries by what caused them.
+// retryLog counts the client's retries by what caused them, and the log
+// records that show a secret.
 type retryLog struct {
-	mu     sync.Mutex
-	counts map[string]int
+	mu      sync.Mutex
+	counts  map[string]int
+	leaks   int
+	records int
 }
 
 func (l *retryLog) Enabled(context.Context, slog.Level) bool { return true }
@@ -58,6 +69,14 @@ func (l *retryLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
 func (l *retryLog) WithGroup(string) slog.Handler            { return l }
 
 func (l *retryLog) Handle(_ context.Context, r slog.Record) error {
+	var text strings.Builder
+	_ = slog.NewTextHandler(&text, nil).Handle(context.Background(), r)
+	l.mu.Lock()
+	l.records++
+	if strings.Contains(text.String(), soakSK) || strings.Contains(text.String(), "Signature=") {
+		l.leaks++
+	}
+	l.mu.Unlock()
 	var kind string
 	switch r.Message {
 	case "drstemplate: retrying":
@@ -121,7 +140,7 @@ func TestSoakLibrary(t *testing.T) {
 	c, err := drstemplate.New(
 		drstemplate.WithEndpoint(fake.URL),
 		drstemplate.WithProjectID(fake.ProjectID),
-		drstemplate.WithCredentials(auth.AccessKey{ID: fake.AccessKey, Secret: fake.SecretKey, ProjectID: fake.ProjectID}),
+		drstemplate.WithCredentials(auth.AccessKey{ID: soakAK, Secret: soakSK, ProjectID: fake.ProjectID}),
 		drstemplate.WithLogger(slog.New(retries)),
 		drstemplate.WithMaxTasksPerExport(20),
 		drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 8, MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}),
@@ -141,6 +160,9 @@ func TestSoakLibrary(t *testing.T) {
 		t.Fatalf("%v\nretries:\n%s", err, retries.report())
 	}
 	t.Logf("%d tasks in %s; retries by cause:\n%s", len(results), took.Round(time.Millisecond), retries.report())
+	if retries.leaks > 0 {
+		t.Errorf("%d of %d log records show the secret key or a signature", retries.leaks, retries.records)
+	}
 
 	// The fake's own bytes, fetched again on a good day.
 	if err := fake.SetFaults(drsfake.Faults{}); err != nil {
