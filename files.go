@@ -111,7 +111,10 @@ func safeName(name string) (string, error) {
 		for !utf8.ValidString(stem) {
 			stem = stem[:len(stem)-1]
 		}
-		s = stem + ext
+		s = strings.TrimRight(stem, ". ") + ext
+		if s == ext {
+			return "", fmt.Errorf("%w: file name %q cannot be used on disk", ErrInvalidInput, clip.String(name, 64))
+		}
 	}
 	return s, nil
 }
