@@ -26,6 +26,7 @@ for pkg in $(go list "$pattern"); do
 		else
 			summary+=("ok    $pkg $target  $last")
 		fi
+		echo "${summary[-1]}"
 	done
 done
 echo
