@@ -146,6 +146,7 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 	f := &flow{
 		c: c, dir: dir, o: o, wait: wait,
 		results:   make([]Result, len(taskIDs)),
+		lists:     &listings{c: c},
 		index:     make(map[string]int, len(taskIDs)),
 		exports:   make(chan struct{}, o.Exports),
 		downloads: make(chan struct{}, o.Downloads),
@@ -184,6 +185,7 @@ type flow struct {
 	wait WaitOptions
 
 	results   []Result
+	lists     *listings      // listings shared by the chunks
 	index     map[string]int // task id → its result
 	exports   chan struct{}  // a slot per export in progress
 	downloads chan struct{}  // a slot per download in progress
@@ -276,7 +278,11 @@ func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Templat
 	if err != nil {
 		return exp, nil, err
 	}
-	found, err := again(ctx, f.c, "list", func() (map[string]Template, error) { return f.find(ctx, exp) })
+	ended := time.Now()
+	found, err := again(ctx, f.c, "list", func() (map[string]Template, error) {
+		files, err := f.lists.since(ctx, ended)
+		return f.find(exp, files), err
+	})
 	if err != nil {
 		return exp, nil, &listError{err}
 	}
@@ -327,19 +333,16 @@ func splittable(err error) bool {
 	return errors.Is(err, ErrExportFailed) || errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest
 }
 
-// find lists the templates and picks, for each task of exp, its newest file
-// stamped no earlier than the export's acceptance, less the allowed skew.
-func (f *flow) find(ctx context.Context, exp Export) (map[string]Template, error) {
+// find picks from files, for each task of exp, its newest file stamped no
+// earlier than the export's acceptance, less the allowed skew.
+func (f *flow) find(exp Export, files []Template) map[string]Template {
 	want := make(map[string]bool, len(exp.TaskIDs))
 	for _, t := range exp.TaskIDs {
 		want[t] = true
 	}
 	since := exp.Accepted.Add(-f.o.ClockSkew)
 	found := make(map[string]Template, len(exp.TaskIDs))
-	for t, err := range f.c.Templates(ctx) {
-		if err != nil {
-			return nil, err
-		}
+	for _, t := range files {
 		stamp := cmp.Or(t.Created, t.LastModified)
 		if !want[t.TaskID] || stamp.Before(since) {
 			continue
@@ -349,7 +352,7 @@ func (f *flow) find(ctx context.Context, exp Export) (map[string]Template, error
 		}
 		found[t.TaskID] = t
 	}
-	return found, nil
+	return found
 }
 
 // newer reports whether a is newer than b: by stamp, then by name.
