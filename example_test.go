@@ -240,3 +240,20 @@ func ExampleClient_ExportAndDownload() {
 	// 2e69ebb1-f06d-4eb2-a789-2883629jb204 true
 	// no-such-task false
 }
+
+func ExampleClient_Poll() {
+	srv, fake := startFake()
+	defer srv.Close()
+	c := newExampleClient(srv, fake)
+	exp, err := c.Export(context.Background(), "2e69ebb1-f06d-4eb2-a789-2883629jb204")
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	st, err := c.Poll(context.Background(), exp.ID) // one ShowExportProgress call
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(st, st.Done(), st.Succeeded())
+	// Output: success true true
+}

@@ -17,6 +17,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // api is one of the fake's two contracts (DRS's api/openapi.yaml, IAM's
@@ -376,7 +378,7 @@ func pointer(se *openapi3.SchemaError) string {
 		return ""
 	}
 	for i, s := range p {
-		p[i] = clip(s, maxEcho)
+		p[i] = clip.String(s, maxEcho)
 	}
 	return " /" + strings.Join(p, "/")
 }

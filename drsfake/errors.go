@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
@@ -191,24 +191,12 @@ func (a *api) unavailable() *failure {
 
 // quote returns s quoted for an error message, cut to maxEcho bytes.
 func quote(s string) string {
-	return strconv.Quote(clip(s, maxEcho))
-}
-
-// clip cuts s to at most n bytes on a rune boundary, marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return strconv.Quote(clip.String(s, maxEcho))
 }
 
 // oneLine makes msg a single line of at most maxMessage bytes.
 func oneLine(msg string) string {
-	return clip(strings.Join(strings.Fields(msg), " "), maxMessage)
+	return clip.String(strings.Join(strings.Fields(msg), " "), maxMessage)
 }
 
 // writeJSON writes v as JSON with the given status. Encoding errors cannot
