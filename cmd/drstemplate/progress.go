@@ -58,6 +58,7 @@ func (nopReporter) end()                              {}
 // lineReporter writes a plain line per step, for logs and pipes: each
 // line starts with the seconds since the start.
 type lineReporter struct {
+	mu    sync.Mutex // its lines and the debug log's, written one at a time
 	w     io.Writer
 	start time.Time
 	seen  map[string]drstemplate.Status // last status per export
@@ -66,7 +67,10 @@ type lineReporter struct {
 }
 
 func (r *lineReporter) printf(format string, args ...any) {
-	_, _ = fmt.Fprintf(r.w, "[%5.1fs] %s\n", time.Since(r.start).Seconds(), escapeControl(fmt.Sprintf(format, args...)))
+	line := fmt.Sprintf("[%5.1fs] %s\n", time.Since(r.start).Seconds(), escapeControl(fmt.Sprintf(format, args...)))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, _ = io.WriteString(r.w, line)
 }
 
 func (r *lineReporter) begin(tasks []string, skipped int) {
@@ -104,8 +108,22 @@ func (r *lineReporter) status(id string, s drstemplate.Status) {
 	r.printf("export %s: %s", id, s)
 }
 
-func (r *lineReporter) log() io.Writer { return r.w }
-func (r *lineReporter) end()           {}
+// log returns a writer that takes turns with the reporter's own lines: the
+// client logs from the goroutines of its calls.
+func (r *lineReporter) log() io.Writer { return &lockedWriter{mu: &r.mu, w: r.w} }
+
+// lockedWriter writes to w holding mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+func (r *lineReporter) end() {}
 
 // barReporter draws live progress with mpb: a line for the whole run
 // (tasks done/total, elapsed time) and a line per task — or, for more than
