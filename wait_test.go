@@ -240,13 +240,13 @@ func TestWaitErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		cfg   envConfig
-		setup func(e *env) string // returns the export id to wait on
+		setup func(t *testing.T, e *env) string // returns the export id to wait on
 		check func(t *testing.T, err error)
 		calls int // progress calls made, 0: don't check
 	}{
 		{
 			name:  "unknown id ends the wait at once",
-			setup: func(*env) string { return "no-such-export" },
+			setup: func(*testing.T, *env) string { return "no-such-export" },
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, drstemplate.ErrNotFound) || !strings.Contains(err.Error(), "unknown to this project, or the export has expired") {
 					t.Errorf("err = %v", err)
@@ -256,13 +256,10 @@ func TestWaitErrors(t *testing.T) {
 		},
 		{
 			name: "a refused token ends the wait at once",
-			setup: func(e *env) string {
-				exp, err := e.client.Export(context.Background(), e.tasks...)
-				if err != nil {
-					panic(err)
-				}
+			setup: func(t *testing.T, e *env) string {
+				id := startExport(t, e)
 				e.fake.RevokeToken(testToken)
-				return exp.ID
+				return id
 			},
 			check: func(t *testing.T, err error) {
 				if !errors.Is(err, auth.ErrTokenRejected) || !errors.Is(err, auth.ErrUnauthorized) {
@@ -277,13 +274,7 @@ func TestWaitErrors(t *testing.T) {
 				fake: []drsfake.Option{drsfake.WithExportTimings(time.Hour, 0)},
 				wrap: rewrite(pathProgress, throttleFirst(1000, "7")),
 			},
-			setup: func(e *env) string {
-				exp, err := e.client.Export(context.Background(), e.tasks...)
-				if err != nil {
-					panic(err)
-				}
-				return exp.ID
-			},
+			setup: startExport,
 			check: func(t *testing.T, err error) {
 				var apiErr *drstemplate.APIError
 				if !errors.Is(err, drstemplate.ErrThrottled) || !errors.As(err, &apiErr) || apiErr.RetryAfter != 7*time.Second ||
@@ -302,13 +293,7 @@ func TestWaitErrors(t *testing.T) {
 					drsfake.OpShowExportProgress: {Unavailable: 0.5, InternalError: 0.2},
 				}}),
 			}},
-			setup: func(e *env) string {
-				exp, err := e.client.Export(context.Background(), e.tasks...)
-				if err != nil {
-					panic(err)
-				}
-				return exp.ID
-			},
+			setup: startExport,
 			check: func(t *testing.T, err error) {
 				if err != nil {
 					t.Errorf("err = %v", err)
@@ -319,7 +304,7 @@ func TestWaitErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := newEnv(t, tc.cfg)
-				id := tc.setup(e)
+				id := tc.setup(t, e)
 				_, err := e.client.Wait(t.Context(), id, nil)
 				tc.check(t, err)
 				if n := e.calls.count(http.MethodGet, pathProgress); tc.calls > 0 && n != tc.calls {
@@ -328,6 +313,16 @@ func TestWaitErrors(t *testing.T) {
 			})
 		})
 	}
+}
+
+// startExport exports the env's tasks and returns the export's id.
+func startExport(t *testing.T, e *env) string {
+	t.Helper()
+	exp, err := e.client.Export(t.Context(), e.tasks...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return exp.ID
 }
 
 func TestWaitThrottledHonoursRetryAfter(t *testing.T) {
