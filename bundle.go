@@ -38,14 +38,29 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 		_ = tmp.Close()
 		_ = os.Remove(tmp.Name())
 	}()
-	resp, err := c.download(ctx, names)
+	what := fmt.Sprintf("a .zip of %d files", len(names))
+	size, err := downloadAgain(ctx, c, what, func() (int64, error) {
+		if err := tmp.Truncate(0); err != nil {
+			return 0, err
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		resp, err := c.download(ctx, names)
+		if err != nil {
+			return 0, err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		n, err := copyTemplate(ctx, tmp, resp)
+		if err == nil {
+			if _, zerr := zip.NewReader(tmp, n); zerr != nil { // cut short without a length
+				err = fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("%s is cut short or damaged: %w", what, zerr)})
+			}
+		}
+		return n, err
+	})
 	if err != nil {
-		return nil, err
-	}
-	size, err := copyTemplate(ctx, tmp, resp)
-	_ = resp.Body.Close()
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("drstemplate: %s: %w", what, err)
 	}
 	return extractBundle(ctx, tmp, size, dir, names, local, overwrite)
 }

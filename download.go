@@ -64,7 +64,7 @@ func (c *Client) download(ctx context.Context, names []string) (*http.Response, 
 // it), which another attempt may not meet.
 type bodyError struct{ err error }
 
-func (e *bodyError) Error() string { return "drstemplate: reading the download: " + e.err.Error() }
+func (e *bodyError) Error() string { return "reading the download: " + e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
 
 // copyTemplate copies a downloaded template from resp's body to w, checking
@@ -77,6 +77,8 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64,
 		return 0, fmt.Errorf("%w: the answer is empty", ErrNotTemplate)
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return 0, readFailure(ctx, err)
+	case n < len(zipMagic) && string(head[:n]) == zipMagic[:n]:
+		return 0, readFailure(ctx, err) // the start of a zip, cut short
 	case string(head[:n]) != zipMagic:
 		return 0, fmt.Errorf("%w: it is not a zip container (Content-Type %q, starts %q)",
 			ErrNotTemplate, resp.Header.Get("Content-Type"), head[:n])
@@ -199,8 +201,8 @@ func localNames(names []string) ([]string, error) {
 // saveOne downloads one file into dir/local. A body that breaks off is
 // downloaded again, as the retry policy allows.
 func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite bool) (File, error) {
-	return backoff.Retry(ctx, func() (File, error) {
-		f, err := writeFile(dir, local, name, overwrite, func(w io.Writer) (int64, error) {
+	f, err := downloadAgain(ctx, c, name, func() (File, error) {
+		return writeFile(dir, local, name, overwrite, func(w io.Writer) (int64, error) {
 			resp, err := c.download(ctx, []string{name})
 			if err != nil {
 				return 0, err
@@ -208,11 +210,24 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 			defer func() { _ = resp.Body.Close() }()
 			return copyTemplate(ctx, w, resp)
 		})
+	})
+	if err != nil {
+		return File{}, fmt.Errorf("drstemplate: %s: %w", clip.String(name, 128), err)
+	}
+	return f, nil
+}
+
+// downloadAgain calls download until it succeeds or fails otherwise than
+// by a body that broke off (a *bodyError worth another attempt), as often
+// as the retry policy allows attempts, with its backoff between them.
+func downloadAgain[T any](ctx context.Context, c *Client, name string, download func() (T, error)) (T, error) {
+	return backoff.Retry(ctx, func() (T, error) {
+		v, err := download()
 		var be *bodyError
 		if err != nil && (!errors.As(err, &be) || !retryableError(be.err, opDownload)) {
-			return f, backoff.Permanent(err)
+			return v, backoff.Permanent(err)
 		}
-		return f, err
+		return v, err
 	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
 		backoff.WithNotify(func(err error, d time.Duration) {
 			c.log.DebugContext(ctx, "drstemplate: download broke off, downloading again", "file", name, "delay", d, "error", err)

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -421,5 +422,89 @@ func TestDownloadToDirRefusesBadInput(t *testing.T) {
 	var buf bytes.Buffer
 	if _, err := c.Download(t.Context(), "", io.Writer(&buf)); !errors.Is(err, drstemplate.ErrInvalidInput) {
 		t.Errorf("Download(\"\"): err = %v", err)
+	}
+}
+
+// cutThenWhole answers the first `cut` requests with the start of body and
+// then a closed connection — no Content-Length, so nothing but the bytes
+// can tell — and later ones with the whole body.
+func cutThenWhole(cut int, body []byte, keep int) (http.Handler, *atomic.Int64) {
+	var calls atomic.Int64
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if calls.Add(1) > int64(cut) {
+			_, _ = w.Write(body)
+			return
+		}
+		conn, bw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n")
+		_, _ = bw.Write(body[:keep])
+		_ = bw.Flush()
+		_ = conn.Close()
+	}), &calls
+}
+
+func TestDownloadToDirDownloadsCutBodiesAgain(t *testing.T) {
+	wb := workbookBytes(t)
+	var bundle bytes.Buffer
+	zw := zip.NewWriter(&bundle)
+	addEntry(t, zw, &zip.FileHeader{Name: "a.xlsx", Method: zip.Deflate}, wb)
+	addEntry(t, zw, &zip.FileHeader{Name: "b.xlsx", Method: zip.Deflate}, wb)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		names []string
+		body  []byte
+		keep  int
+	}{
+		{"one file, half of it", []string{"a.xlsx"}, wb, len(wb) / 2},
+		{"one file, two bytes", []string{"a.xlsx"}, wb, 2},
+		{"a .zip of two, half of it", []string{"a.xlsx", "b.xlsx"}, bundle.Bytes(), bundle.Len() / 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, calls := cutThenWhole(2, tc.body, tc.keep)
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+				drstemplate.WithCredentials(auth.StaticToken(testToken)),
+				drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			files, err := c.DownloadToDir(t.Context(), dir, tc.names, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				if data, _ := os.ReadFile(f.Path); !bytes.Equal(data, wb) {
+					t.Errorf("%s is not the whole workbook", f.Path)
+				}
+			}
+			if n := calls.Load(); n != 3 {
+				t.Errorf("%d calls, want two cut short and a whole one", n)
+			}
+			noTempFiles(t, dir)
+
+			// Cut short every time: the error says so, and nothing is left.
+			h, _ = cutThenWhole(1000, tc.body, tc.keep)
+			srv2 := httptest.NewServer(h)
+			defer srv2.Close()
+			c2, _ := drstemplate.New(drstemplate.WithEndpoint(srv2.URL), drstemplate.WithProjectID(testProject),
+				drstemplate.WithCredentials(auth.StaticToken(testToken)),
+				drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 2, MinDelay: time.Millisecond, MaxDelay: time.Millisecond}))
+			dir2 := t.TempDir()
+			if _, err := c2.DownloadToDir(t.Context(), dir2, tc.names, nil); err == nil || !strings.Contains(err.Error(), tc.names[0]) && !strings.Contains(err.Error(), ".zip") {
+				t.Errorf("err = %v, want one naming what was downloaded", err)
+			}
+			if got := listDir(t, dir2); len(got) != 0 {
+				t.Errorf("left %v", got)
+			}
+		})
 	}
 }

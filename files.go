@@ -1,6 +1,7 @@
 package drstemplate
 
 import (
+	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -133,7 +134,8 @@ func isDeviceName(stem string) bool {
 
 // writeFile writes a file named name (already safe) into dir without ever
 // leaving a partial file there: fill writes the contents into a temporary
-// file in dir, which is synced and then moved into place. Unless overwrite
+// file in dir, which is checked to be a whole zip container (an .xlsx),
+// synced, and then moved into place. Unless overwrite
 // is set, an existing file is kept and [ErrFileExists] returned. On any
 // failure the temporary file is removed.
 func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
@@ -153,6 +155,11 @@ func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) 
 	n, err := fill(io.MultiWriter(f, h))
 	if err != nil {
 		return File{}, err
+	}
+	// A body cut short when the server sent no length reads as complete:
+	// only the zip's own directory, at its end, tells.
+	if _, err := zip.NewReader(f, n); err != nil {
+		return File{}, fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("the file is cut short or damaged: %w", err)})
 	}
 	if err := f.Sync(); err != nil {
 		return File{}, fmt.Errorf("drstemplate: writing %s: %w", target, err)

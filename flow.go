@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -146,7 +147,6 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 	f := &flow{
 		c: c, dir: dir, o: o, wait: wait,
 		results:   make([]Result, len(taskIDs)),
-		lists:     &listings{c: c},
 		index:     make(map[string]int, len(taskIDs)),
 		exports:   make(chan struct{}, o.Exports),
 		downloads: make(chan struct{}, o.Downloads),
@@ -185,7 +185,6 @@ type flow struct {
 	wait WaitOptions
 
 	results   []Result
-	lists     *listings      // listings shared by the chunks
 	index     map[string]int // task id → its result
 	exports   chan struct{}  // a slot per export in progress
 	downloads chan struct{}  // a slot per download in progress
@@ -278,22 +277,51 @@ func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Templat
 	if err != nil {
 		return exp, nil, err
 	}
-	ended := time.Now()
-	found, err := again(ctx, f.c, "list", func() (map[string]Template, error) {
-		files, err := f.lists.since(ctx, ended)
-		return f.find(exp, files), err
-	})
+	found, err := f.files(ctx, exp)
 	if err != nil {
-		return exp, nil, &listError{err}
+		return exp, nil, err
 	}
 	return exp, found, nil
 }
 
-// listError is a failure to find an export's files: not a reason to export
-// its tasks again in halves.
-type listError struct{ error }
+// files reads the list and finds the files of exp's tasks. DRS may list a
+// file a moment after it reports the export's success: while some are
+// missing, it reads the list again, as often as the retry policy allows
+// attempts, with its backoff between the reads.
+func (f *flow) files(ctx context.Context, exp Export) (map[string]Template, error) {
+	b := f.c.retry.backoff()
+	for attempt := 1; ; attempt++ {
+		var files []Template
+		for tpl, err := range f.c.Templates(ctx) {
+			if err != nil {
+				return nil, err
+			}
+			files = append(files, tpl)
+		}
+		found := f.find(exp, files)
+		if len(found) == len(exp.TaskIDs) || attempt >= f.c.retry.MaxAttempts {
+			return found, nil
+		}
+		d := b.NextBackOff()
+		f.c.log.DebugContext(ctx, "drstemplate: files not listed yet, reading the list again", "export_id", exp.ID,
+			"missing", len(exp.TaskIDs)-len(found), "delay", d)
+		if err := sleep(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+}
 
-func (e *listError) Unwrap() error { return e.error }
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // submitAndWait submits the chunk's export (unless it was submitted before)
 // and waits for it.
@@ -302,12 +330,8 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 	if ch.export != nil {
 		exp = *ch.export
 	} else {
-		// Unlike the retry layer, which never sends an export twice when
-		// DRS may have acted on it, the flow submits again after a
-		// transient failure: a second export of the same tasks only writes
-		// newer files, of which the flow takes the newest.
 		var err error
-		exp, err = again(ctx, f.c, "export", func() (Export, error) { return f.c.Export(ctx, ch.tasks...) })
+		exp, err = resubmit(ctx, f.c, ch.tasks)
 		if err != nil {
 			return exp, err
 		}
@@ -320,17 +344,16 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 }
 
 // splittable reports whether an export's failure may be down to one of its
-// tasks: DRS failed the export, or refused the request as invalid (an
-// unknown task id, say).
+// tasks: DRS failed the export, or refused to start it as invalid with a
+// DRS code (an unknown task id, say). A refusal by the API gateway (APIG.…,
+// APIGW.…) or of another call says nothing about the tasks.
 func splittable(err error) bool {
-	var (
-		apiErr  *APIError
-		listErr *listError
-	)
-	if errors.As(err, &listErr) {
-		return false
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Operation == opExport.String() && apiErr.StatusCode == http.StatusBadRequest &&
+			strings.HasPrefix(apiErr.Code, "DRS.")
 	}
-	return errors.Is(err, ErrExportFailed) || errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest
+	return errors.Is(err, ErrExportFailed)
 }
 
 // find picks from files, for each task of exp, its newest file stamped no
@@ -415,21 +438,43 @@ func (f *flow) emit(e Event) {
 	f.o.Events(e)
 }
 
-// again calls fn until it succeeds or fails with an error that is not
-// transient, as often as the client's retry policy allows attempts, with
-// the policy's backoff between the calls.
-func again[T any](ctx context.Context, c *Client, what string, fn func() (T, error)) (T, error) {
-	return backoff.Retry(ctx, func() (T, error) {
-		v, err := fn()
-		if err != nil && !transient(err) {
-			return v, backoff.Permanent(err)
+// resubmit submits an export again after a failure the retry layer leaves
+// alone because DRS may have acted on the request — a 5xx answer, or one
+// that broke off — as often as the retry policy allows attempts, waiting
+// the policy's backoff or the server's Retry-After between them. A second
+// export of the same tasks only writes newer files, of which the flow takes
+// the newest. Throttling (429) is not repeated here: the retry layer already
+// waited it out.
+func resubmit(ctx context.Context, c *Client, tasks []string) (Export, error) {
+	return backoff.Retry(ctx, func() (Export, error) {
+		exp, err := c.Export(ctx, tasks...)
+		var apiErr *APIError
+		switch {
+		case err == nil:
+			return exp, nil
+		case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
+			if apiErr.RetryAfter > 0 {
+				return exp, &pause{err: err, after: &backoff.RetryAfterError{Duration: min(apiErr.RetryAfter, c.retry.MaxRetryAfter)}}
+			}
+			return exp, err
+		case errors.As(err, &apiErr) || !transient(err):
+			return exp, backoff.Permanent(err)
 		}
-		return v, err
+		return exp, err
 	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
 		backoff.WithNotify(func(err error, d time.Duration) {
-			c.log.DebugContext(ctx, "drstemplate: trying again", "step", what, "delay", d, "error", err)
+			c.log.DebugContext(ctx, "drstemplate: trying again", "step", "export", "delay", d, "error", err)
 		}))
 }
+
+// pause is an error after which the backoff waits what the server asked.
+type pause struct {
+	err   error
+	after *backoff.RetryAfterError
+}
+
+func (p *pause) Error() string   { return p.err.Error() }
+func (p *pause) Unwrap() []error { return []error{p.err, p.after} }
 
 // tasksError is the error of an ExportAndDownload in which some tasks
 // failed: it joins their errors.

@@ -309,23 +309,3 @@ func TestExportAndDownloadRefusesBadInput(t *testing.T) {
 		}
 	})
 }
-
-func TestExportAndDownloadSharesListings(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		// Four exports submitted together end together: one listing serves
-		// them all.
-		e := newEnv(t, envConfig{
-			fake:   []drsfake.Option{drsfake.WithGeneratedTasks(40)},
-			client: []drstemplate.Option{drstemplate.WithMaxTasksPerExport(10)},
-		})
-		dir := t.TempDir()
-		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{Exports: 4})
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkResults(t, dir, e.tasks, results, false)
-		if n := e.calls.count(http.MethodGet, pathList); n != 1 {
-			t.Errorf("%d list calls for four exports that ended together, want 1", n)
-		}
-	})
-}
