@@ -110,7 +110,7 @@ type Result struct {
 //
 // The tasks are exported in chunks of the client's maximum per export,
 // several at a time; each export is waited on, its tasks' files are found —
-// for each task its newest template stamped no earlier than the export's
+// for each task its newest template modified no earlier than the export's
 // acceptance (less opts.ClockSkew) — and downloaded, several at a time, each
 // written whole or not at all. When an export fails, its tasks are exported
 // again in halves, so that one task DRS cannot export does not cost the
@@ -356,8 +356,10 @@ func splittable(err error) bool {
 	return errors.Is(err, ErrExportFailed)
 }
 
-// find picks from files, for each task of exp, its newest file stamped no
-// earlier than the export's acceptance, less the allowed skew.
+// find picks from files, for each task of exp, its newest file modified no
+// earlier than the export's acceptance, less the allowed skew. It goes by
+// last_modified, which states its time zone; the time in a file's name is
+// in a zone DRS does not document, so it only breaks ties.
 func (f *flow) find(exp Export, files []Template) map[string]Template {
 	want := make(map[string]bool, len(exp.TaskIDs))
 	for _, t := range exp.TaskIDs {
@@ -366,8 +368,7 @@ func (f *flow) find(exp Export, files []Template) map[string]Template {
 	since := exp.Accepted.Add(-f.o.ClockSkew)
 	found := make(map[string]Template, len(exp.TaskIDs))
 	for _, t := range files {
-		stamp := cmp.Or(t.Created, t.LastModified)
-		if !want[t.TaskID] || stamp.Before(since) {
+		if !want[t.TaskID] || t.LastModified.Before(since) {
 			continue
 		}
 		if prev, ok := found[t.TaskID]; ok && newer(prev, t) {
@@ -378,11 +379,14 @@ func (f *flow) find(exp Export, files []Template) map[string]Template {
 	return found
 }
 
-// newer reports whether a is newer than b: by stamp, then by name.
+// newer reports whether a is newer than b: by last_modified, then by the
+// time in the name, then by name.
 func newer(a, b Template) bool {
-	sa, sb := cmp.Or(a.Created, a.LastModified), cmp.Or(b.Created, b.LastModified)
-	if !sa.Equal(sb) {
-		return sa.After(sb)
+	switch {
+	case !a.LastModified.Equal(b.LastModified):
+		return a.LastModified.After(b.LastModified)
+	case !a.Created.Equal(b.Created):
+		return a.Created.After(b.Created)
 	}
 	return a.Name > b.Name
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -306,6 +307,32 @@ func TestExportAndDownloadRefusesBadInput(t *testing.T) {
 		}
 		if n := e.calls.count("", ""); n != 0 {
 			t.Errorf("%d requests sent", n)
+		}
+	})
+}
+
+func TestExportAndDownloadGoesByLastModified(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Only an old file is listed, but its name carries the time of a
+		// zone eight hours east, which read as UTC looks five hours ahead.
+		old := time.Now().Add(-3 * time.Hour)
+		e := newEnv(t, envConfig{
+			fake: []drsfake.Option{drsfake.WithGeneratedTasks(1)},
+			wrap: rewrite(pathList, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+				name := "%s_mysql_" + old.In(time.FixedZone("CST", 8*3600)).Format("20060102150405") + ".xlsx"
+				var page struct {
+					Files []map[string]string `json:"export_report_obs_files"`
+				}
+				_ = json.Unmarshal(rec.Body.Bytes(), &page)
+				rec.Body.Reset()
+				_ = json.NewEncoder(rec.Body).Encode(map[string]any{"count": 1, "export_report_obs_files": []map[string]string{
+					{"file_name": fmt.Sprintf(name, strings.SplitN(page.Files[0]["file_name"], "_", 2)[0]), "last_modified": old.UTC().Format(time.RFC3339)},
+				}})
+			}),
+		})
+		_, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, nil)
+		if !errors.Is(err, drstemplate.ErrNoTemplate) {
+			t.Errorf("err = %v, want ErrNoTemplate: a file modified three hours before the export is not its", err)
 		}
 	})
 }
