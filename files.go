@@ -37,10 +37,13 @@ type File struct {
 const maxLocalName = 200
 
 // Temporary files: downloads are written to a hidden file in the target
-// directory (so that the final rename stays on one file system) named after
-// the writing process, ".drstemplate-{pid}-{random}.part", until they are
-// complete. A process killed midway leaves its file behind; the next
-// download into that directory removes it once that process is gone.
+// directory (so that the final rename stays on one file system) until they
+// are complete, named after the machine and the process writing it:
+// ".drstemplate-{host}-{pid}-{random}.part", host being a short hash of the
+// host name. A process killed midway leaves its file behind; the next
+// download into that directory on the same machine removes it once that
+// process is gone. Files of other machines (a shared file system, another
+// container) are left alone: their processes cannot be seen from here.
 const (
 	tempPrefix = ".drstemplate-"
 	tempSuffix = ".part"
@@ -49,20 +52,29 @@ const (
 // tempPattern is the os.CreateTemp pattern of this process's temporary
 // files.
 func tempPattern() string {
-	return tempPrefix + strconv.Itoa(os.Getpid()) + "-*" + tempSuffix
+	return tempPrefix + hostTag() + "-" + strconv.Itoa(os.Getpid()) + "-*" + tempSuffix
 }
 
-// sweepTemp removes the temporary files in dir that processes which no
-// longer run left behind (killed while downloading). Files of running
-// processes, this one included, are left alone; so is everything where it
-// cannot tell whether their writer still runs.
+// hostTag is a short hash of the host name, for temporary file names.
+func hostTag() string {
+	name, _ := os.Hostname()
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:4])
+}
+
+// sweepTemp removes the temporary files in dir that processes of this
+// machine which no longer run left behind (killed while downloading).
+// Files of running processes, this one included, and of other machines
+// are left alone; so is everything where it cannot tell whether the writer
+// still runs (on systems other than Unix, that is every file).
 func (c *Client) sweepTemp(ctx context.Context, dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
+	host := hostTag()
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), tempPrefix)
+		rest, ok := strings.CutPrefix(e.Name(), tempPrefix+host+"-")
 		if !ok || !strings.HasSuffix(rest, tempSuffix) || !e.Type().IsRegular() {
 			continue
 		}

@@ -21,14 +21,16 @@ func TestSweepTemp(t *testing.T) {
 		t.Skip("no true(1) to make a process that is gone")
 	}
 	dead := strconv.Itoa(gone.Process.Pid)
+	here := ".drstemplate-" + hostTag() + "-"
 	dir := t.TempDir()
 	files := map[string]bool{ // name → kept
-		".drstemplate-" + dead + "-123.part":                    false,
-		".drstemplate-" + strconv.Itoa(os.Getpid()) + "-4.part": true, // this process's, maybe in use
-		".drstemplate-1-5.part":                                 true, // pid 1 runs
-		".drstemplate-abc.part":                                 true, // not ours to judge
-		".drstemplate-" + dead + "-6.tmp":                       true, // not a temporary download
-		"a_mysql_20250101000000.xlsx":                           true,
+		here + dead + "-123.part":                    false,
+		here + strconv.Itoa(os.Getpid()) + "-4.part": true, // this process's, maybe in use
+		here + "1-5.part":                            true, // pid 1 runs
+		".drstemplate-0badf00d-" + dead + "-7.part":  true, // another machine's writer
+		".drstemplate-abc.part":                      true, // not ours to judge
+		here + dead + "-6.tmp":                       true, // not a temporary download
+		"a_mysql_20250101000000.xlsx":                true,
 	}
 	for name := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o600); err != nil {

@@ -297,7 +297,7 @@ func TestKillAndResume(t *testing.T) {
 		}
 	}
 	// A download in flight at the kill left the library's temporary file
-	// (.drstemplate-{pid}-*.part); the resumed run removed it, its writer
+	// (.drstemplate-{host}-{pid}-*.part); the resumed run removed it, its writer
 	// being gone.
 	if got := noPartialFiles(t, out); len(got) != 3 {
 		t.Errorf("files: %v", got)
