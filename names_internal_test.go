@@ -195,3 +195,21 @@ func FuzzExtractBundle(f *testing.F) {
 		}
 	})
 }
+
+func TestRetryBackoffStaysWithinItsBounds(t *testing.T) {
+	p, err := RetryPolicy{MinDelay: time.Second, MaxDelay: 10 * time.Second}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 200 {
+		b := p.backoff()
+		if first := b.NextBackOff(); first < 500*time.Millisecond || first > 1500*time.Millisecond {
+			t.Fatalf("first delay %s, want MinDelay ±50%%", first)
+		}
+		for range 20 {
+			if d := b.NextBackOff(); d > p.MaxDelay || d <= 0 {
+				t.Fatalf("delay %s outside (0, MaxDelay %s]", d, p.MaxDelay)
+			}
+		}
+	}
+}

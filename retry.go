@@ -34,10 +34,11 @@ type RetryPolicy struct {
 	// MaxAttempts is the number of attempts per call, the first included
 	// (default 4). 1 turns retries off.
 	MaxAttempts int
-	// MinDelay is the delay before the first retry (default 500ms); later
-	// ones grow exponentially, with jitter, up to MaxDelay.
+	// MinDelay is about the delay before the first retry (default 500ms):
+	// each delay is drawn within ±50% of an interval that starts at
+	// MinDelay and doubles with every retry.
 	MinDelay time.Duration
-	// MaxDelay caps the delay between attempts (default 10s).
+	// MaxDelay caps the interval, and every delay drawn (default 10s).
 	MaxDelay time.Duration
 	// MaxRetryAfter caps how long a server's Retry-After is honoured
 	// (default 30s): a longer one is waited for this long.
@@ -67,16 +68,33 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	return p, nil
 }
 
-// backoff returns the delays between attempts: exponential from MinDelay,
-// doubling up to MaxDelay, each randomised by ±50% so that clients that
-// failed together do not retry together.
-func (p RetryPolicy) backoff() *backoff.ExponentialBackOff {
-	return &backoff.ExponentialBackOff{
-		InitialInterval:     p.MinDelay,
-		RandomizationFactor: 0.5,
-		Multiplier:          2,
-		MaxInterval:         p.MaxDelay,
+// backoff returns the delays between attempts: an interval from MinDelay,
+// doubling up to MaxDelay, each delay drawn within ±50% of it so that
+// clients that failed together do not retry together, and none over
+// MaxDelay.
+func (p RetryPolicy) backoff() backoff.BackOff {
+	return &capped{
+		ExponentialBackOff: backoff.ExponentialBackOff{
+			InitialInterval:     p.MinDelay,
+			RandomizationFactor: 0.5,
+			Multiplier:          2,
+			MaxInterval:         p.MaxDelay,
+		},
+		max: p.MaxDelay,
 	}
+}
+
+// capped is an exponential backoff whose delays, jitter included, never
+// exceed max (backoff.ExponentialBackOff caps only the interval it
+// randomises).
+type capped struct {
+	backoff.ExponentialBackOff
+	max time.Duration
+}
+
+// NextBackOff returns the next delay, at most max.
+func (c *capped) NextBackOff() time.Duration {
+	return min(c.ExponentialBackOff.NextBackOff(), c.max)
 }
 
 // maxJSONBody bounds the JSON bodies the retry layer reads whole. A page of

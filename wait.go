@@ -18,13 +18,15 @@ import (
 // WaitOptions say how [Client.Wait] polls. The zero value (or nil) means
 // the defaults.
 //
-// The first progress call is made InitialDelay after Wait starts. Each
-// later one waits a random delay ("full jitter") between MinDelay and a
-// ceiling that doubles with every call up to MaxDelay — so that many clients
-// do not poll in step — and never past the context's deadline: when the
-// deadline comes sooner than the delay, the last call is made just before
-// it. The time a wait takes is the real time elapsed, slow calls included;
-// bound it with the context.
+// The first progress call is made InitialDelay after Wait starts. The delay
+// after the n-th call is drawn at random ("full jitter") between MinDelay
+// and a ceiling of MinDelay·2^(n−1), at most MaxDelay — so that many
+// clients do not poll in step. The first ceiling is MinDelay itself, so the
+// second call comes exactly MinDelay after the first: an export of a couple
+// of seconds is then noticed within MinDelay. No delay runs past the
+// context's deadline: when the deadline comes sooner, the last call is made
+// just before it. The time a wait takes is the real time elapsed, slow
+// calls included; bound it with the context.
 type WaitOptions struct {
 	// InitialDelay is the time before the first progress call (default 0:
 	// at once). An export takes at least some seconds; callers who know how
