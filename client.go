@@ -1,6 +1,7 @@
 package drstemplate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,7 +82,9 @@ func New(opts ...Option) (*Client, error) {
 		}
 		c.creds, projectID = found.Credentials, found.ProjectID
 	}
-	c.projectID = projectIDSource(projectID, c.creds)
+	if c.projectID, err = projectIDSource(projectID, c.creds); err != nil {
+		return nil, err
+	}
 
 	userAgent := "drstemplate/" + version.Get()
 	if o.userAgent != "" {
@@ -117,23 +120,36 @@ func contentType(_ context.Context, req *http.Request) error {
 }
 
 // projectIDSource returns how the client learns its project id: the one
-// configured, else the one the credentials know (a password login scoped
-// by region learns it when it logs in).
-func projectIDSource(id string, creds auth.Credentials) func(context.Context) (string, error) {
-	if id != "" {
-		return func(context.Context) (string, error) { return id, nil }
+// configured, else the one the credentials carry or know (a password login
+// scoped by region learns it when it logs in). Credentials that carry
+// another project than the one configured, or no way to learn one, are an
+// error.
+func projectIDSource(id string, creds auth.Credentials) (func(context.Context) (string, error), error) {
+	var keyProject string
+	switch k := creds.(type) {
+	case auth.AccessKey:
+		keyProject = k.ProjectID
+	case *auth.AccessKey:
+		if k != nil {
+			keyProject = k.ProjectID
+		}
 	}
-	if ak, ok := creds.(auth.AccessKey); ok && ak.ProjectID != "" {
-		return func(context.Context) (string, error) { return ak.ProjectID, nil }
+	switch {
+	case id != "" && keyProject != "" && id != keyProject:
+		return nil, fmt.Errorf("%w: the project id %s differs from the access key's project %s, sent as X-Project-Id",
+			ErrInvalidInput, id, clip.String(keyProject, 64))
+	case id == "" && keyProject != "" && !validProjectID(keyProject):
+		return nil, fmt.Errorf("%w: the access key's project id %q: want 32 lower-case hexadecimal characters", ErrInvalidInput, clip.String(keyProject, 64))
+	}
+	if id = cmp.Or(id, keyProject); id != "" {
+		return func(context.Context) (string, error) { return id, nil }, nil
 	}
 	src, ok := creds.(interface {
 		ProjectID(context.Context) (string, error)
 	})
 	if !ok {
-		return func(context.Context) (string, error) {
-			return "", fmt.Errorf("%w: no project id: set one (WithProjectID, %s or project_id in the profile file)",
-				ErrInvalidInput, auth.EnvProjectID)
-		}
+		return nil, fmt.Errorf("%w: no project id: set one (WithProjectID, %s or project_id in the profile file)",
+			ErrInvalidInput, auth.EnvProjectID)
 	}
 	var (
 		mu    sync.Mutex
@@ -154,7 +170,7 @@ func projectIDSource(id string, creds auth.Credentials) func(context.Context) (s
 		}
 		found = id
 		return id, nil
-	}
+	}, nil
 }
 
 // Endpoint returns the DRS endpoint the client calls, e.g.
@@ -217,7 +233,7 @@ func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response
 		Code:       info.Code,
 		Message:    info.Message,
 		RequestID:  info.RequestID,
-		RetryAfter: retryAfter(resp.Header, time.Duration(1<<63-1)),
+		RetryAfter: retryAfter(resp.Header, 24*time.Hour), // as the server said, within reason
 		Err:        auth.Refusal(resp, info.Code),
 	}
 }

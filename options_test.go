@@ -53,6 +53,11 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"plain http to a remote host", []drstemplate.Option{creds, drstemplate.WithEndpoint("http://drs.example.com")}, endpoint.ErrInvalidEndpoint, "https"},
 		{"endpoint with user info", []drstemplate.Option{creds, drstemplate.WithEndpoint("https://user:secret@drs.example.com")}, endpoint.ErrInvalidEndpoint, ""},
 		{"no credentials anywhere", []drstemplate.Option{drstemplate.WithRegion("cn-north-4")}, auth.ErrNoCredentials, "HUAWEICLOUD_SDK_AK"},
+		{"no project id", []drstemplate.Option{drstemplate.WithRegion("cn-north-4"), creds}, drstemplate.ErrInvalidInput, "no project id"},
+		{"another project than the access key's", []drstemplate.Option{drstemplate.WithRegion("cn-north-4"),
+			drstemplate.WithProjectID("0123456789abcdef0123456789abcdef"),
+			drstemplate.WithCredentials(&auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: "fedcba9876543210fedcba9876543210"})},
+			drstemplate.ErrInvalidInput, "differs from the access key's project"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := drstemplate.New(tc.opts...)
@@ -68,7 +73,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 
 func TestNewEndpoints(t *testing.T) {
 	clearEnv(t)
-	creds := drstemplate.WithCredentials(auth.StaticToken(testToken))
+	creds := drstemplate.WithCredentials(&auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: testProject})
 	for _, tc := range []struct {
 		opts []drstemplate.Option
 		env  map[string]string

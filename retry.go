@@ -184,7 +184,11 @@ func (t *retrier) try(ctx context.Context, op operation, r *http.Request, attemp
 	case err != nil:
 		return nil, err
 	case retryableStatus(resp.StatusCode, op):
-		return resp, &retryableResponse{resp: resp, after: retryAfter(resp.Header, t.policy.MaxRetryAfter)}
+		after := retryAfter(resp.Header, t.policy.MaxRetryAfter)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < max(after, t.policy.MinDelay/2) {
+			return resp, nil // no time left to wait for another attempt: this answer is the last
+		}
+		return resp, &retryableResponse{resp: resp, after: after}
 	}
 	return resp, nil
 }
@@ -299,7 +303,7 @@ func retryAfter(h http.Header, limit time.Duration) time.Duration {
 	}
 	var d time.Duration
 	if secs, err := strconv.Atoi(v); err == nil {
-		d = time.Duration(secs) * time.Second
+		d = time.Duration(min(secs, int(limit/time.Second)+1)) * time.Second
 	} else if t, err := http.ParseTime(v); err == nil {
 		d = time.Until(t)
 	}

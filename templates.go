@@ -2,6 +2,7 @@ package drstemplate
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"strings"
@@ -28,6 +29,11 @@ type Template struct {
 // service may send fewer.
 const pageSize = 100
 
+// maxStalePages is how many pages in a row may bring no new file (when
+// files were removed, a page is read again) before Templates gives up on a
+// list that keeps changing under it.
+const maxStalePages = 5
+
 // nameTimeLayout is the layout of the time in a template file name.
 const nameTimeLayout = "20060102150405"
 
@@ -48,6 +54,7 @@ func (c *Client) Templates(ctx context.Context) iter.Seq2[Template, error] {
 	return func(yield func(Template, error) bool) {
 		seen := make(map[string]struct{})
 		offset, count := 0, -1
+		stale := 0 // pages in a row that brought no file not seen before
 		for count < 0 || offset < count {
 			page, err := c.listPage(ctx, offset)
 			if err != nil {
@@ -62,14 +69,24 @@ func (c *Client) Templates(ctx context.Context) iter.Seq2[Template, error] {
 				// seen twice are dropped.
 				next = max(0, offset-removed)
 			}
+			fresh := 0
 			for _, f := range files {
 				if _, dup := seen[f.FileName]; dup {
 					continue
 				}
 				seen[f.FileName] = struct{}{}
+				fresh++
 				if !yield(newTemplate(f), nil) {
 					return
 				}
+			}
+			if stale = stale + 1; fresh > 0 {
+				stale = 0
+			}
+			if stale > maxStalePages {
+				yield(Template{}, fmt.Errorf("%w: %s: %d pages in a row without a file not seen before, while the count keeps changing (%d now)",
+					ErrUnexpectedResponse, opList, stale, total))
+				return
 			}
 			if len(files) == 0 && next >= offset {
 				return // nothing more, whatever count says

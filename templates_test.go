@@ -241,3 +241,29 @@ func TestTemplateNames(t *testing.T) {
 		}
 	})
 }
+
+func TestTemplatesGivesUpOnAListThatNeverSettles(t *testing.T) {
+	// One file a page, and a count that goes up and down on every call.
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"count":                   200 - calls%2,
+			"export_report_obs_files": []map[string]string{{"file_name": "f" + r.URL.Query().Get("offset") + ".xlsx", "last_modified": "2025-01-01T00:00:00Z"}},
+		})
+	}))
+	t.Cleanup(srv.Close)
+	c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+		drstemplate.WithCredentials(auth.StaticToken(testToken)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last error
+	for _, err := range c.Templates(t.Context()) {
+		last = err
+	}
+	if !errors.Is(last, drstemplate.ErrUnexpectedResponse) || calls > 20 {
+		t.Errorf("after %d calls: %v; want it to give up with ErrUnexpectedResponse", calls, last)
+	}
+}

@@ -389,3 +389,25 @@ func TestWaitRefusesBadOptions(t *testing.T) {
 		}
 	})
 }
+
+func TestRetryAfterBeyondTheDeadlineEndsTheCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{wrap: rewrite(pathProgress, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+			rec.Code = http.StatusServiceUnavailable
+			rec.Header().Set("Retry-After", "20")
+			rec.Body.Reset()
+			rec.Body.WriteString(`{"error_code":"DRS.M00503","error_msg":"busy"}`)
+		})})
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := e.client.Poll(ctx, "62a055ae-ce03-4232-beb6-46c83b8ef2b2")
+		var apiErr *drstemplate.APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.RetryAfter != 20*time.Second {
+			t.Errorf("err = %v, want the 503 with its Retry-After: waiting 20s cannot fit in 1s", err)
+		}
+		if took := time.Since(start); took != 0 {
+			t.Errorf("the call took %s: it waited for nothing", took)
+		}
+	})
+}

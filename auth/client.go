@@ -60,6 +60,9 @@ func newBaseTransport() *http.Transport {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
+		// A call whose answer never starts would hold a wait or a download
+		// for good: the gateway answers within a minute or gives up itself.
+		ResponseHeaderTimeout: 2 * time.Minute,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 }
