@@ -32,13 +32,17 @@ type DownloadOptions struct {
 }
 
 // Download writes the template file with the given name to w, as it
-// arrives: nothing is held in memory whole. It checks that the bytes are a
-// template (a zip container, not empty, at most [MaxTemplateSize]) before it
-// writes any, and returns the number of bytes written.
+// arrives: nothing is held in memory whole. It checks that the bytes start
+// like a template (a zip container, not empty) before it writes any, stops
+// with an error past [MaxTemplateSize], and returns the number of bytes
+// written.
 //
 // The request is retried as the client's RetryPolicy says, but a body that
-// breaks off midway is not: w has part of it then. [Client.DownloadToDir]
-// retries those and never leaves part of a file.
+// breaks off midway is not: w has part of it then, and a body cut short by
+// a server that closes the connection without having said its length
+// cannot be told from a whole one here. [Client.DownloadToDir] checks each
+// file whole before it keeps it, downloads again what broke off, and never
+// leaves part of a file.
 func (c *Client) Download(ctx context.Context, name string, w io.Writer) (int64, error) {
 	if name == "" {
 		return 0, fmt.Errorf("%w: empty file name", ErrInvalidInput)
@@ -131,9 +135,11 @@ func (r *readerOnly) Read(p []byte) (int, error) {
 // made safe first (one path element, no separators, "..", control
 // characters or characters Windows refuses, at most 200 bytes). A file
 // already there is kept, and [ErrFileExists] returned, unless opts asks to
-// overwrite. A body that breaks off midway is downloaded again as the
-// client's RetryPolicy allows. Temporary files that a process killed while
-// downloading left in dir are removed once that process is gone.
+// overwrite. Each file is checked to be a whole zip container before it is
+// kept; one that broke off midway is downloaded again as the client's
+// RetryPolicy allows. Temporary files that a process of this machine
+// killed while downloading left in dir are removed once that process is
+// gone (on Unix).
 //
 // One name is one .xlsx. Several are asked for in one call and come as a
 // .zip, which is extracted safely: only the entries asked for, no links, no

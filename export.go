@@ -42,8 +42,9 @@ type Export struct {
 // are checked before any call: at least one, none blank or repeated, at most
 // the client's maximum per export ([WithMaxTasksPerExport]).
 //
-// The request is sent once more only when the server cannot have acted on it
-// (see [RetryPolicy]): an error may leave an export running on the server.
+// The request is sent again — as often as the client's RetryPolicy allows —
+// only where the server cannot have acted on it (see [RetryPolicy]): an
+// error may leave an export running on the server.
 func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) {
 	if err := checkTaskIDs(taskIDs, c.maxTasks); err != nil {
 		return Export{}, err

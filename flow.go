@@ -3,6 +3,7 @@ package drstemplate
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -34,7 +35,11 @@ type ExportAndDownloadOptions struct {
 	ClockSkew time.Duration
 	// Submitted are exports already accepted, say by an earlier run that
 	// was interrupted: they are waited on, and their tasks not exported
-	// again. Each of their task ids must be among the task ids asked for.
+	// again. Each one's TaskIDs say which of its tasks to take from it (a
+	// subset of what it exported is fine, e.g. those not downloaded yet);
+	// each must be among the task ids asked for, in one Submitted export
+	// only. Accepted must be set: files modified before it (less ClockSkew)
+	// are not the export's.
 	Submitted []Export
 	// Events, when set, is told how the work goes; see [Event]. It is never
 	// called concurrently, and should return quickly.
@@ -104,6 +109,19 @@ type Result struct {
 	Err error `json:"-"`
 }
 
+// MarshalJSON encodes the result with Err, if any, as an "error" string.
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result // without this method
+	var msg string
+	if r.Err != nil {
+		msg = r.Err.Error()
+	}
+	return json.Marshal(struct {
+		plain
+		Error string `json:"error,omitempty"`
+	}{plain(r), msg})
+}
+
 // ExportAndDownload exports the templates of the given tasks and downloads
 // them into dir (made if missing): the whole flow in one call. It returns a
 // result per task, in the order of taskIDs.
@@ -116,9 +134,12 @@ type Result struct {
 // again in halves, so that one task DRS cannot export does not cost the
 // others their templates.
 //
-// Temporary files that a process killed while downloading left in dir are
-// removed once that process is gone. One task's failure does not stop the
-// others: the error returned, if any
+// Temporary files that a process of this machine killed while downloading
+// left in dir are removed once that process is gone (on Unix). When an
+// answer to starting an export is a 5xx, or breaks off, the export is
+// submitted again (the retry layer does not: DRS may have acted on it); a
+// second export of the same tasks only writes newer files, of which the
+// newest is taken. One task's failure does not stop the others: the error returned, if any
 // task failed, joins the tasks' errors (errors.Is sees each), and the
 // results say which failed. The task ids are checked before any call.
 func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []string, opts *ExportAndDownloadOptions) ([]Result, error) {
@@ -205,17 +226,20 @@ func (f *flow) plan(taskIDs []string) ([]chunk, error) {
 	covered := make(map[string]bool)
 	for i := range f.o.Submitted {
 		e := f.o.Submitted[i]
-		if e.ID == "" || len(e.TaskIDs) == 0 {
-			return nil, fmt.Errorf("%w: submitted export #%d has no id or no task ids", ErrInvalidInput, i+1)
+		if e.ID == "" || len(e.TaskIDs) == 0 || e.Accepted.IsZero() {
+			return nil, fmt.Errorf("%w: submitted export #%d has no id, no task ids or no time of acceptance", ErrInvalidInput, i+1)
 		}
+		own := make(map[string]bool, len(e.TaskIDs))
 		for _, t := range e.TaskIDs {
-			if _, ok := f.index[t]; !ok {
+			switch _, asked := f.index[t]; {
+			case !asked:
 				return nil, fmt.Errorf("%w: submitted export %s covers task %s, which is not asked for", ErrInvalidInput, e.ID, t)
-			}
-			if covered[t] {
+			case own[t]:
+				return nil, fmt.Errorf("%w: submitted export %s lists task %s twice", ErrInvalidInput, e.ID, t)
+			case covered[t]:
 				return nil, fmt.Errorf("%w: task %s is in two submitted exports", ErrInvalidInput, t)
 			}
-			covered[t] = true
+			own[t], covered[t] = true, true
 		}
 		chunks = append(chunks, chunk{tasks: e.TaskIDs, export: &e})
 	}
@@ -488,7 +512,8 @@ type tasksError struct {
 }
 
 func (e *tasksError) Error() string {
-	s := fmt.Sprintf("drstemplate: %d of %d tasks failed: %v", e.failed, e.total, e.errs[0])
+	first := strings.ReplaceAll(e.errs[0].Error(), ": drstemplate: ", ": ")
+	s := fmt.Sprintf("drstemplate: %d of %d tasks failed: %s", e.failed, e.total, first)
 	if e.failed > 1 {
 		s += fmt.Sprintf(" (and %d more)", e.failed-1)
 	}

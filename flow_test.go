@@ -286,6 +286,7 @@ func TestExportAndDownloadRefusesBadInput(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(2)}})
 		dir := t.TempDir()
+		now := time.Now()
 		for _, tc := range []struct {
 			name  string
 			tasks []string
@@ -295,10 +296,14 @@ func TestExportAndDownloadRefusesBadInput(t *testing.T) {
 			{"a task twice", []string{e.tasks[0], e.tasks[0]}, nil},
 			{"negative concurrency", e.tasks, &drstemplate.ExportAndDownloadOptions{Downloads: -1}},
 			{"bad wait options", e.tasks, &drstemplate.ExportAndDownloadOptions{Wait: &drstemplate.WaitOptions{MinDelay: -1}}},
-			{"submitted without id", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{TaskIDs: e.tasks[:1]}}}},
-			{"submitted for another task", e.tasks[:1], &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{ID: "x", TaskIDs: e.tasks[1:]}}}},
+			{"submitted without id", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{TaskIDs: e.tasks[:1], Accepted: now}}}},
+			{"submitted without its time", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{ID: "x", TaskIDs: e.tasks[:1]}}}},
+			{"submitted for another task", e.tasks[:1], &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{{ID: "x", TaskIDs: e.tasks[1:], Accepted: now}}}},
+			{"a task twice in a submitted export", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{
+				{ID: "x", TaskIDs: []string{e.tasks[0], e.tasks[0]}, Accepted: now},
+			}}},
 			{"a task in two submitted exports", e.tasks, &drstemplate.ExportAndDownloadOptions{Submitted: []drstemplate.Export{
-				{ID: "x", TaskIDs: e.tasks[:1]}, {ID: "y", TaskIDs: e.tasks[:1]},
+				{ID: "x", TaskIDs: e.tasks[:1], Accepted: now}, {ID: "y", TaskIDs: e.tasks[:1], Accepted: now},
 			}}},
 		} {
 			if _, err := e.client.ExportAndDownload(t.Context(), dir, tc.tasks, tc.opts); !errors.Is(err, drstemplate.ErrInvalidInput) {
@@ -335,4 +340,17 @@ func TestExportAndDownloadGoesByLastModified(t *testing.T) {
 			t.Errorf("err = %v, want ErrNoTemplate: a file modified three hours before the export is not its", err)
 		}
 	})
+}
+
+func TestResultJSON(t *testing.T) {
+	ok, _ := json.Marshal(drstemplate.Result{TaskID: "t1", ExportID: "e1", File: drstemplate.File{Name: "t1.xlsx", Path: "out/t1.xlsx", Size: 3, SHA256: "ab"}})
+	failed, _ := json.Marshal(drstemplate.Result{TaskID: "t2", ExportID: "e1", Err: drstemplate.ErrNoTemplate})
+	for _, tc := range []struct{ got, want string }{
+		{string(ok), `{"task_id":"t1","export_id":"e1","file":{"name":"t1.xlsx","path":"out/t1.xlsx","size":3,"sha256":"ab"}}`},
+		{string(failed), `{"task_id":"t2","export_id":"e1","error":"drstemplate: no template file found for the task"}`},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got  %s\nwant %s", tc.got, tc.want)
+		}
+	}
 }
