@@ -1,7 +1,34 @@
-// Package drstemplate exports Huawei Cloud DRS task creation templates: it starts
-// an export of existing replication tasks, waits for it, and downloads the .xlsx
-// templates it produced.
+// Package drstemplate exports Huawei Cloud DRS task creation templates: it
+// starts an export of existing replication tasks, waits for it, and
+// downloads the .xlsx templates it produced.
 //
-// The HTTP contract lives in api/openapi.yaml; the typed client generated from it
-// is in gen/drsapi.
+// [Client.ExportAndDownload] is the whole job in one call. Its steps are
+// there on their own too: [Client.Export] starts an export and returns its
+// id, [Client.Wait] polls it to the end (the id is all it needs, so any
+// process can wait), [Client.Templates] ranges over every page of the file
+// list, [Client.Download] streams a file to a writer and
+// [Client.DownloadToDir] writes files whole or not at all.
+//
+// # Calls, retries and errors
+//
+// Every call goes through the client generated from the project's OpenAPI
+// contract (gen/drsapi), a retry layer, and package auth, which
+// authenticates each attempt afresh (an IAM token, a password login or an
+// AK/SK signature). Calls that may be repeated are retried on network
+// errors, 429 and 5xx (see [RetryPolicy]); starting an export only where
+// DRS cannot have acted on it. Every error answer becomes an [*APIError];
+// errors.Is matches it with the sentinels of this package ([ErrNotFound],
+// [ErrThrottled]) and, for refused credentials, of package auth
+// (auth.ErrTokenRejected, auth.ErrInvalidSignature, auth.ErrClockSkew). No
+// credential appears in an error or a log line.
+//
+// # Testing
+//
+// Package drsfake is a fake DRS service built from the same contract. Its
+// StartInMemory runs it on an in-memory network, so that inside a
+// testing/synctest bubble the fake, this client and their timers run on
+// fake time: a ten-minute export is waited for in no real time.
+//
+// The HTTP contract lives in api/openapi.yaml; the typed client generated
+// from it is in gen/drsapi.
 package drstemplate
