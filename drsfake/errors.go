@@ -189,9 +189,17 @@ func (a *api) unavailable() *failure {
 	return &failure{status: http.StatusServiceUnavailable, code: CodeServiceUnavailable, msg: msgServiceUnavailable}
 }
 
-// quote returns s quoted for an error message, cut to maxEcho bytes.
+// quote returns s quoted for an error message: cut to maxEcho bytes, and
+// more while its quoted form (where a control character takes four bytes)
+// is longer than 2·maxEcho.
 func quote(s string) string {
-	return strconv.Quote(clip.String(s, maxEcho))
+	s = clip.String(s, maxEcho)
+	for {
+		if q := strconv.Quote(s); len(q) <= 2*maxEcho {
+			return q
+		}
+		s = clip.String(s, len(s)*3/4)
+	}
 }
 
 // oneLine makes msg a single line of at most maxMessage bytes.
