@@ -201,7 +201,13 @@ func FuzzSignMatchesReference(f *testing.F) {
 			r.Header.Get(HeaderContentSha256) != "" && r.Header.Get(HeaderContentSha256) != UnsignedPayload {
 			return
 		}
-		if _, err := Verify(r, body, func(string) (string, bool) { return sk, true }, now, time.Minute); err != nil {
+		// A date pinned by the request may be any distance from now: the
+		// skew check is Verify's business, not this comparison's.
+		skew := time.Minute
+		if date != "" {
+			skew = 1 << 62
+		}
+		if _, err := Verify(r, body, func(string) (string, bool) { return sk, true }, now, skew); err != nil {
 			t.Fatalf("Verify of what Sign signed: %v", err)
 		}
 	})
