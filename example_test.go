@@ -48,6 +48,27 @@ func newExampleClient(srv *httptest.Server, fake *drsfake.Server) *drstemplate.C
 	return c
 }
 
+// exportedNames exports the tasks, waits, and returns the names of the
+// project's template files (see ExampleClient_Export, _Wait, _Templates).
+func exportedNames(c *drstemplate.Client, tasks ...string) []string {
+	ctx := context.Background()
+	exp, err := c.Export(ctx, tasks...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.Wait(ctx, exp.ID, nil); err != nil {
+		log.Fatal(err)
+	}
+	var names []string
+	for t, err := range c.Templates(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		names = append(names, t.Name)
+	}
+	return names
+}
+
 // The whole job in one call: export the tasks' templates, wait, and
 // download them into a directory.
 func Example() {
@@ -170,15 +191,7 @@ func ExampleClient_Download() {
 	defer srv.Close()
 	c := newExampleClient(srv, fake)
 	ctx := context.Background()
-	exp, _ := c.Export(ctx, "2e69ebb1-f06d-4eb2-a789-2883629jb204")
-	_, _ = c.Wait(ctx, exp.ID, nil)
-	var name string
-	for t, err := range c.Templates(ctx) {
-		if err != nil {
-			log.Fatal(err)
-		}
-		name = t.Name
-	}
+	name := exportedNames(c, "2e69ebb1-f06d-4eb2-a789-2883629jb204")[0]
 
 	var buf bytes.Buffer // or an *os.File, an http.ResponseWriter…
 	if _, err := c.Download(ctx, name, &buf); err != nil {
@@ -193,15 +206,7 @@ func ExampleClient_DownloadToDir() {
 	defer srv.Close()
 	c := newExampleClient(srv, fake)
 	ctx := context.Background()
-	exp, _ := c.Export(ctx, "7c1d0a4e-5b3f-4a2e-9d8c-1f0e2d3c4b5a", "c3b2a190-8f7e-4d6c-5b4a-392817060504")
-	_, _ = c.Wait(ctx, exp.ID, nil)
-	var names []string
-	for t, err := range c.Templates(ctx) {
-		if err != nil {
-			log.Fatal(err)
-		}
-		names = append(names, t.Name)
-	}
+	names := exportedNames(c, "7c1d0a4e-5b3f-4a2e-9d8c-1f0e2d3c4b5a", "c3b2a190-8f7e-4d6c-5b4a-392817060504")
 	dir, _ := os.MkdirTemp("", "templates")
 	defer func() { _ = os.RemoveAll(dir) }()
 
