@@ -1,7 +1,12 @@
-//go:build tools
+//go:build ignore
 
-// This file pins the code generator in go.mod so that `go generate ./...`
-// needs nothing installed by hand. It is never compiled into the module.
+// The code generator this module runs, for readers and editors. The pin
+// itself is the tool directive in go.mod (`go get -tool`), which `go
+// generate` runs as `go tool oapi-codegen`: a tool directive stays out of an
+// importer's module graph, where a blank import in a file of this package
+// (even behind a build tag) would make every importer's `go mod tidy` add
+// the generator and its dependencies. The ignore tag keeps this file out of
+// every build and of `go mod tidy`.
 package drstemplate
 
 import (
