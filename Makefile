@@ -15,9 +15,17 @@ BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
 
-.PHONY: all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
+.PHONY: help all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
 
 all: generate build test
+
+## help: list these targets with what each does (from the ## comments of this file)
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); n = index($$0, ":"); printf "\n  %-15s %s", substr($$0, 1, n - 1), substr($$0, n + 2); next } \
+	     /^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(MAKEFILE_LIST)
+	@echo
+	@echo "  The first run of any Go target downloads the modules and compiles them (a few minutes"
+	@echo "  on a fresh machine, with nothing printed meanwhile); later runs take seconds."
 
 ## generate: regenerate gen/ from api/ (the only way gen/ is produced)
 generate:
@@ -40,6 +48,7 @@ test:
 
 ## demo: the whole export against the embedded fake DRS service, into ./drstemplate-demo/
 demo:
+	@echo "make demo: building drstemplate (on a fresh machine the first build downloads and compiles the modules: a few minutes)" >&2
 	go run ./cmd/drstemplate demo
 
 ## docs-cli: regenerate the CLI reference in docs/cli/ (a test fails when it is stale)
