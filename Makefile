@@ -108,7 +108,7 @@ fuzz:
 ## faults, latency and a rate limit (docs/RELIABILITY.md); soak-short is CI's form
 SOAK_TASKS ?= 300
 soak:
-	go test -count=1 -race -run 'TestSoak' -v -timeout 30m ./internal/soak/ -soak.tasks=$(SOAK_TASKS)
+	go test -count=1 -race -run 'TestSoak' -v -timeout 30m ./cmd/drstemplate/internal/soak/ -soak.tasks=$(SOAK_TASKS)
 
 soak-short:
 	$(MAKE) soak SOAK_TASKS=60

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/drs-tools/drstemplate"
-	"github.com/drs-tools/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 )
 
 // exportTo runs export of tasks into a new directory and returns it and

@@ -17,9 +17,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 	"github.com/drs-tools/drstemplate/drsfake"
-	"github.com/drs-tools/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/workbook"
 )
 
 // The demo's made-up access key: printed and documented on purpose, it

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/drs-tools/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/workbook"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 )
 
 // TestDemo runs the demo twice into one directory: it succeeds, leaves six

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drs-tools/drstemplate/internal/workbook"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 )
 
 // errDiffer is diff --exit-code's error when the workbooks differ.

@@ -10,9 +10,9 @@ import (
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/tasksfile"
 	"github.com/drs-tools/drstemplate/endpoint"
-	"github.com/drs-tools/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/tasksfile"
 )
 
 // Exit codes; `drstemplate help exit-codes` documents them.

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate"
-	"github.com/drs-tools/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/tasksfile"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/tasksfile"
 )
 
 // exportFlags are the flags of `drstemplate export`.

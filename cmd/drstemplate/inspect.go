@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/drs-tools/drstemplate/internal/workbook"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 )
 
 func newInspectCommand(g *globals) *cobra.Command {

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate"
-	"github.com/drs-tools/drstemplate/internal/tasksfile"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/tasksfile"
 )
 
 // listReport is what `list -o json` prints.

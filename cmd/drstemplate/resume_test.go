@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/drsfake"
-	"github.com/drs-tools/drstemplate/internal/manifest"
 )
 
 // TestResume: a second run with --resume skips verified files, downloads a

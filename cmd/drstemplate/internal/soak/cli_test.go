@@ -20,9 +20,9 @@ import (
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 	"github.com/drs-tools/drstemplate/drsfake"
-	"github.com/drs-tools/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/workbook"
 )
 
 // exportLog counts, per task, the exports DRS accepted.
@@ -88,7 +88,7 @@ func TestSoakCLI(t *testing.T) {
 		t.Skip("make soak runs the soak (-soak.tasks=N)")
 	}
 	bin := filepath.Join(t.TempDir(), "drstemplate")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/drstemplate").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../..").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	const ak, sk = soakAK, soakSK

@@ -20,8 +20,8 @@ import (
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 	"github.com/drs-tools/drstemplate/endpoint"
-	"github.com/drs-tools/drstemplate/internal/workbook"
 )
 
 // Distinctive made-up credentials: no output of any case may show them.
@@ -41,7 +41,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = filepath.Join(dir, "drstemplate")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/drstemplate").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../..").CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
 		os.Exit(1)
 	}

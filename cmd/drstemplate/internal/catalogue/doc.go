@@ -4,6 +4,6 @@
 // workbooks, error bodies that are HTML or cut short, wrong content types, a
 // full disk — through the library and through the command, and checks the
 // error, the exit code and that nothing partial is written. It has no code
-// of its own: `go test ./internal/catalogue` runs it (make test does), and
+// of its own: `go test ./cmd/drstemplate/internal/catalogue` runs it (make test does), and
 // docs/RELIABILITY.md lists the classes.
 package catalogue

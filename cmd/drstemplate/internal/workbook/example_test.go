@@ -10,7 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/drs-tools/drstemplate/internal/workbook"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 )
 
 // ExampleRead reads an .xlsx (here built in memory; [workbook.Open] reads a
