@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/drs-tools/drstemplate/internal/clip"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // Limits on a .zip of several templates (see Client.DownloadToDir).
@@ -30,13 +30,18 @@ const (
 // are written and returned even when others are missing; the error then
 // names the missing ones.
 func (c *Client) saveBundle(ctx context.Context, dir string, names, local []string, overwrite bool) ([]File, error) {
-	tmp, err := os.CreateTemp(dir, tempPattern())
+	d, err := openDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = d.Close() }()
+	tmp, tmpName, err := d.CreateTemp()
 	if err != nil {
 		return nil, fmt.Errorf("drstemplate: %w", err)
 	}
 	defer func() {
 		_ = tmp.Close()
-		_ = os.Remove(tmp.Name())
+		_ = d.Remove(tmpName)
 	}()
 	what := fmt.Sprintf("a .zip of %d files", len(names))
 	size, err := downloadAgain(ctx, c, what, func() (int64, error) {
@@ -51,9 +56,9 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 			return 0, err
 		}
 		defer func() { _ = resp.Body.Close() }()
-		n, err := copyTemplate(ctx, tmp, resp)
+		n, err := copyTemplate(ctx, tmp, resp, c.fileLimit())
 		if err == nil {
-			if _, zerr := zip.NewReader(tmp, n); zerr != nil { // cut short without a length
+			if zerr := localfile.CheckZip(tmp, n); zerr != nil { // cut short without a length
 				err = fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("%s is cut short or damaged: %w", what, zerr)})
 			}
 		}
@@ -62,12 +67,12 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 	if err != nil {
 		return nil, fmt.Errorf("drstemplate: %s: %w", what, err)
 	}
-	return extractBundle(ctx, tmp, size, dir, names, local, overwrite)
+	return extractBundle(ctx, tmp, size, d, names, local, overwrite, c.fileLimit())
 }
 
 // extractBundle writes the entries of the .zip in r that names asks for
-// into dir, as local names them.
-func extractBundle(ctx context.Context, r io.ReaderAt, size int64, dir string, names, local []string, overwrite bool) ([]File, error) {
+// into d, as local names them, each at most fileLimit bytes.
+func extractBundle(ctx context.Context, r io.ReaderAt, size int64, d *localfile.Dir, names, local []string, overwrite bool, fileLimit int64) ([]File, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the download of %d files is not a readable .zip: %w", ErrNotTemplate, len(names), err)
@@ -101,7 +106,7 @@ func extractBundle(ctx context.Context, r io.ReaderAt, size int64, dir string, n
 			missing = append(missing, names[i])
 			continue
 		}
-		f, err := extract(ctx, e, dir, local[i], overwrite, maxBundleTotal-total)
+		f, err := extract(ctx, e, d, local[i], overwrite, min(fileLimit, maxBundleTotal-total))
 		if err != nil {
 			return files, err
 		}
@@ -114,16 +119,16 @@ func extractBundle(ctx context.Context, r io.ReaderAt, size int64, dir string, n
 	return files, nil
 }
 
-// extract writes one entry of a bundle to dir/local, refusing links, entries
-// that are not workbooks, and entries that grow past budget bytes or far
-// beyond their compressed size. Sizes are counted as the bytes come, not
-// taken from the archive's headers.
-func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool, budget int64) (File, error) {
+// extract writes one entry of a bundle to local in d, refusing links,
+// entries that are not workbooks, and entries that grow past budget bytes
+// or far beyond their compressed size. Sizes are counted as the bytes come,
+// not taken from the archive's headers.
+func extract(ctx context.Context, e *zip.File, d *localfile.Dir, local string, overwrite bool, budget int64) (File, error) {
 	if e.Mode()&fs.ModeSymlink != 0 || !e.Mode().IsRegular() {
 		return File{}, fmt.Errorf("%w: %q in the .zip is not a regular file", ErrNotTemplate, clip.String(e.Name, 64))
 	}
-	limit := min(budget, MaxTemplateSize, int64(e.CompressedSize64)*maxBundleRatio+1<<20)
-	return writeFile(dir, local, e.Name, overwrite, func(w io.Writer) (int64, error) {
+	limit := min(budget, int64(e.CompressedSize64)*maxBundleRatio+1<<20)
+	return writeInto(d, local, e.Name, overwrite, func(w io.Writer) (int64, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
@@ -132,8 +137,8 @@ func extract(ctx context.Context, e *zip.File, dir, local string, overwrite bool
 			return 0, fmt.Errorf("%w: %q in the .zip: %w", ErrNotTemplate, clip.String(e.Name, 64), err)
 		}
 		defer func() { _ = r.Close() }()
-		head := make([]byte, len(zipMagic))
-		if _, err := io.ReadFull(r, head); err != nil || string(head) != zipMagic {
+		head := make([]byte, len(localfile.ZipMagic))
+		if _, err := io.ReadFull(r, head); err != nil || !localfile.IsZip(head) {
 			return 0, fmt.Errorf("%w: %q in the .zip is not a workbook", ErrNotTemplate, clip.String(e.Name, 64))
 		}
 		if _, err := w.Write(head); err != nil {

@@ -34,6 +34,7 @@ type Client struct {
 	maxTasks  int
 	projectID func(context.Context) (string, error)
 	jitter    func() float64 // nil: math/rand/v2; set by tests to repeat a run
+	maxFile   int64          // 0: MaxTemplateSize; set by tests to reach the bound
 }
 
 // New returns a client configured by opts. It needs a region or an

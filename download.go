@@ -6,22 +6,20 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/internal/clip"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // MaxTemplateSize bounds one downloaded file: a larger one is refused
 // rather than written. Templates are small workbooks; the bound only keeps a
 // broken or hostile server from filling the disk.
 const MaxTemplateSize = 1 << 30
-
-// zipMagic starts every zip container with at least one file: an .xlsx, or a
-// .zip of several.
-const zipMagic = "PK\x03\x04"
 
 // DownloadOptions say how [Client.DownloadToDir] writes files. The zero
 // value (or nil) means the defaults.
@@ -52,7 +50,7 @@ func (c *Client) Download(ctx context.Context, name string, w io.Writer) (int64,
 		return 0, err
 	}
 	defer func() { _ = resp.Body.Close() }()
-	return copyTemplate(ctx, w, resp)
+	return copyTemplate(ctx, w, resp, c.fileLimit())
 }
 
 // download asks DRS for the named files and returns the response, its body
@@ -71,19 +69,27 @@ type bodyError struct{ err error }
 func (e *bodyError) Error() string { return "reading the download: " + e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
 
+// fileLimit is the most bytes one downloaded file may have.
+func (c *Client) fileLimit() int64 {
+	if c.maxFile > 0 {
+		return c.maxFile
+	}
+	return MaxTemplateSize
+}
+
 // copyTemplate copies a downloaded template from resp's body to w, checking
-// that it starts like a zip container and is not over MaxTemplateSize.
-func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64, error) {
-	head := make([]byte, len(zipMagic))
+// that it starts like a zip container and is not over limit bytes.
+func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response, limit int64) (int64, error) {
+	head := make([]byte, len(localfile.ZipMagic))
 	n, err := io.ReadFull(resp.Body, head)
 	switch {
 	case n == 0 && (errors.Is(err, io.EOF) || err == nil):
 		return 0, fmt.Errorf("%w: the answer is empty", ErrNotTemplate)
 	case err != nil && !errors.Is(err, io.ErrUnexpectedEOF):
 		return 0, readFailure(ctx, err)
-	case n < len(zipMagic) && string(head[:n]) == zipMagic[:n]:
+	case n < len(head) && strings.HasPrefix(localfile.ZipMagic, string(head[:n])):
 		return 0, readFailure(ctx, err) // the start of a zip, cut short
-	case string(head[:n]) != zipMagic:
+	case !localfile.IsZip(head[:n]):
 		return 0, fmt.Errorf("%w: it is not a zip container (Content-Type %q, starts %q)",
 			ErrNotTemplate, resp.Header.Get("Content-Type"), head[:n])
 	}
@@ -91,7 +97,7 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64,
 	if err != nil {
 		return int64(written), err
 	}
-	rest, err := io.Copy(w, &readerOnly{r: io.LimitReader(resp.Body, MaxTemplateSize-int64(len(head))+1)})
+	rest, err := io.Copy(w, &readerOnly{r: io.LimitReader(resp.Body, limit-int64(len(head))+1)})
 	total := int64(written) + rest
 	var be *bodyError
 	switch {
@@ -99,8 +105,8 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response) (int64,
 		return total, readFailure(ctx, be.err)
 	case err != nil:
 		return total, err
-	case total > MaxTemplateSize:
-		return total, fmt.Errorf("%w: it is larger than %d bytes", ErrNotTemplate, int64(MaxTemplateSize))
+	case total > limit:
+		return total, fmt.Errorf("%w: it is larger than %d bytes", ErrNotTemplate, limit)
 	}
 	return total, nil
 }
@@ -214,7 +220,7 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 				return 0, err
 			}
 			defer func() { _ = resp.Body.Close() }()
-			return copyTemplate(ctx, w, resp)
+			return copyTemplate(ctx, w, resp, c.fileLimit())
 		})
 	})
 	if err != nil {

@@ -1,22 +1,15 @@
 package drstemplate
 
 import (
-	"archive/zip"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/drs-tools/drstemplate/internal/clip"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // File is a template file written to disk.
@@ -32,195 +25,74 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// maxLocalName bounds the length of a file name written to disk, in bytes;
-// most file systems allow 255.
-const maxLocalName = 200
-
-// Temporary files: downloads are written to a hidden file in the target
-// directory (so that the final rename stays on one file system) until they
-// are complete, named after the machine and the process writing it:
-// ".drstemplate-{host}-{pid}-{random}.part", host being a short hash of the
-// host name. A process killed midway leaves its file behind; the next
-// download into that directory on the same machine removes it once that
-// process is gone. Files of other machines (a shared file system, another
-// container) are left alone: their processes cannot be seen from here.
-const (
-	tempPrefix = ".drstemplate-"
-	tempSuffix = ".part"
-)
-
-// tempPattern is the os.CreateTemp pattern of this process's temporary
-// files.
-func tempPattern() string {
-	return tempPrefix + hostTag() + "-" + strconv.Itoa(os.Getpid()) + "-*" + tempSuffix
-}
-
-// hostTag is a short hash of the host name, for temporary file names.
-func hostTag() string {
-	name, _ := os.Hostname()
-	sum := sha256.Sum256([]byte(name))
-	return hex.EncodeToString(sum[:4])
+// openDir opens dir for writing files into it: every name is resolved
+// inside it (see localfile.Dir).
+func openDir(dir string) (*localfile.Dir, error) {
+	d, err := localfile.OpenDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("drstemplate: %w", err)
+	}
+	return d, nil
 }
 
 // sweepTemp removes the temporary files in dir that processes of this
-// machine which no longer run left behind (killed while downloading).
-// Files of running processes, this one included, and of other machines
-// are left alone; so is everything where it cannot tell whether the writer
-// still runs (on systems other than Unix, that is every file).
+// machine which no longer run left behind (killed while downloading); see
+// localfile.Dir.Sweep for whose files are left alone.
 func (c *Client) sweepTemp(ctx context.Context, dir string) {
-	entries, err := os.ReadDir(dir)
+	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return
 	}
-	host := hostTag()
-	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), tempPrefix+host+"-")
-		if !ok || !strings.HasSuffix(rest, tempSuffix) || !e.Type().IsRegular() {
-			continue
-		}
-		digits, _, _ := strings.Cut(rest, "-")
-		pid, err := strconv.Atoi(digits)
-		if err != nil || pid <= 0 || pid == os.Getpid() || processRuns(pid) {
-			continue
-		}
-		if os.Remove(filepath.Join(dir, e.Name())) == nil {
-			c.log.DebugContext(ctx, "drstemplate: removed a temporary file its killed writer left", "file", e.Name(), "pid", pid)
-		}
+	defer func() { _ = d.Close() }()
+	for _, name := range d.Sweep() {
+		c.log.DebugContext(ctx, "drstemplate: removed a temporary file its killed writer left", "file", name)
 	}
 }
 
-// safeName turns a file name chosen by the server into one that is safe to
-// create in a directory: one path element, no separators, no control or
-// invisible formatting characters, no characters Windows refuses, not
-// hidden, not a device name, at most maxLocalName bytes (the extension
-// kept). A name left empty is refused.
+// safeName is localfile.SafeName, its refusal matching ErrInvalidInput.
 func safeName(name string) (string, error) {
-	if !utf8.ValidString(name) {
-		name = strings.ToValidUTF8(name, "_")
-	}
-	s := strings.Map(func(r rune) rune {
-		switch {
-		case r == '/' || r == '\\' || strings.ContainsRune(`<>:"|?*`, r):
-			return '_'
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError:
-			return '_'
-		}
-		return r
-	}, name)
-	s = strings.TrimLeft(s, ". ")
-	s = strings.TrimRight(s, ". ")
-	if s == "" {
-		return "", fmt.Errorf("%w: file name %q cannot be used on disk", ErrInvalidInput, clip.String(name, 64))
-	}
-	if stem, _, _ := strings.Cut(s, "."); isDeviceName(stem) {
-		s = "_" + s
-	}
-	if len(s) > maxLocalName {
-		ext := filepath.Ext(s)
-		if len(ext) > 16 {
-			ext = ""
-		}
-		stem := s[:maxLocalName-len(ext)]
-		for !utf8.ValidString(stem) {
-			stem = stem[:len(stem)-1]
-		}
-		s = strings.TrimRight(stem, ". ") + ext
-		if s == ext {
-			return "", fmt.Errorf("%w: file name %q cannot be used on disk", ErrInvalidInput, clip.String(name, 64))
-		}
+	s, err := localfile.SafeName(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	return s, nil
 }
 
-// isDeviceName reports whether stem is a name Windows reserves for a
-// device.
-func isDeviceName(stem string) bool {
-	switch strings.ToUpper(strings.TrimRight(stem, " ")) {
-	case "CON", "PRN", "AUX", "NUL",
-		"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-		"LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9":
-		return true
-	}
-	return false
-}
-
 // writeFile writes a file named name (already safe) into dir without ever
-// leaving a partial file there: fill writes the contents into a temporary
-// file in dir, which is checked to be a whole zip container (an .xlsx),
-// synced, and then moved into place. Unless overwrite
-// is set, an existing file is kept and [ErrFileExists] returned. On any
-// failure the temporary file is removed.
+// leaving a partial file there (see localfile.Dir.Write): fill writes the
+// contents, which are checked to be a whole zip container (an .xlsx) before
+// the file is kept. Unless overwrite is set, an existing file, even one that
+// appeared meanwhile, is kept and [ErrFileExists] returned.
 func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
-	target := filepath.Join(dir, name)
-	f, err := os.CreateTemp(dir, tempPattern())
-	if err != nil {
-		return File{}, fmt.Errorf("drstemplate: %w", err)
-	}
-	published := false
-	defer func() {
-		if !published {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	h := sha256.New()
-	n, err := fill(io.MultiWriter(f, h))
+	d, err := openDir(dir)
 	if err != nil {
 		return File{}, err
 	}
-	// A body cut short when the server sent no length reads as complete:
-	// only the zip's own directory, at its end, tells.
-	if _, err := zip.NewReader(f, n); err != nil {
-		return File{}, fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("the file is cut short or damaged: %w", err)})
-	}
-	if err := f.Sync(); err != nil {
-		return File{}, fmt.Errorf("drstemplate: writing %s: %w", target, err)
-	}
-	if err := f.Close(); err != nil {
-		return File{}, fmt.Errorf("drstemplate: writing %s: %w", target, err)
-	}
-	if err := publish(f.Name(), target, overwrite); err != nil {
-		return File{}, err
-	}
-	published = true
-	syncDir(dir)
-	return File{Name: listed, Path: target, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	defer func() { _ = d.Close() }()
+	return writeInto(d, name, listed, overwrite, fill)
 }
 
-// publish moves the complete file tmp to target. Without overwrite it
-// refuses an existing target atomically, with a hard link, where the file
-// system has them; where it has not, it checks first and renames.
-func publish(tmp, target string, overwrite bool) error {
-	if overwrite {
-		if err := os.Rename(tmp, target); err != nil {
-			return fmt.Errorf("drstemplate: %w", err)
-		}
-		return nil
-	}
-	err := os.Link(tmp, target)
+// writeInto is writeFile into an open directory.
+func writeInto(d *localfile.Dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
+	w, err := d.Write(name, localfile.WriteOptions{Overwrite: overwrite, Check: wholeZip},
+		func(w io.Writer) error { _, err := fill(w); return err })
 	switch {
-	case err == nil:
-		_ = os.Remove(tmp)
-		return nil
-	case errors.Is(err, fs.ErrExist):
-		return fmt.Errorf("%w: %s", ErrFileExists, target)
+	case errors.Is(err, localfile.ErrExist):
+		return File{}, fmt.Errorf("%w: %s", ErrFileExists, d.Path(name))
+	case err != nil:
+		return File{}, err
 	}
-	if _, err := os.Lstat(target); err == nil {
-		return fmt.Errorf("%w: %s", ErrFileExists, target)
-	}
-	if err := os.Rename(tmp, target); err != nil {
-		return fmt.Errorf("drstemplate: %w", err)
+	return File{Name: listed, Path: w.Path, Size: w.Size, SHA256: w.SHA256}, nil
+}
+
+// wholeZip refuses a written file that is not a whole zip container: a
+// body cut short when the server sent no length reads as complete, and
+// only the zip's own directory, at its end, tells.
+func wholeZip(f *os.File, size int64) error {
+	if err := localfile.CheckZip(f, size); err != nil {
+		return fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("the file is cut short or damaged: %w", err)})
 	}
 	return nil
-}
-
-// syncDir flushes dir's entries, so that a renamed file survives a crash.
-// File systems that cannot sync a directory are left as they are.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
 }
 
 // checkAbsent fails with ErrFileExists when dir already has a file named

@@ -12,72 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
-
-func TestSafeName(t *testing.T) {
-	long := strings.Repeat("é", 150) + ".xlsx"
-	for _, tc := range []struct{ in, want string }{
-		{"2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx", "2e69ebb1-f06d-4eb2-a789-2883629jb204_postgresql_20250703094510.xlsx"},
-		{"../../etc/passwd", "_.._etc_passwd"},
-		{"/abs/path.xlsx", "_abs_path.xlsx"},
-		{`C:\Windows\x.xlsx`, "C__Windows_x.xlsx"},
-		{".hidden.xlsx", "hidden.xlsx"},
-		{"name.xlsx.", "name.xlsx"},
-		{"a\x1b[31mred.xlsx", "a_[31mred.xlsx"},
-		{"a\u202egnp.xlsx", "a_gnp.xlsx"},
-		{"a\x00b.xlsx", "a_b.xlsx"},
-		{"con.xlsx", "_con.xlsx"},
-		{"LPT1", "_LPT1"},
-		{"what?*.xlsx", "what__.xlsx"},
-		{"模板_mysql_20250101000000.xlsx", "模板_mysql_20250101000000.xlsx"},
-		{"bad\xffutf8.xlsx", "bad_utf8.xlsx"},
-		{long, strings.Repeat("é", 97) + ".xlsx"},
-	} {
-		got, err := safeName(tc.in)
-		if err != nil || got != tc.want {
-			t.Errorf("safeName(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
-		}
-	}
-	for _, bad := range []string{"", ".", "..", "...", " . "} {
-		if got, err := safeName(bad); !errors.Is(err, ErrInvalidInput) {
-			t.Errorf("safeName(%q) = %q, %v; want ErrInvalidInput", bad, got, err)
-		}
-	}
-}
-
-// FuzzSafeName checks that whatever the server names a file, the name
-// written is one harmless path element.
-func FuzzSafeName(f *testing.F) {
-	for _, s := range []string{"a.xlsx", "../x", "..", "con.txt", "a\x00b", strings.Repeat("x", 300), "\u202e", "a/b\\c"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		got, err := safeName(name)
-		if err != nil {
-			if !errors.Is(err, ErrInvalidInput) {
-				t.Fatalf("error %v does not match ErrInvalidInput", err)
-			}
-			return
-		}
-		switch {
-		case got == "" || got == "." || got == "..":
-			t.Fatalf("%q → %q", name, got)
-		case strings.ContainsAny(got, `/\<>:"|?*`):
-			t.Fatalf("%q → %q has a separator or reserved character", name, got)
-		case strings.HasPrefix(got, ".") || strings.HasSuffix(got, ".") || strings.HasSuffix(got, " "):
-			t.Fatalf("%q → %q is hidden or ends in a dot or space", name, got)
-		case len(got) > maxLocalName || !utf8.ValidString(got):
-			t.Fatalf("%q → %q is too long or not UTF-8", name, got)
-		case strings.IndexFunc(got, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
-			t.Fatalf("%q → %q has a control or format character", name, got)
-		}
-		if again, err := safeName(got); err != nil || again != got {
-			t.Fatalf("safeName is not stable on %q: %q, %v", got, again, err)
-		}
-	})
-}
 
 // FuzzParseName checks that a listed name either parses into parts that
 // make it up again, or does not parse, and never panics.
@@ -162,7 +99,7 @@ func FuzzExtractBundle(f *testing.F) {
 	zw := zip.NewWriter(&ok)
 	for _, name := range []string{"a.xlsx", "../b.xlsx", "c.xlsx"} {
 		w, _ := zw.Create(name)
-		_, _ = w.Write([]byte(zipMagic + "not really a workbook"))
+		_, _ = w.Write([]byte(localfile.ZipMagic + "not really a workbook"))
 	}
 	_ = zw.Close()
 	f.Add(ok.Bytes())
@@ -175,7 +112,12 @@ func FuzzExtractBundle(f *testing.F) {
 		if err := os.Mkdir(dir, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		files, err := extractBundle(context.Background(), bytes.NewReader(data), int64(len(data)), dir, names, names, false)
+		d, err := localfile.OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = d.Close() }()
+		files, err := extractBundle(context.Background(), bytes.NewReader(data), int64(len(data)), d, names, names, false, MaxTemplateSize)
 		if err != nil && !errors.Is(err, ErrNotTemplate) && !errors.Is(err, ErrFileExists) {
 			t.Fatalf("error %v matches no sentinel", err)
 		}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package drstemplate
+package localfile
 
 // processRuns reports true: where it cannot ask the system cheaply, every
 // writer counts as running, and no temporary file is ever swept.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package drstemplate
+package localfile
 
 import (
 	"errors"

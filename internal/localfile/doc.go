@@ -1,0 +1,17 @@
+// Package localfile is how this module keeps files on the local disk: each
+// concept once, for the client's downloads, the command's export manifest
+// and auth's token cache alike.
+//
+//   - [Dir] is a directory that every name is resolved inside (an [os.Root]):
+//     neither "..", an absolute path nor a symbolic link leads out of it.
+//   - [Dir.Write] writes a file whole or not at all: a temporary file in the
+//     directory, synced, then linked or renamed into place (never over a file
+//     that appeared meanwhile, unless asked to), and the directory synced.
+//   - [Dir.Sweep] removes the temporary files of writers that were killed.
+//   - [SafeName] turns a name chosen by a server into one path element that
+//     is safe to create.
+//   - [IsZip] and [CheckZip] tell a zip container (an .xlsx, or a .zip of
+//     several) by its first bytes and check one whole.
+//
+// Nothing here imports the root package: it sits below the client.
+package localfile
