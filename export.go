@@ -4,19 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
+	"github.com/drs-tools/drstemplate/internal/taskid"
 )
 
-// The contract's bounds on one export request (api/openapi.yaml: jobs has
-// maxItems 1000, each id maxLength 128).
-const (
-	maxJobsPerRequest = 1000
-	maxTaskIDLength   = 128
-)
+// maxJobsPerRequest is the contract's bound on one export request
+// (api/openapi.yaml: jobs has maxItems 1000; each id's maxLength of 128 is
+// internal/taskid's).
+const maxJobsPerRequest = 1000
 
 // Export is an export DRS accepted. It is plain data: keep it (it encodes to
 // JSON) and wait on its ID from anywhere with [Client.Wait], or hand it to
@@ -72,8 +70,8 @@ func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) 
 }
 
 // checkTaskIDs refuses a list of task ids that no export request could
-// carry: empty, longer than limit, with a blank, repeated, overlong or
-// unprintable id. The message names the offending id by its position.
+// carry: empty, longer than limit, or breaking the task-id rule
+// (internal/taskid). The message names the offending id by its position.
 func checkTaskIDs(ids []string, limit int) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%w: no task ids", ErrInvalidInput)
@@ -81,20 +79,12 @@ func checkTaskIDs(ids []string, limit int) error {
 	if limit > 0 && len(ids) > limit {
 		return fmt.Errorf("%w: %d task ids, more than the %d one export may carry", ErrInvalidInput, len(ids), limit)
 	}
-	seen := make(map[string]int, len(ids))
-	for i, id := range ids {
-		switch {
-		case strings.TrimSpace(id) == "":
-			return fmt.Errorf("%w: task id #%d is blank", ErrInvalidInput, i+1)
-		case len(id) > maxTaskIDLength:
-			return fmt.Errorf("%w: task id #%d is longer than %d bytes", ErrInvalidInput, i+1, maxTaskIDLength)
-		case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) >= 0:
-			return fmt.Errorf("%w: task id #%d %q has white space or control characters", ErrInvalidInput, i+1, id)
-		}
-		if j, dup := seen[id]; dup {
-			return fmt.Errorf("%w: task id %s is given twice (#%d and #%d)", ErrInvalidInput, id, j+1, i+1)
-		}
-		seen[id] = i
+	switch f := taskid.Check(ids); {
+	case f == nil:
+		return nil
+	case f.Problem != "":
+		return fmt.Errorf("%w: task id #%d %q %s", ErrInvalidInput, f.Index+1, clip.String(ids[f.Index], 64), f.Problem)
+	default:
+		return fmt.Errorf("%w: task id %q is given twice (#%d and #%d)", ErrInvalidInput, clip.String(ids[f.Index], 64), f.Repeats+1, f.Index+1)
 	}
-	return nil
 }

@@ -46,12 +46,13 @@ func TestExportRefusesBadInputBeforeAnyCall(t *testing.T) {
 		want string
 	}{
 		{"none", nil, "no task ids"},
-		{"blank", []string{"a", "  "}, "#2 is blank"},
-		{"empty", []string{""}, "#1 is blank"},
-		{"repeated", []string{"a", "b", "a"}, "given twice (#1 and #3)"},
+		{"blank", []string{"a", "  "}, `#2 "  " has white space in it`},
+		{"empty", []string{""}, `#1 "" is empty`},
+		{"repeated", []string{"a", "b", "a"}, `"a" is given twice (#1 and #3)`},
 		{"too long", []string{long}, "longer than 128"},
-		{"control character", []string{"a\nb"}, "white space or control"},
-		{"inner space", []string{"a b"}, "white space or control"},
+		{"control character", []string{"a\x1bb"}, "control or non-printable"},
+		{"invalid UTF-8", []string{"a\xffb"}, "not valid UTF-8"},
+		{"inner space", []string{"a b"}, "white space in it"},
 		{"too many", make([]string, 4), "more than the 3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // maxCacheFile bounds the size of a token cache file that is read.
@@ -100,9 +102,9 @@ func (c *diskCache) load() (iamToken, bool) {
 	return iamToken{value: cf.Token, expires: cf.ExpiresAt, issued: cf.IssuedAt, projectID: cf.ProjectID}, true
 }
 
-// store writes t atomically: a private temporary file in the cache
-// directory, written, flushed to disk and renamed over the old one.
-// Failures leave the cache as it was.
+// store writes t whole (see localfile.Dir.Write): a private temporary
+// file in the cache directory, flushed to disk and renamed over the old
+// one. Failures leave the cache as it was.
 func (c *diskCache) store(t iamToken) {
 	if err := os.MkdirAll(c.dir, 0o700); err != nil || !c.safeDir() {
 		return
@@ -114,33 +116,16 @@ func (c *diskCache) store(t iamToken) {
 	if err != nil {
 		return
 	}
-	f, err := os.CreateTemp(c.dir, ".iam-token-*.tmp") // mode 0600
+	d, err := localfile.OpenDir(c.dir)
 	if err != nil {
 		return
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
-		_ = f.Close()
-		return
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return
-	}
-	if err := f.Close(); err != nil {
-		return
-	}
-	ok = os.Rename(tmp, c.path) == nil
+	defer func() { _ = d.Close() }()
+	d.Sweep()
+	_, _ = d.Write(filepath.Base(c.path), localfile.WriteOptions{Overwrite: true, Mode: 0o600}, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }
 
 // remove deletes the cache file.

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -278,8 +277,11 @@ func clearDemoDir(out string) error {
 		return usagef("demo: %s is not empty and not an earlier demo's output: remove it or choose another --out", out)
 	}
 	for _, st := range m.State {
-		if st.File != nil {
-			if err := os.Remove(filepath.Join(out, filepath.Base(st.File.Path))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if st.File == nil {
+			continue
+		}
+		if p := manifest.LocalPath(out, *st.File); p != "" {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("demo: clearing %s: %w", out, err)
 			}
 		}

@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/internal/localfile"
+	"github.com/drs-tools/drstemplate/internal/taskid"
 )
 
 // FileName is the manifest's name in the output directory.
@@ -145,10 +146,10 @@ func (m *Manifest) check() error {
 		return errors.New("no tasks")
 	}
 	tasks := make(map[string]bool, len(m.Tasks))
+	if f := taskid.Check(m.Tasks); f != nil {
+		return fmt.Errorf("task id %q is invalid or repeated", clipped(m.Tasks[f.Index]))
+	}
 	for _, t := range m.Tasks {
-		if !plain(t, 128) || tasks[t] {
-			return fmt.Errorf("task id %q is invalid or repeated", clipped(t))
-		}
 		tasks[t] = true
 	}
 	exports := make(map[string]bool, len(m.Exports))
@@ -173,7 +174,7 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("task %s names export %q, not among the exports", id, clipped(st.ExportID))
 		case st.File != nil && !validFile(*st.File):
 			return fmt.Errorf("task %s has an invalid file record", id)
-		case st.Downloading != "" && !plainName(st.Downloading):
+		case st.Downloading != "" && !plain(st.Downloading, 1024):
 			return fmt.Errorf("task %s is downloading an invalid file name", id)
 		}
 	}
@@ -181,19 +182,15 @@ func (m *Manifest) check() error {
 }
 
 // validFile reports whether f is a record Verify can check: a plain file
-// name, a size, a SHA-256.
+// name that has a safe local form, a path that ends in it (where the
+// download wrote), a size, a SHA-256.
 func validFile(f drstemplate.File) bool {
-	if !plain(f.Name, 1024) || !plainName(filepath.Base(f.Path)) || f.Size < 0 {
+	local, err := localfile.SafeName(f.Name)
+	if err != nil || !plain(f.Name, 1024) || filepath.Base(f.Path) != local || f.Size < 0 {
 		return false
 	}
 	sum, err := hex.DecodeString(f.SHA256)
 	return err == nil && len(sum) == sha256.Size && f.SHA256 == strings.ToLower(f.SHA256)
-}
-
-// plainName reports whether name is one path element that is safe to
-// open in the output directory.
-func plainName(name string) bool {
-	return plain(name, 255) && name != "." && name != ".." && !strings.ContainsAny(name, `/\:`)
 }
 
 // plain reports whether s is non-empty, at most max bytes of printable
@@ -255,26 +252,20 @@ func (m *Manifest) Matches(endpoint, projectID string, tasks []string) error {
 	return nil
 }
 
-// tempPattern names the temporary files Write renames into place.
-const tempPattern = ".drstemplate-manifest-*.tmp"
-
-// RemoveStale removes the temporary files a Write cut short (by a crash or
-// kill -9) left in dir.
+// RemoveStale removes the temporary files that a write into dir cut short
+// by a crash or kill -9 left there (a manifest's or a download's), once the
+// process that wrote them is gone.
 func RemoveStale(dir string) error {
-	stale, err := filepath.Glob(filepath.Join(dir, tempPattern))
+	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return err
 	}
-	for _, p := range stale {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
+	d.Sweep()
+	return d.Close()
 }
 
-// Write writes m to dir atomically: a temporary file in dir, synced, then
-// renamed over the manifest.
+// Write writes m to dir whole (see localfile.Dir.Write): a crash leaves
+// the old manifest or the new one, never a mix.
 func (m *Manifest) Write(dir string, now time.Time) error {
 	m.Updated = now.UTC()
 	b, err := json.MarshalIndent(m, "", "  ")
@@ -282,32 +273,16 @@ func (m *Manifest) Write(dir string, now time.Time) error {
 		return err
 	}
 	b = append(b, '\n')
-	tmp, err := os.CreateTemp(dir, tempPattern)
+	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(b); err != nil {
+	defer func() { _ = d.Close() }()
+	if _, err := d.Write(FileName, localfile.WriteOptions{Overwrite: true, Mode: 0o644}, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	}); err != nil {
 		return fmt.Errorf("writing the manifest: %w", err)
 	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), Path(dir)); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
-	}
-	done = true
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // Apply records an event of drstemplate.Client.ExportAndDownload and
@@ -132,51 +133,87 @@ func (m *Manifest) Plan(dir string) (Plan, error) {
 	return p, nil
 }
 
-// recoverDownload takes the file a download of name wrote into dir, if it is there
-// and a zip container (a workbook), and returns its record.
+// recoverDownload takes the file a download of name wrote into dir, if it
+// is there (at the name's safe local form, where the download writes) and
+// a whole zip container (a workbook), and returns its record.
 func recoverDownload(dir, name string) (drstemplate.File, error) {
-	f := drstemplate.File{Name: name, Path: filepath.Join(dir, filepath.Base(name))}
+	f, err := localFile(dir, drstemplate.File{Name: name})
+	if err != nil {
+		return f, err
+	}
 	file, err := os.Open(f.Path)
 	if err != nil {
 		return f, err
 	}
 	defer func() { _ = file.Close() }()
-	h := sha256.New()
-	head := make([]byte, 4)
-	n, _ := io.ReadFull(file, head)
-	h.Write(head[:n])
-	if string(head[:n]) != "PK\x03\x04" {
+	info, err := file.Stat()
+	if err != nil {
+		return f, err
+	}
+	if !info.Mode().IsRegular() || localfile.CheckZip(file, info.Size()) != nil {
 		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
 	}
-	rest, err := io.Copy(h, file)
+	f.Size, f.SHA256, err = digest(file)
 	if err != nil {
 		return f, fmt.Errorf("reading %s: %w", f.Path, err)
 	}
-	f.Size, f.SHA256 = int64(n)+rest, hex.EncodeToString(h.Sum(nil))
 	return f, nil
+}
+
+// localFile returns f with Path where a download of f.Name writes in dir:
+// the name's safe local form, the one rule of the client's downloads. A
+// name that has none gives an error matching errMismatch.
+func localFile(dir string, f drstemplate.File) (drstemplate.File, error) {
+	local, err := localfile.SafeName(f.Name)
+	if err != nil {
+		return f, fmt.Errorf("%w: %w", errMismatch, err)
+	}
+	f.Path = filepath.Join(dir, local)
+	return f, nil
+}
+
+// digest reads r to its end and returns its length and hex SHA-256.
+func digest(r io.Reader) (int64, string, error) {
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	return n, hex.EncodeToString(h.Sum(nil)), err
 }
 
 // errMismatch: a file is there but is not the one recorded.
 var errMismatch = errors.New("differs from the recorded file")
 
-// Verify checks that the recorded file f is in dir with its recorded size and
-// SHA-256, and returns the record with Path in dir. A file that is missing
-// gives an error matching fs.ErrNotExist.
+// LocalPath returns where the recorded file f is in dir: its name's safe
+// local form. A name that has none gives "".
+func LocalPath(dir string, f drstemplate.File) string {
+	lf, err := localFile(dir, f)
+	if err != nil {
+		return ""
+	}
+	return lf.Path
+}
+
+// Verify checks that the recorded file f is in dir, at its name's safe
+// local form, with its recorded size and SHA-256 (both: a file of the same
+// size with other bytes is not the one recorded), and returns the record
+// with that Path. A file that is missing gives an error matching
+// fs.ErrNotExist.
 func Verify(dir string, f drstemplate.File) (drstemplate.File, error) {
-	f.Path = filepath.Join(dir, filepath.Base(f.Path))
+	f, err := localFile(dir, f)
+	if err != nil {
+		return f, err
+	}
 	file, err := os.Open(f.Path)
 	if err != nil {
 		return f, err
 	}
 	defer func() { _ = file.Close() }()
-	h := sha256.New()
-	n, err := io.Copy(h, file)
+	n, sum, err := digest(file)
 	if err != nil {
 		return f, fmt.Errorf("reading %s: %w", f.Path, err)
 	}
-	if n != f.Size || hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+	if n != f.Size || sum != f.SHA256 {
 		return f, fmt.Errorf("%s %w (%d bytes, SHA-256 %.12s…; recorded %d bytes, %.12s…)",
-			f.Path, errMismatch, n, hex.EncodeToString(h.Sum(nil)), f.Size, f.SHA256)
+			f.Path, errMismatch, n, sum, f.Size, f.SHA256)
 	}
 	return f, nil
 }

@@ -17,14 +17,15 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/drs-tools/drstemplate/internal/taskid"
 )
 
 // Limits on what Parse accepts.
 const (
 	// MaxIDLength is the longest task id in bytes, the client library's bound.
-	MaxIDLength = 128
+	MaxIDLength = taskid.MaxLength
 	// MaxIDs is the most ids one list may hold.
 	MaxIDs = 100_000
 	// MaxLineLength is the longest line in bytes, comments included.
@@ -92,38 +93,18 @@ func CheckArgs(ids []string) error {
 	return check(ids, arg, arg)
 }
 
-// check applies the id rules and finds repeats; at(i) names where ids[i]
-// came from ("tasks.txt:3"), short(i) the same place within its source
-// ("line 3"), for the message about a repeat.
+// check applies the task-id rule (internal/taskid) and finds repeats;
+// at(i) names where ids[i] came from ("tasks.txt:3"), short(i) the same
+// place within its source ("line 3"), for the message about a repeat.
 func check(ids []string, at, short func(int) string) error {
-	seen := make(map[string]int, len(ids))
-	for i, id := range ids {
-		if why := invalid(id); why != "" {
-			return fmt.Errorf("%w: %s: %s %s", ErrInvalid, at(i), quote(id), why)
-		}
-		if j, dup := seen[id]; dup {
-			return fmt.Errorf("%w: %s: task %s repeats %s", ErrInvalid, at(i), quote(id), short(j))
-		}
-		seen[id] = i
-	}
-	return nil
-}
-
-// invalid says what is wrong with id, or "".
-func invalid(id string) string {
+	f := taskid.Check(ids)
 	switch {
-	case id == "":
-		return "is empty"
-	case !utf8.ValidString(id):
-		return "is not valid UTF-8"
-	case len(id) > MaxIDLength:
-		return "is longer than " + strconv.Itoa(MaxIDLength) + " bytes"
-	case strings.IndexFunc(id, unicode.IsSpace) >= 0:
-		return "has white space in it: one task id per line"
-	case strings.IndexFunc(id, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
-		return "has control or non-printable characters"
+	case f == nil:
+		return nil
+	case f.Problem != "":
+		return fmt.Errorf("%w: %s: %s %s", ErrInvalid, at(f.Index), quote(ids[f.Index]), f.Problem)
 	}
-	return ""
+	return fmt.Errorf("%w: %s: task %s repeats %s", ErrInvalid, at(f.Index), quote(ids[f.Index]), short(f.Repeats))
 }
 
 // quote shows id in a message: quoted with Go's rules (so control

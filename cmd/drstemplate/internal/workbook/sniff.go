@@ -9,11 +9,12 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // Magic numbers of the containers a workbook may come in.
 var (
-	zipMagic      = []byte("PK\x03\x04")
 	emptyZipMagic = []byte("PK\x05\x06")
 	oleMagic      = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 )
@@ -30,7 +31,7 @@ func sniffContainer(data []byte) error {
 	switch {
 	case len(data) == 0:
 		return notWorkbook("empty (0 bytes)")
-	case bytes.HasPrefix(data, zipMagic), bytes.HasPrefix(data, emptyZipMagic):
+	case localfile.IsZip(data), bytes.HasPrefix(data, emptyZipMagic):
 		return nil
 	case bytes.HasPrefix(data, oleMagic):
 		return sniffOLE(data)
