@@ -508,3 +508,30 @@ func TestDownloadToDirDownloadsCutBodiesAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestDownloadToDirBundleWritesSafeNames asks for names whose safe local
+// forms differ from them: each entry of the .zip is found by the listed
+// name and written at the safe one, never at the server's.
+func TestDownloadToDirBundleWritesSafeNames(t *testing.T) {
+	wb := workbookBytes(t)
+	names := []string{".a:1_mysql_20250101000000.xlsx", "b?_mysql_20250101000000.xlsx"}
+	safe := []string{"a_1_mysql_20250101000000.xlsx", "b__mysql_20250101000000.xlsx"}
+	c := bundleServer(t, func(zw *zip.Writer) {
+		for _, n := range names {
+			addEntry(t, zw, &zip.FileHeader{Name: n, Method: zip.Deflate}, wb)
+		}
+	})
+	dir := t.TempDir()
+	files, err := c.DownloadToDir(t.Context(), dir, names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := listDir(t, dir); !slices.Equal(got, safe) {
+		t.Errorf("dir holds %q, want %q", got, safe)
+	}
+	for i, f := range files {
+		if f.Name != names[i] || f.Path != filepath.Join(dir, safe[i]) || f.SHA256 != sha(wb) {
+			t.Errorf("file %d = %+v, want %s written at %s", i, f, names[i], safe[i])
+		}
+	}
+}
