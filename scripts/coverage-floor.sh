@@ -9,6 +9,11 @@ declare -A floor=(
 	["$module/auth"]=85
 	["$module/drsfake"]=85
 	["$module/cmd/drstemplate"]=85
+	["$module/cmd/drstemplate/internal/manifest"]=90
+	["$module/internal/sdksign"]=95
+	["$module/internal/huaweierr"]=95
+	["$module/internal/localfile"]=85
+	["$module/internal/taskid"]=95
 )
 declare -A seen=()
 failed=0

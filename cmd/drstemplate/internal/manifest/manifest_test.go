@@ -291,3 +291,46 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestFilesAtTheirSafeLocalNames checks that the manifest looks for a
+// recorded file where a download writes it, its name's safe local form,
+// and refuses what is not there or not a workbook.
+func TestFilesAtTheirSafeLocalNames(t *testing.T) {
+	dir := t.TempDir()
+	f := writeFile(t, dir, "a_1.xlsx", zipOf(t, "a"))
+	f.Name = "a:1.xlsx"
+	if got := LocalPath(dir, f); got != filepath.Join(dir, "a_1.xlsx") {
+		t.Errorf("LocalPath = %q", got)
+	}
+	if got, err := Verify(dir, f); err != nil || got.Path != f.Path {
+		t.Errorf("Verify = %+v, %v", got, err)
+	}
+	unsafe := drstemplate.File{Name: "..", Size: f.Size, SHA256: f.SHA256}
+	if got := LocalPath(dir, unsafe); got != "" {
+		t.Errorf("LocalPath of a name without a safe form = %q", got)
+	}
+	if _, err := Verify(dir, unsafe); !errors.Is(err, errMismatch) {
+		t.Errorf("Verify of a name without a safe form = %v", err)
+	}
+	for name, content := range map[string]string{"text.xlsx": "just text", "cut.xlsx": zipOf(t, "cut")[:30]} {
+		writeFile(t, dir, name, content)
+		if _, err := recoverDownload(dir, name); !errors.Is(err, errMismatch) {
+			t.Errorf("recovering %s = %v, want a mismatch", name, err)
+		}
+	}
+	if _, err := recoverDownload(dir, "missing.xlsx"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("recovering a missing file = %v", err)
+	}
+	if err := RemoveStale(dir); err != nil {
+		t.Errorf("RemoveStale: %v", err)
+	}
+	if _, err := Verify(dir, f); err != nil {
+		t.Errorf("RemoveStale touched a file: %v", err)
+	}
+	if err := RemoveStale(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("RemoveStale of a missing directory = %v", err)
+	}
+	if err := New(endpoint, project, []string{"t1"}).Write(filepath.Join(dir, "missing"), accepted); err == nil {
+		t.Error("Write into a missing directory succeeded")
+	}
+}
