@@ -137,9 +137,47 @@ func (m *Manifest) Plan(dir string) (Plan, error) {
 // is there (at the name's safe local form, where the download writes) and
 // a whole zip container (a workbook), and returns its record.
 func recoverDownload(dir, name string) (drstemplate.File, error) {
-	f, err := localFile(dir, drstemplate.File{Name: name})
+	return measure(dir, drstemplate.File{Name: name}, true)
+}
+
+// Verify checks that the recorded file f is in dir, at its name's safe
+// local form, with its recorded size and SHA-256 (both: a file of the same
+// size with other bytes is not the one recorded), and returns the record
+// with that Path. A file that is missing gives an error matching
+// fs.ErrNotExist.
+func Verify(dir string, f drstemplate.File) (drstemplate.File, error) {
+	found, err := measure(dir, f, false)
 	if err != nil {
-		return f, err
+		return found, err
+	}
+	if found.Size != f.Size || found.SHA256 != f.SHA256 {
+		return found, fmt.Errorf("%s %w (%d bytes, SHA-256 %.12s…; recorded %d bytes, %.12s…)",
+			found.Path, errMismatch, found.Size, found.SHA256, f.Size, f.SHA256)
+	}
+	return found, nil
+}
+
+// errMismatch: a file is there but is not the one recorded.
+var errMismatch = errors.New("differs from the recorded file")
+
+// LocalPath returns where the recorded file f is in dir: its name's safe
+// local form, the one rule of the client's downloads. A name that has none
+// gives "".
+func LocalPath(dir string, f drstemplate.File) string {
+	local, err := localfile.SafeName(f.Name)
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, local)
+}
+
+// measure returns f with the Path, Size and SHA-256 of the file at its
+// name's safe local form in dir; with wholeZip, a file that is not a whole
+// zip container (a workbook) gives an error matching errMismatch, as does
+// a name without a safe form.
+func measure(dir string, f drstemplate.File, wholeZip bool) (drstemplate.File, error) {
+	if f.Path = LocalPath(dir, f); f.Path == "" {
+		return f, fmt.Errorf("file name %q: %w", clipped(f.Name), errMismatch)
 	}
 	file, err := os.Open(f.Path)
 	if err != nil {
@@ -150,70 +188,13 @@ func recoverDownload(dir, name string) (drstemplate.File, error) {
 	if err != nil {
 		return f, err
 	}
-	if !info.Mode().IsRegular() || localfile.CheckZip(file, info.Size()) != nil {
+	if wholeZip && (!info.Mode().IsRegular() || localfile.CheckZip(file, info.Size()) != nil) {
 		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
 	}
-	f.Size, f.SHA256, err = digest(file)
-	if err != nil {
-		return f, fmt.Errorf("reading %s: %w", f.Path, err)
-	}
-	return f, nil
-}
-
-// localFile returns f with Path where a download of f.Name writes in dir:
-// the name's safe local form, the one rule of the client's downloads. A
-// name that has none gives an error matching errMismatch.
-func localFile(dir string, f drstemplate.File) (drstemplate.File, error) {
-	local, err := localfile.SafeName(f.Name)
-	if err != nil {
-		return f, fmt.Errorf("%w: %w", errMismatch, err)
-	}
-	f.Path = filepath.Join(dir, local)
-	return f, nil
-}
-
-// digest reads r to its end and returns its length and hex SHA-256.
-func digest(r io.Reader) (int64, string, error) {
 	h := sha256.New()
-	n, err := io.Copy(h, r)
-	return n, hex.EncodeToString(h.Sum(nil)), err
-}
-
-// errMismatch: a file is there but is not the one recorded.
-var errMismatch = errors.New("differs from the recorded file")
-
-// LocalPath returns where the recorded file f is in dir: its name's safe
-// local form. A name that has none gives "".
-func LocalPath(dir string, f drstemplate.File) string {
-	lf, err := localFile(dir, f)
-	if err != nil {
-		return ""
-	}
-	return lf.Path
-}
-
-// Verify checks that the recorded file f is in dir, at its name's safe
-// local form, with its recorded size and SHA-256 (both: a file of the same
-// size with other bytes is not the one recorded), and returns the record
-// with that Path. A file that is missing gives an error matching
-// fs.ErrNotExist.
-func Verify(dir string, f drstemplate.File) (drstemplate.File, error) {
-	f, err := localFile(dir, f)
-	if err != nil {
-		return f, err
-	}
-	file, err := os.Open(f.Path)
-	if err != nil {
-		return f, err
-	}
-	defer func() { _ = file.Close() }()
-	n, sum, err := digest(file)
-	if err != nil {
+	if f.Size, err = io.Copy(h, file); err != nil {
 		return f, fmt.Errorf("reading %s: %w", f.Path, err)
 	}
-	if n != f.Size || sum != f.SHA256 {
-		return f, fmt.Errorf("%s %w (%d bytes, SHA-256 %.12s…; recorded %d bytes, %.12s…)",
-			f.Path, errMismatch, n, sum, f.Size, f.SHA256)
-	}
+	f.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return f, nil
 }
