@@ -53,7 +53,8 @@ func cacheKey(l PasswordLogin) string {
 type diskCache struct {
 	dir  string
 	key  string
-	path string
+	name string // the file's name in dir
+	path string // dir joined with name
 }
 
 // cacheFile is the JSON content of a cache file.
@@ -67,7 +68,8 @@ type cacheFile struct {
 }
 
 func newDiskCache(dir, key string) *diskCache {
-	return &diskCache{dir: dir, key: key, path: filepath.Join(dir, "iam-token-"+key[:32]+".json")}
+	name := "iam-token-" + key[:32] + ".json"
+	return &diskCache{dir: dir, key: key, name: name, path: filepath.Join(dir, name)}
 }
 
 // load returns the cached token, if there is one that can be trusted. The
@@ -122,7 +124,7 @@ func (c *diskCache) store(t iamToken) {
 	}
 	defer func() { _ = d.Close() }()
 	d.Sweep()
-	_, _ = d.Write(filepath.Base(c.path), localfile.WriteOptions{Overwrite: true, Mode: 0o600}, func(w io.Writer) error {
+	_, _ = d.Write(c.name, localfile.WriteOptions{Overwrite: true, Mode: 0o600}, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
