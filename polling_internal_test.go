@@ -11,6 +11,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 )
 
 // pollRun is what one wait saw of an export of a known duration.
@@ -24,7 +25,7 @@ type pollRun struct {
 func measurePolling(t *testing.T, d time.Duration, seed uint64) pollRun {
 	var run pollRun
 	synctest.Test(t, func(t *testing.T) {
-		fake := drsfake.StartInMemory(t, drsfake.WithGeneratedTasks(1), drsfake.WithExportTimings(0, d))
+		fake := drsfaketest.StartInMemory(t, drsfake.WithGeneratedTasks(1), drsfake.WithExportTimings(0, d))
 		c, err := New(WithEndpoint(fake.URL), WithTransport(fake.Client().Transport),
 			WithProjectID(fake.ProjectID), WithCredentials(auth.StaticToken(fake.Token)))
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 )
 
 // TestReadmeLibraryExample runs the README's "Use it from Go" code against
@@ -22,7 +23,7 @@ func TestReadmeLibraryExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := drsfake.Start(t, drsfake.WithExportTimings(0, 0))
+	fake := drsfaketest.Start(t, drsfake.WithExportTimings(0, 0))
 	t.Setenv(auth.EnvAccessKey, fake.AccessKey)
 	t.Setenv(auth.EnvSecretKey, fake.SecretKey)
 	t.Setenv(auth.EnvProjectID, fake.ProjectID)

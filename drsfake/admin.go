@@ -64,3 +64,7 @@ func (s *Server) SetFaults(f Faults) error { return s.faults.set(f) }
 func (s *Server) SetRateLimit(perSecond float64, burst int) error {
 	return s.limiter.set(perSecond, burst)
 }
+
+// Clock returns the clock the fake reads the time from: the one given with
+// [WithClock], else the system clock.
+func (s *Server) Clock() Clock { return s.clock }

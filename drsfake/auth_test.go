@@ -269,7 +269,7 @@ const sdkUserAgent = "huaweicloud-usdk-go/3.0; os/Debian GNU_Linux#12#amd64 go/g
 // huawei-auth.md 1.1), then checks the refusals a signed client can meet.
 func TestHuaweiSDKOnTheWire(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithExportTimings(time.Second, time.Second))
+	ts := start(t, WithClock(clock), WithExportTimings(time.Second, time.Second))
 	hc := checkedClient(t, ts)
 	sdkHeaders := map[string]string{"User-Agent": sdkUserAgent, "X-Project-Id": ts.ProjectID}
 	call := func(r *http.Request) (int, []byte, http.Header) {
@@ -373,7 +373,7 @@ func TestHuaweiSDKOnTheWire(t *testing.T) {
 // TestTemporaryCredentials checks AK/SK with a security token.
 func TestTemporaryCredentials(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithTemporaryAccessKey("TEMPAK", "tempsk", "sts-token", t0.Add(time.Hour)))
+	ts := start(t, WithClock(clock), WithTemporaryAccessKey("TEMPAK", "tempsk", "sts-token", t0.Add(time.Hour)))
 	hc := checkedClient(t, ts)
 	path := "/v5/" + ts.ProjectID + "/templates"
 	for _, tc := range []struct {
@@ -434,7 +434,7 @@ func TestTemporaryCredentials(t *testing.T) {
 // or refusal — carries X-Request-Id and the fake clock's Date.
 func TestTokenPrecedenceAndHeaders(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock))
+	ts := start(t, WithClock(clock))
 	c := drsClient(t, ts, ts.Token)
 	seen := map[string]bool{}
 	for _, auth := range []struct{ name, value string }{

@@ -22,7 +22,7 @@ import (
 // client through a whole export, stepping the fake's clock.
 func TestGeneratedClientWorkflow(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithExportTimings(2*time.Second, 3*time.Second))
+	ts := start(t, WithClock(clock), WithExportTimings(2*time.Second, 3*time.Second))
 	c := drsClient(t, ts, ts.Token)
 	ctx := context.Background()
 	task := ts.Tasks()[0]
@@ -138,7 +138,7 @@ func checkWorkbook(t *testing.T, data []byte, task Task, name string) {
 // TestDownloadSeveralIsZip downloads two templates as one .zip.
 func TestDownloadSeveralIsZip(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithExportTimings(0, time.Second))
+	ts := start(t, WithClock(clock), WithExportTimings(0, time.Second))
 	c := drsClient(t, ts, ts.Token)
 	ctx := context.Background()
 	tasks := ts.Tasks()[:2]
@@ -195,7 +195,7 @@ func TestDownloadSeveralIsZip(t *testing.T) {
 func TestGeneratedClientErrors(t *testing.T) {
 	clock := NewManualClock(t0)
 	other := "0123456789abcdef0123456789abcdef"
-	ts := Start(t, WithClock(clock), WithProjectID("5237e10fe9aa4ad5b16b6a5245248314", other),
+	ts := start(t, WithClock(clock), WithProjectID("5237e10fe9aa4ad5b16b6a5245248314", other),
 		WithTasks(Task{ID: "other-project-task", Engine: "mysql", ProjectID: other}), WithGeneratedTasks(2))
 	ctx := context.Background()
 	task := ts.TaskIDs[1]

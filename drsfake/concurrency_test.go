@@ -17,7 +17,7 @@ import (
 // (while the clock moves) and then checks that the listing is consistent.
 func TestConcurrentUse(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithExportTimings(time.Second, time.Second), WithGeneratedTasks(4))
+	ts := start(t, WithClock(clock), WithExportTimings(time.Second, time.Second), WithGeneratedTasks(4))
 	c := drsClient(t, ts, ts.Token)
 	ctx := context.Background()
 	h := &exportHarness{t: t, ts: ts, c: c, clock: clock}

@@ -6,9 +6,11 @@
 // missing project id) — served by one [http.Handler] built from the same
 // OpenAPI documents as the client (api/openapi.yaml, api/iam.yaml).
 //
-// In Go tests, [Start] runs a fake on a loopback port with working
-// credentials; pass a [*ManualClock] with [WithClock] to step exports, token
-// expiry and the retention without sleeping. [New] returns the bare handler.
+// In Go tests, drsfaketest.Start (package drsfake/drsfaketest) runs a fake
+// on a loopback port with working credentials; pass a [*ManualClock] with
+// [WithClock] to step exports, token expiry and the retention without
+// sleeping. [New] returns the bare handler, [NewWithDefaults] one with
+// working credentials.
 // The drstemplate command runs one with `drstemplate fake-server`.
 //
 // Every request takes the same way through the fake, in this order:
@@ -57,13 +59,13 @@
 // (400); a Transfer-Encoding other than chunked (501); an HTTP major version
 // other than 1 (505); an Expect other than 100-continue (417, empty body);
 // request line and headers over the server's MaxHeaderBytes (431; 1 MB for
-// [Start], 64 KiB for fake-server). [Start] and fake-server leave OPTIONS *
-// to the fake (404 in JSON); an http.Server of your own answers it 200 unless
-// its DisableGeneralOptionsHandler is set.
+// drsfaketest.Start, 64 KiB for fake-server). drsfaketest.Start and
+// fake-server leave OPTIONS * to the fake (404 in JSON); an http.Server of
+// your own answers it 200 unless its DisableGeneralOptionsHandler is set.
 //
 // Tests compare the error codes, which are constants of this package
 // (CodeAuthFailed, CodeInvalidParameter, ...); the messages' wording is not
-// part of the API. Values that hold credentials ([TestServer], [Server],
+// part of the API. Values that hold credentials (drsfaketest.Server, [Server],
 // [Credentials], [IAMUser]) never show them when formatted with fmt,
 // whatever the verb: secrets print as REDACTED.
 package drsfake

@@ -12,7 +12,7 @@ import (
 )
 
 // ExampleNew runs a whole export against the fake with the generated client,
-// stepping the fake's clock instead of sleeping. In a test, drsfake.Start(t)
+// stepping the fake's clock instead of sleeping. In a test, drsfaketest.Start(t)
 // does the httptest part and adds credentials.
 func ExampleNew() {
 	clock := drsfake.NewManualClock(time.Date(2025, 7, 3, 9, 44, 12, 0, time.UTC))

@@ -14,14 +14,14 @@ import (
 
 type exportHarness struct {
 	t     *testing.T
-	ts    *TestServer
+	ts    *testServer
 	c     *drsapi.ClientWithResponses
 	clock *ManualClock
 }
 
 func newExportHarness(t *testing.T, opts ...Option) *exportHarness {
 	clock := NewManualClock(t0)
-	ts := Start(t, append([]Option{WithClock(clock), WithExportTimings(time.Second, time.Second)}, opts...)...)
+	ts := start(t, append([]Option{WithClock(clock), WithExportTimings(time.Second, time.Second)}, opts...)...)
 	return &exportHarness{t: t, ts: ts, c: drsClient(t, ts, ts.Token), clock: clock}
 }
 

@@ -230,30 +230,30 @@ func abandon(w http.ResponseWriter) {
 	}
 }
 
-// sendBroken sends the status, headers (with the full Content-Length) and
-// half the body of resp, whose body is body, then breaks the connection:
+// sendBroken sends the status, header (with the full Content-Length) and
+// half of body, then breaks the connection:
 // with a TCP reset for faultReset, a plain close for faultTruncate. Where the
 // connection cannot be taken over (HTTP/2, or a ResponseWriter without a
 // connection) it aborts the response with http.ErrAbortHandler, as net/http
 // intends.
-func sendBroken(w http.ResponseWriter, resp *http.Response, body []byte, kind faultKind) {
-	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
-	resp.Header.Set("Connection", "close")
+func sendBroken(w http.ResponseWriter, status int, header http.Header, body []byte, kind faultKind) {
+	header.Set("Content-Length", strconv.Itoa(len(body)))
+	header.Set("Connection", "close")
 	half := body[:len(body)/2]
 
 	rc := http.NewResponseController(w)
 	conn, brw, err := rc.Hijack()
 	if err != nil {
-		maps.Copy(w.Header(), resp.Header)
-		w.WriteHeader(resp.StatusCode)
+		maps.Copy(w.Header(), header)
+		w.WriteHeader(status)
 		_, _ = w.Write(half)
 		_ = rc.Flush()
 		panic(http.ErrAbortHandler)
 	}
 	defer func() { _ = conn.Close() }() // the client sees the break
 	bw := brw.Writer
-	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", resp.StatusCode, http.StatusText(resp.StatusCode))
-	_ = resp.Header.Write(bw)
+	_, _ = fmt.Fprintf(bw, "HTTP/1.1 %03d %s\r\n", status, http.StatusText(status))
+	_ = header.Write(bw)
 	_, _ = bw.WriteString("\r\n")
 	_, _ = bw.Write(half)
 	_ = bw.Flush()

@@ -212,7 +212,7 @@ func TestLatencyIsRealAndInterruptible(t *testing.T) {
 // client sees them.
 func TestBrokenConnections(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithExportTimings(0, 0))
+	ts := start(t, WithClock(clock), WithExportTimings(0, 0))
 	h := &exportHarness{t: t, ts: ts, c: drsClient(t, ts, ts.Token), clock: clock}
 	h.export(ts.TaskIDs...)
 	file := names(h.list(nil, nil))[0]

@@ -109,13 +109,13 @@ func (v validatingTransport) RoundTrip(req *http.Request) (*http.Response, error
 }
 
 // checkedClient returns an http.Client for ts whose responses are validated.
-func checkedClient(t testing.TB, ts *TestServer) *http.Client {
+func checkedClient(t testing.TB, ts *testServer) *http.Client {
 	return &http.Client{Transport: validatingTransport{t: t, next: ts.Client().Transport}}
 }
 
 // drsClient returns the generated client for ts, authenticating with token
 // ("" for none) and validating every response.
-func drsClient(t testing.TB, ts *TestServer, token string) *drsapi.ClientWithResponses {
+func drsClient(t testing.TB, ts *testServer, token string) *drsapi.ClientWithResponses {
 	t.Helper()
 	opts := []drsapi.ClientOption{drsapi.WithHTTPClient(checkedClient(t, ts))}
 	if token != "" {

@@ -85,7 +85,7 @@ func (zeros) Read(p []byte) (int, error) {
 // with Expect: 100-continue and no credentials over a real connection: the
 // fake must answer 401 without first inviting the body with 100 Continue.
 func TestExpectContinueRefusedWithoutUpload(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +255,7 @@ func TestDataAfterTheBody(t *testing.T) {
 // TestErrorsAreJSON sends requests that net/http passes to the fake, odd as
 // they are: every answer is a JSON error body with a request id.
 func TestErrorsAreJSON(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	for _, tc := range []struct{ name, raw string }{
 		{"unknown path", "GET /nowhere HTTP/1.1\r\nHost: fake\r\n\r\n"},
 		{"unknown method", "BREW /v5/" + ts.ProjectID + "/templates HTTP/1.1\r\nHost: fake\r\n\r\n"},
@@ -285,7 +285,7 @@ func TestErrorsAreJSON(t *testing.T) {
 // the package documentation give: a plain-text (or empty) answer without
 // X-Request-Id.
 func TestWhatNetHTTPAnswers(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	p := ts.ProjectID
 	for _, tc := range []struct {
 		name, raw string
@@ -321,7 +321,7 @@ type rawResponse struct {
 }
 
 // rawRequest writes raw to a new connection to ts and reads one answer.
-func rawRequest(t *testing.T, ts *TestServer, raw string) rawResponse {
+func rawRequest(t *testing.T, ts *testServer, raw string) rawResponse {
 	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"github.com/drs-tools/drstemplate/gen/iamapi"
 )
 
-func iamClient(t *testing.T, ts *TestServer) *iamapi.ClientWithResponses {
+func iamClient(t *testing.T, ts *testServer) *iamapi.ClientWithResponses {
 	t.Helper()
 	c, err := iamapi.NewClientWithResponses(ts.URL, iamapi.WithHTTPClient(checkedClient(t, ts)))
 	if err != nil {
@@ -32,7 +32,7 @@ func loginBody(account, user, password string, project iamapi.ProjectRef) iamapi
 // DRS, and lets it expire on the fake's clock.
 func TestIAMLogin(t *testing.T) {
 	clock := NewManualClock(t0.Add(123456 * time.Microsecond))
-	ts := Start(t, WithClock(clock), WithTokenTTL(time.Hour), WithRegion("ap-southeast-1"))
+	ts := start(t, WithClock(clock), WithTokenTTL(time.Hour), WithRegion("ap-southeast-1"))
 	c := iamClient(t, ts)
 	ctx := context.Background()
 	u := ts.User
@@ -89,7 +89,7 @@ func TestIAMLogin(t *testing.T) {
 
 // TestIAMLoginRefused checks IAM's Keystone-style refusals.
 func TestIAMLoginRefused(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	c := iamClient(t, ts)
 	u := ts.User
 	region := DefaultRegion
@@ -141,7 +141,7 @@ func TestIAMLoginRefused(t *testing.T) {
 // TestIAMTokenScope checks that an IAM token only works for its project.
 func TestIAMTokenScope(t *testing.T) {
 	second := "0123456789abcdef0123456789abcdef"
-	ts := Start(t, WithProjectID("5237e10fe9aa4ad5b16b6a5245248314", second))
+	ts := start(t, WithProjectID("5237e10fe9aa4ad5b16b6a5245248314", second))
 	name := ts.ProjectName(second)
 	if name != DefaultRegion+"_2" {
 		t.Fatalf("second project is named %q", name)

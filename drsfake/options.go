@@ -35,7 +35,7 @@ const (
 	maxClockSkew = 15 * time.Minute
 )
 
-// Option configures a [Server] built by [New] or [Start].
+// Option configures a [Server] built by [New] or [NewWithDefaults].
 type Option func(*config) error
 
 // IAMUser is an IAM user that can log in with POST /v3/auth/tokens.

@@ -44,7 +44,7 @@ func TestAccessKeyOptionsAgreeWithSigner(t *testing.T) {
 	}
 
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithAccessKey("AK=1", "sk-with-equals"))
+	ts := start(t, WithClock(clock), WithAccessKey("AK=1", "sk-with-equals"))
 	r, err := http.NewRequestWithContext(context.Background(), http.MethodGet, ts.URL+"/v5/"+ts.ProjectID+"/templates", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +223,7 @@ func TestRandomCredentials(t *testing.T) {
 		a.User.Account != def.User.Account || a.User.Name != def.User.Name {
 		t.Error("random credentials are not shaped like the seeded ones")
 	}
-	ts := Start(t, WithToken(a.Token), WithAccessKey(a.AccessKey, a.SecretKey), WithUser(a.User.Account, a.User.Name, a.User.Password))
+	ts := start(t, WithToken(a.Token), WithAccessKey(a.AccessKey, a.SecretKey), WithUser(a.User.Account, a.User.Name, a.User.Password))
 	if ts.Credentials != a {
 		t.Error("Start does not report the random credentials it was given")
 	}

@@ -1,14 +1,13 @@
 package drsfake
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"time"
@@ -275,11 +274,33 @@ func (s *Server) handle(c *call) bool {
 		c.api.handler.ServeHTTP(c.w, r)
 		return true
 	}
-	rec := httptest.NewRecorder()
-	maps.Copy(rec.Header(), c.w.Header())
+	rec := &recorder{header: c.w.Header().Clone(), status: http.StatusOK}
 	c.api.handler.ServeHTTP(rec, r)
-	sendBroken(c.w, rec.Result(), rec.Body.Bytes(), c.broken)
+	sendBroken(c.w, rec.status, rec.header, rec.body.Bytes(), c.broken)
 	return true
+}
+
+// recorder keeps a whole answer in memory, so that a broken one can be sent
+// with the Content-Length of the whole: a ResponseWriter of the fake's own,
+// so that the product does not link net/http/httptest.
+type recorder struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(p)
 }
 
 // baseURL is the scheme and host r was sent to, as the client wrote them.

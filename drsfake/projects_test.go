@@ -28,7 +28,7 @@ const (
 // listProjects calls GET /v3/projects through the generated client (every
 // answer validated against the contract), with token as X-Auth-Token if not
 // empty and name as the name query parameter if not nil.
-func listProjects(t *testing.T, ts *TestServer, token string, name *string) *iamapi.KeystoneListProjectsResponse {
+func listProjects(t *testing.T, ts *testServer, token string, name *string) *iamapi.KeystoneListProjectsResponse {
 	t.Helper()
 	var params *iamapi.KeystoneListProjectsParams
 	if name != nil {
@@ -60,7 +60,7 @@ func projectNames(l *iamapi.ProjectList) []string {
 // filtered by exact name (one match, no match → an empty list), and checks
 // every field against what Huawei's IAM sends.
 func TestListProjects(t *testing.T) {
-	ts := Start(t, WithProjectID(firstProject, secondProject), WithClock(NewManualClock(t0)))
+	ts := start(t, WithProjectID(firstProject, secondProject), WithClock(NewManualClock(t0)))
 	domain := nameID("domain", ts.User.Account)
 	if ts.domainID() != domain {
 		t.Fatalf("domainID() = %s, want the domain id of the IAM user's account %s", ts.domainID(), domain)
@@ -115,7 +115,7 @@ func TestListProjects(t *testing.T) {
 // projects, whatever project it is scoped to: the static token, a token
 // issued for the second project, and one from IAM's password login.
 func TestListProjectsTokens(t *testing.T) {
-	ts := Start(t, WithProjectID(firstProject, secondProject))
+	ts := start(t, WithProjectID(firstProject, secondProject))
 	scoped, err := ts.IssueToken(secondProject, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestListProjectsTokens(t *testing.T) {
 // sends it when it looks up a project id (huawei-auth.md section 2): signed
 // with SignedHeaders=x-sdk-date only, no X-Project-Id, no Content-Type, no
 // User-Agent of its own (net/http sends Go-http-client/1.1, unsigned).
-func sdkProjectLookup(t *testing.T, ts *TestServer, name, ak, sk string, now time.Time) *http.Request {
+func sdkProjectLookup(t *testing.T, ts *testServer, name, ak, sk string, now time.Time) *http.Request {
 	t.Helper()
 	r := sdkRequest(t, "GET", ts.URL, "/v3/projects", url.Values{"name": {name}}, nil, nil, ak, sk, now)
 	r.Header.Del("Content-Type") // never signed: removing it keeps the signature valid
@@ -181,7 +181,7 @@ func do(t *testing.T, hc *http.Client, r *http.Request) (int, []byte, http.Heade
 // signed, accepted though not needed), and with temporary credentials.
 func TestListProjectsAKSK(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock), WithProjectID(firstProject, secondProject),
+	ts := start(t, WithClock(clock), WithProjectID(firstProject, secondProject),
 		WithAccessKey("PERMANENTAK", "permanent-sk"),
 		WithTemporaryAccessKey("TEMPAK", "temp-sk", "sts-token", t0.Add(time.Hour)))
 	hc := checkedClient(t, ts)
@@ -237,7 +237,7 @@ func TestListProjectsAKSK(t *testing.T) {
 // Authorization header.
 func TestListProjectsRefused(t *testing.T) {
 	clock := NewManualClock(t0)
-	ts := Start(t, WithClock(clock))
+	ts := start(t, WithClock(clock))
 	hc := checkedClient(t, ts)
 	expiring, err := ts.IssueToken(ts.ProjectID, time.Minute)
 	if err != nil {
@@ -330,7 +330,7 @@ func TestListProjectsRefused(t *testing.T) {
 // violates the contract once it is authenticated, and the 404 of IAM paths
 // the fake does not serve (without asking for credentials).
 func TestListProjectsInvalid(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	hc := checkedClient(t, ts)
 	for _, tc := range []struct {
 		name, target, token string
@@ -374,7 +374,7 @@ func TestListProjectsInvalid(t *testing.T) {
 // TestListProjectsFaults injects IAM-shaped 503 and 429 into GET /v3/projects
 // only; the answers fit the contract and the password login is unaffected.
 func TestListProjectsFaults(t *testing.T) {
-	ts := Start(t)
+	ts := start(t)
 	for _, tc := range []struct {
 		rates  FaultRates
 		status int

@@ -57,11 +57,3 @@ func (s *Server) Format(f fmt.State, verb rune) {
 		strconv.Itoa(len(s.taskOrder)) + " tasks}"
 	redact.Format(f, verb, desc, desc)
 }
-
-// Format shows the test server — its Server, Credentials, URL, project and
-// task ids — with the secrets of its credentials redacted, for every fmt
-// verb.
-func (ts *TestServer) Format(f fmt.State, verb rune) {
-	type fields TestServer // its Server and Credentials format themselves
-	formatMasked(f, verb, "TestServer", fields(*ts))
-}

@@ -44,7 +44,7 @@ var _ http.Handler = (*Server)(nil)
 // New returns a fake DRS service configured by opts. Without options it has
 // one project with a seeded id, [DefaultGeneratedTasks] seeded tasks and no
 // credentials: add some with [WithToken], [WithAccessKey] or [WithUser] (or
-// use [Start], which adds working ones).
+// use [NewWithDefaults], which adds working ones).
 func New(opts ...Option) (*Server, error) {
 	cfg, err := newConfig(opts)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
@@ -39,9 +40,9 @@ func mustURL(raw string) *url.URL {
 }
 
 // fake starts drsfake on a manual clock.
-func fake(t *testing.T, opts ...drsfake.Option) *drsfake.TestServer {
+func fake(t *testing.T, opts ...drsfake.Option) *drsfaketest.Server {
 	t.Helper()
-	return drsfake.Start(t, append([]drsfake.Option{drsfake.WithClock(drsfake.NewManualClock(start))}, opts...)...)
+	return drsfaketest.Start(t, append([]drsfake.Option{drsfake.WithClock(drsfake.NewManualClock(start))}, opts...)...)
 }
 
 // recorder is a RoundTripper that passes requests on and records what
@@ -50,7 +51,7 @@ func fake(t *testing.T, opts ...drsfake.Option) *drsfake.TestServer {
 // the user had been disabled right after logging in.
 type recorder struct {
 	base         http.RoundTripper
-	ts           *drsfake.TestServer
+	ts           *drsfaketest.Server
 	revokeIssued bool
 
 	mu         sync.Mutex
@@ -88,7 +89,7 @@ func (r *recorder) counts() (requests, logins int, lastID string) {
 
 // client returns an authenticating client for ts whose clock is the fake's
 // shifted by skew, and the recorder of its DRS traffic.
-func client(ts *drsfake.TestServer, creds auth.Credentials, skew time.Duration) (*http.Client, *recorder) {
+func client(ts *drsfaketest.Server, creds auth.Credentials, skew time.Duration) (*http.Client, *recorder) {
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	return auth.NewHTTPClient(&auth.Transport{
 		Credentials: creds,
@@ -100,7 +101,7 @@ func client(ts *drsfake.TestServer, creds auth.Credentials, skew time.Duration) 
 
 // password returns password credentials for ts's user; IAM traffic goes
 // through the returned recorder.
-func password(t *testing.T, ts *drsfake.TestServer, mod func(*auth.PasswordLogin)) (*auth.PasswordCredentials, *recorder) {
+func password(t *testing.T, ts *drsfaketest.Server, mod func(*auth.PasswordLogin)) (*auth.PasswordCredentials, *recorder) {
 	t.Helper()
 	rec := &recorder{base: ts.Client().Transport, ts: ts}
 	l := auth.PasswordLogin{
@@ -119,7 +120,7 @@ func password(t *testing.T, ts *drsfake.TestServer, mod func(*auth.PasswordLogin
 
 // allOperations runs the four DRS calls through the generated client:
 // export, progress (after stepping the fake's clock), list and download.
-func allOperations(t *testing.T, ts *drsfake.TestServer, hc *http.Client) {
+func allOperations(t *testing.T, ts *drsfaketest.Server, hc *http.Client) {
 	t.Helper()
 	ctx := t.Context()
 	c, err := drsapi.NewClientWithResponses(ts.URL, drsapi.WithHTTPClient(hc))
@@ -187,24 +188,24 @@ func TestDrsfakeEveryModeCompletesAllOperations(t *testing.T) {
 	const tmpAK, tmpSK, tmpST = "TMPAKEXAMPLE0000001", "tmpSecretKeyExample0000000000000000001", "tmp-security-token-EXAMPLE"
 	tests := []struct {
 		name  string
-		creds func(t *testing.T, ts *drsfake.TestServer) auth.Credentials
+		creds func(t *testing.T, ts *drsfaketest.Server) auth.Credentials
 	}{
-		{"static token", func(t *testing.T, ts *drsfake.TestServer) auth.Credentials { return auth.StaticToken(ts.Token) }},
-		{"IAM password, project id", func(t *testing.T, ts *drsfake.TestServer) auth.Credentials {
+		{"static token", func(t *testing.T, ts *drsfaketest.Server) auth.Credentials { return auth.StaticToken(ts.Token) }},
+		{"IAM password, project id", func(t *testing.T, ts *drsfaketest.Server) auth.Credentials {
 			p, _ := password(t, ts, nil)
 			return p
 		}},
-		{"IAM password, project name", func(t *testing.T, ts *drsfake.TestServer) auth.Credentials {
+		{"IAM password, project name", func(t *testing.T, ts *drsfaketest.Server) auth.Credentials {
 			p, _ := password(t, ts, func(l *auth.PasswordLogin) { l.ProjectID, l.ProjectName = "", ts.Region() })
 			if id, err := p.ProjectID(t.Context()); err != nil || id != ts.ProjectID {
 				t.Fatalf("ProjectID = %q, %v; want %q", id, err, ts.ProjectID)
 			}
 			return p
 		}},
-		{"AK/SK", func(t *testing.T, ts *drsfake.TestServer) auth.Credentials {
+		{"AK/SK", func(t *testing.T, ts *drsfaketest.Server) auth.Credentials {
 			return auth.AccessKey{ID: ts.AccessKey, Secret: ts.SecretKey, ProjectID: ts.ProjectID}
 		}},
-		{"AK/SK temporary", func(t *testing.T, ts *drsfake.TestServer) auth.Credentials {
+		{"AK/SK temporary", func(t *testing.T, ts *drsfaketest.Server) auth.Credentials {
 			return auth.AccessKey{ID: tmpAK, Secret: tmpSK, SecurityToken: tmpST, ProjectID: ts.ProjectID}
 		}},
 	}

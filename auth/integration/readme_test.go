@@ -9,6 +9,7 @@ import (
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
@@ -20,7 +21,7 @@ func TestReadmeExample(t *testing.T) {
 	ctx := context.Background()
 
 	clock := drsfake.NewManualClock(time.Now())
-	fake := drsfake.Start(t, drsfake.WithClock(clock)) // loopback; stopped when the test ends
+	fake := drsfaketest.Start(t, drsfake.WithClock(clock)) // loopback; stopped when the test ends
 
 	fakeURL, _ := endpoint.Parse(fake.URL, false)
 	hc := auth.NewHTTPClient(&auth.Transport{Credentials: auth.StaticToken(fake.Token), Endpoint: fakeURL})

@@ -29,6 +29,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 )
 
 // TestMain gives the test process a throw-away home directory: building an
@@ -142,11 +143,11 @@ func (rec *recorder) last(t *testing.T) exchange {
 	return rec.log[len(rec.log)-1]
 }
 
-// fixture is a drsfake server (drsfake.Start) on a ManualClock that starts
+// fixture is a drsfake server (drsfaketest.Start) on a ManualClock that starts
 // at the real time — the SDK signs with the real clock, the fake allows 15
 // minutes of skew — and a recording server in front of the same handler.
 type fixture struct {
-	ts    *drsfake.TestServer
+	ts    *drsfaketest.Server
 	clock *drsfake.ManualClock
 	rec   *recorder
 	url   string // the recording server; ts.URL serves the same fake unrecorded
@@ -154,7 +155,7 @@ type fixture struct {
 
 func start(t *testing.T, clock *drsfake.ManualClock, opts ...drsfake.Option) *fixture {
 	t.Helper()
-	ts := drsfake.Start(t, append([]drsfake.Option{drsfake.WithClock(clock)}, opts...)...)
+	ts := drsfaketest.Start(t, append([]drsfake.Option{drsfake.WithClock(clock)}, opts...)...)
 	rec := &recorder{next: ts.Server}
 	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
@@ -439,7 +440,7 @@ func TestExportFlow(t *testing.T) {
 		engine[task.ID] = task.Engine
 	}
 
-	// The server drsfake.Start made, unwrapped: the SDK lists no files yet.
+	// The server drsfaketest.Start made, unwrapped: the SDK lists no files yet.
 	direct := newClient(t, ts.URL, ts.AccessKey, ts.SecretKey, "", ts.ProjectID)
 	if n, files := list(t, direct, nil, nil, nil); n != 0 || len(files) != 0 {
 		t.Fatalf("ListTemplates at %s before any export: count %d, files %v", ts.URL, n, names(files))

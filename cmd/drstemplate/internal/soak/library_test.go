@@ -22,6 +22,7 @@ import (
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 )
 
 // soakTasks is the number of tasks of the soak; 0 skips it (make test).
@@ -44,8 +45,8 @@ const (
 
 // startBadDay starts a fake of n tasks with the soak's faults and a rate
 // limit of 40 calls a second (bursts of 20) per project.
-func startBadDay(t *testing.T, n int) *drsfake.TestServer {
-	return drsfake.Start(t,
+func startBadDay(t *testing.T, n int) *drsfaketest.Server {
+	return drsfaketest.Start(t,
 		drsfake.WithAccessKey(soakAK, soakSK),
 		drsfake.WithGeneratedTasks(n),
 		drsfake.WithSeed(2026),

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 )
 
@@ -25,7 +26,7 @@ const fakeProject = "5237e10fe9aa4ad5b16b6a5245248314"
 func exportFromFake(t *testing.T, at time.Time, tasks ...drsfake.Task) (single [][]byte, all []byte) {
 	t.Helper()
 	clock := drsfake.NewManualClock(at)
-	ts := drsfake.Start(t, drsfake.WithClock(clock), drsfake.WithExportTimings(0, time.Second),
+	ts := drsfaketest.Start(t, drsfake.WithClock(clock), drsfake.WithExportTimings(0, time.Second),
 		drsfake.WithProjectID(fakeProject), drsfake.WithTasks(tasks...))
 	c, err := drsapi.NewClientWithResponses(ts.URL, drsapi.WithHTTPClient(ts.Client()),
 		drsapi.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
