@@ -235,7 +235,8 @@ func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response
 		Message:    info.Message,
 		RequestID:  info.RequestID,
 		RetryAfter: retryAfter(resp.Header, 24*time.Hour), // as the server said, within reason
-		Err:        auth.Refusal(resp, info.Code),
+		Header:     huaweierr.ScrubHeader(resp),
+		Err:        auth.Refusal(resp, body),
 	}
 }
 

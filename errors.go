@@ -58,6 +58,12 @@ type APIError struct {
 	RequestID string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
+	// Header is the answer's header without what could hold a credential:
+	// the headers that carry one (Authorization, X-Auth-Token,
+	// X-Subject-Token, X-Security-Token, cookies) are left out, and so is
+	// any value that echoes a credential the request carried. Nil when the
+	// answer had no header.
+	Header http.Header
 	// Err, when set, says what kind of failure this is: an authentication
 	// refusal from auth.Refusal, matched by errors.Is with the sentinels of
 	// package auth.

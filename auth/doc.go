@@ -24,10 +24,10 @@
 // mistakes a refusal for a network error. For password credentials it
 // first retries a refused request once with a new token. A caller that
 // turns non-2xx answers into errors (as the drstemplate client does for
-// every call) reads the Huawei error code from the body and asks Refusal:
+// every call) reads the body once and hands it to Refusal:
 //
-//	info := huaweierr.ParseResponse(resp, body) // module-internal; scrubs the credentials sent
-//	if err := auth.Refusal(resp, info.Code); err != nil {
+//	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+//	if err := auth.Refusal(resp, body); err != nil {
 //		// errors.Is(err, auth.ErrTokenRejected), auth.ErrInvalidSignature,
 //		// auth.ErrClockSkew (an *auth.ClockSkewError: how far off), and
 //		// always auth.ErrUnauthorized

@@ -154,7 +154,7 @@ func ExampleChain() {
 }
 
 // A refusal comes back as a response, like every other answer; Refusal
-// says what kind it is, from the Huawei error code of its body.
+// says what kind it is, from the response and the body read from it.
 func ExampleRefusal() {
 	drs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "Thu, 03 Jul 2025 09:00:00 GMT")
@@ -177,10 +177,9 @@ func ExampleRefusal() {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	code := "APIGW.0303" // in the client: huaweierr.ParseResponse(resp, body).Code
-	fmt.Println(resp.StatusCode, strings.Contains(string(body), code))
+	fmt.Println(resp.StatusCode, strings.Contains(string(body), "APIGW.0303"))
 
-	refusal := auth.Refusal(resp, code)
+	refusal := auth.Refusal(resp, body)
 	var skew *auth.ClockSkewError
 	if errors.As(refusal, &skew) {
 		fmt.Println(skew.Skew)

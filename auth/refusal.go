@@ -9,12 +9,13 @@ import (
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
-// Refusal classifies resp, a response to a request sent through a Transport.
-// code is the Huawei error code of its body (from internal/huaweierr).
-// It returns nil when resp is not an authentication refusal (any status
-// other than 401, and 403 unless code is DRS.M00100). Otherwise the error
+// Refusal classifies resp, a response to a request sent through a Transport,
+// whose body is body (what the caller read of it: 64 KiB is plenty; Refusal
+// does not read resp.Body). It returns nil when resp is not an
+// authentication refusal: any status other than 401, and a 403 unless its
+// body's Huawei error code is DRS.M00100 (invalid token). Otherwise the error
 // matches ErrUnauthorized and one of ErrTokenRejected, ErrInvalidSignature
-// or ErrClockSkew (code APIGW.0303) with errors.Is; for clock skew its
+// or ErrClockSkew (error code APIGW.0303) with errors.Is; for clock skew its
 // message says how far the local clock is off (resp.Request's X-Sdk-Date
 // against resp's Date header) and what to do.
 //
@@ -23,13 +24,12 @@ import (
 // for its signature, one with X-Auth-Token for its token. A request that
 // carried neither (never one a Transport sent) gives ErrUnauthorized alone.
 // For clock skew the error is a [*ClockSkewError].
-func Refusal(resp *http.Response, code string) error {
-	switch {
-	case resp == nil:
+func Refusal(resp *http.Response, body []byte) error {
+	if resp == nil || (resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden) {
 		return nil
-	case resp.StatusCode == http.StatusUnauthorized:
-	case resp.StatusCode == http.StatusForbidden && code == huaweierr.CodeInvalidToken:
-	default:
+	}
+	code := huaweierr.Parse(resp.Header, body).Code
+	if resp.StatusCode == http.StatusForbidden && code != huaweierr.CodeInvalidToken {
 		return nil
 	}
 	var sent http.Header

@@ -307,7 +307,7 @@ func send(t *testing.T, c *http.Client, req *http.Request) reply {
 		t.Fatalf("reading the body: %v", err)
 	}
 	info := huaweierr.ParseResponse(resp, body)
-	return reply{resp: resp, body: body, info: info, refusal: Refusal(resp, info.Code)}
+	return reply{resp: resp, body: body, info: info, refusal: Refusal(resp, body)}
 }
 
 // sendGet sends GET u with c; see send.

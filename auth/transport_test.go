@@ -362,13 +362,18 @@ func TestRefusal(t *testing.T) {
 		{"clock skew, no X-Sdk-Date", 401, "APIGW.0303", token, date, ErrClockSkew, 0},
 		{"401 to no credentials", 401, "APIGW.0301", nil, nil, ErrUnauthorized, 0},
 		{"403 not authorized (a permission, not a credential)", 403, "APIGW.0302", token, nil, nil, 0},
+		{"403 without a body code", 403, "", token, nil, nil, 0},
 		{"404", 404, "DRS.M00201", token, nil, nil, 0},
 		{"500", 500, "", signed, nil, nil, 0},
 		{"200", 200, "", token, nil, nil, 0},
 	}
 	for _, tt := range tests {
 		resp := &http.Response{StatusCode: tt.status, Header: tt.got, Request: &http.Request{Header: tt.sent}}
-		err := Refusal(resp, tt.code)
+		var body []byte
+		if tt.code != "" {
+			body = []byte(`{"error_code":"` + tt.code + `","error_msg":"refused"}`)
+		}
+		err := Refusal(resp, body)
 		if tt.want == nil {
 			if err != nil {
 				t.Errorf("%s: Refusal = %v, want nil", tt.name, err)
@@ -383,7 +388,7 @@ func TestRefusal(t *testing.T) {
 			t.Errorf("%s: skew %v, want %v", tt.name, cs.Skew, tt.skew)
 		}
 	}
-	if Refusal(nil, "") != nil || Refusal(&http.Response{StatusCode: http.StatusUnauthorized}, "") == nil {
+	if Refusal(nil, nil) != nil || Refusal(&http.Response{StatusCode: http.StatusUnauthorized}, nil) == nil {
 		t.Error("Refusal without a response or without its request")
 	}
 	if got := (&ClockSkewError{}).Error(); !strings.Contains(got, "differs from the server's by more than 15 minutes") {

@@ -181,7 +181,7 @@ func refused(t *testing.T, hc *http.Client, u string) (int, huaweierr.Info, erro
 		t.Fatal(err)
 	}
 	info := huaweierr.ParseResponse(resp, body)
-	return resp.StatusCode, info, auth.Refusal(resp, info.Code)
+	return resp.StatusCode, info, auth.Refusal(resp, body)
 }
 
 func TestDrsfakeEveryModeCompletesAllOperations(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
-	"github.com/drs-tools/drstemplate/internal/huaweierr"
 )
 
 // TestReadmeExample is the README's "Testing your code with drsfake" snippet,
@@ -55,8 +54,7 @@ func TestReadmeExample(t *testing.T) {
 	if err != nil {
 		t.Fatalf("revoked token: %v, want the refusal as a response", err)
 	}
-	code := huaweierr.ParseResponse(list.HTTPResponse, list.Body).Code
-	if err := auth.Refusal(list.HTTPResponse, code); !errors.Is(err, auth.ErrTokenRejected) {
+	if err := auth.Refusal(list.HTTPResponse, list.Body); !errors.Is(err, auth.ErrTokenRejected) {
 		t.Fatalf("revoked token: Refusal = %v, want auth.ErrTokenRejected", err)
 	}
 }
