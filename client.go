@@ -51,6 +51,9 @@ func New(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if o.httpClient != nil && o.transport != nil {
+		return nil, fmt.Errorf("%w: WithHTTPClient and WithTransport both set the transport: give one", ErrInvalidInput)
+	}
 	if o.region == "" && o.endpoint == "" {
 		return nil, fmt.Errorf("%w: set a region (WithRegion) or an endpoint (WithEndpoint)", ErrInvalidInput)
 	}
@@ -91,14 +94,21 @@ func New(opts ...Option) (*Client, error) {
 	if o.userAgent != "" {
 		userAgent += " " + o.userAgent
 	}
+	base := o.transport
+	if o.httpClient != nil {
+		base = o.httpClient.Transport
+	}
 	hc := auth.NewHTTPClient(&auth.Transport{
 		Credentials: c.creds,
 		Endpoint:    drsURL,
-		Base:        o.transport,
+		Base:        base,
 		UserAgent:   userAgent,
 		Now:         c.now,
 	})
 	hc.Transport = &retrier{next: hc.Transport, policy: c.retry, log: c.log}
+	if o.httpClient != nil {
+		hc.Timeout, hc.Jar = o.httpClient.Timeout, o.httpClient.Jar
+	}
 	c.api, err = drsapi.NewClient(c.endpoint, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
 	if err != nil {
 		return nil, fmt.Errorf("drstemplate: %w", err)

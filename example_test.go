@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -261,4 +262,44 @@ func ExampleClient_Poll() {
 	}
 	fmt.Println(st, st.Done(), st.Succeeded())
 	// Output: success true true
+}
+
+// A program that configures one *http.Client for all its HTTP hands it to
+// the client: its transport carries the calls (below the client's
+// authentication and retries) and its timeout bounds each call.
+func ExampleWithHTTPClient() {
+	srv, fake := startFake()
+	defer srv.Close()
+
+	hc := &http.Client{Transport: srv.Client().Transport, Timeout: 30 * time.Second}
+	c, err := drstemplate.New(
+		drstemplate.WithEndpoint(srv.URL),
+		drstemplate.WithProjectID(fake.ProjectIDs()[0]),
+		drstemplate.WithCredentials(auth.StaticToken("example-token")),
+		drstemplate.WithHTTPClient(hc),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	exp, err := c.Export(context.Background(), "2e69ebb1-f06d-4eb2-a789-2883629jb204")
+	fmt.Println(exp.TaskIDs, err)
+	// Output: [2e69ebb1-f06d-4eb2-a789-2883629jb204] <nil>
+}
+
+// An error answer is an *APIError: its status, Huawei's code and request id,
+// and the answer's header without credentials.
+func ExampleAPIError() {
+	srv, fake := startFake()
+	defer srv.Close()
+	c := newExampleClient(srv, fake)
+
+	_, err := c.Poll(context.Background(), "no-such-export")
+	var apiErr *drstemplate.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code, errors.Is(err, drstemplate.ErrNotFound))
+		fmt.Println(apiErr.Header.Get("X-Request-Id") == apiErr.RequestID, apiErr.Header.Get("X-Auth-Token") == "")
+	}
+	// Output:
+	// 404 DRS.M00404 true
+	// true true
 }

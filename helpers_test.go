@@ -45,6 +45,9 @@ type envConfig struct {
 	wrap func(http.Handler) http.Handler
 	// aksk signs requests with the AK/SK pair instead of sending the token.
 	aksk bool
+	// httpClient, when set, makes the client of the *http.Client it returns
+	// for the transport to the fake (WithHTTPClient), not WithTransport.
+	httpClient func(http.RoundTripper) *http.Client
 }
 
 // newEnv starts a fake and a client as cfg says. The client retries
@@ -72,7 +75,7 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 		drstemplate.WithEndpoint("http://127.0.0.1"),
 		drstemplate.WithProjectID(e.project),
 		drstemplate.WithCredentials(creds),
-		drstemplate.WithTransport(servePipe(t, h)),
+		withTransport(servePipe(t, h), cfg.httpClient),
 		drstemplate.WithLogger(slog.New(e.logs)),
 		drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 6, MinDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second}),
 	}, cfg.client...)
@@ -81,6 +84,14 @@ func newEnv(t testing.TB, cfg envConfig) *env {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// withTransport is WithTransport(rt), or WithHTTPClient of hc(rt).
+func withTransport(rt http.RoundTripper, hc func(http.RoundTripper) *http.Client) drstemplate.Option {
+	if hc != nil {
+		return drstemplate.WithHTTPClient(hc(rt))
+	}
+	return drstemplate.WithTransport(rt)
 }
 
 // callLog records the requests that reach the fake (or the test's wrapper).

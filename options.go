@@ -21,6 +21,7 @@ type options struct {
 	projectID        string
 	credentials      auth.Credentials
 	transport        http.RoundTripper
+	httpClient       *http.Client
 	language         drsapi.Language
 	userAgent        string
 	logger           *slog.Logger
@@ -96,6 +97,33 @@ func WithCredentials(c auth.Credentials) Option {
 func WithTransport(rt http.RoundTripper) Option {
 	return func(o *options) error {
 		o.transport = rt
+		return nil
+	}
+}
+
+// WithHTTPClient sets the *http.Client whose settings the client's calls
+// use, for programs that configure one client for all their HTTP (go-github
+// takes one the same way). Of hc, the client uses:
+//
+//   - Transport, as [WithTransport] does: it carries the requests once they
+//     are authenticated, below the client's retries. Nil means the client's
+//     own transport, as without this option.
+//   - Timeout, for each call as a whole: its retries, and the reading of
+//     its body, included. A timeout too short for a large download cuts
+//     it off; without one, bound calls with their contexts.
+//   - Jar, as http.Client does: it gets the answers' cookies and adds its
+//     cookies to requests (DRS sets none).
+//
+// CheckRedirect is not used: the client never follows a redirect, so that
+// no credential reaches the host it names (a 3xx answer is an [*APIError]).
+// hc itself is neither modified nor used to send. WithHTTPClient and
+// WithTransport cannot both be given.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(o *options) error {
+		if hc == nil {
+			return fmt.Errorf("%w: nil *http.Client", ErrInvalidInput)
+		}
+		o.httpClient = hc
 		return nil
 	}
 }

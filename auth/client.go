@@ -3,7 +3,6 @@ package auth
 import (
 	"cmp"
 	"crypto/tls"
-	"net"
 	"net/http"
 	"time"
 )
@@ -41,28 +40,29 @@ func NewHTTPClient(t *Transport) *http.Client {
 }
 
 // newBaseTransport returns the transport NewHTTPClient and password logins
-// without a client of the caller's send through: the settings of
-// http.DefaultTransport, with TLS 1.2 as the minimum version and
-// certificate verification on.
+// without a client of the caller's send through: a clone of
+// http.DefaultTransport (its proxy from the environment, dial and TLS
+// handshake timeouts, HTTP/2), with TLS 1.2 as the minimum version and the
+// two settings a client of one host needs. A program that replaced
+// http.DefaultTransport with another kind of RoundTripper gets a plain
+// http.Transport with the same overrides.
 func newBaseTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2: true,
-		MaxIdleConns:      100,
-		// A client talks to one host: keep as many idle connections to it
-		// as it may use at once (net/http keeps 2 per host by default, and
-		// every new connection costs a TLS handshake).
-		MaxIdleConnsPerHost:   100,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-		// A call whose answer never starts would hold a wait or a download
-		// for good: the gateway answers within a minute or gives up itself.
-		ResponseHeaderTimeout: 2 * time.Minute,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if ok {
+		t = t.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	}
+	// A client talks to one host: keep as many idle connections to it as it
+	// may use at once (net/http keeps 2 per host by default, and every new
+	// connection costs a TLS handshake).
+	t.MaxIdleConnsPerHost = 100
+	// A call whose answer never starts would hold a wait or a download for
+	// good: the gateway answers within a minute or gives up itself.
+	t.ResponseHeaderTimeout = 2 * time.Minute
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.MinVersion = max(t.TLSClientConfig.MinVersion, tls.VersionTLS12)
+	return t
 }

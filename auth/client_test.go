@@ -125,3 +125,23 @@ func TestNewHTTPClientNil(t *testing.T) {
 		t.Fatal("an unauthenticated request was sent")
 	}
 }
+
+// TestBaseTransportClonesTheDefault checks that the base transport is
+// http.DefaultTransport's settings with the few overrides a client of one
+// host needs, in a copy of its own: changing it changes neither
+// http.DefaultTransport nor its TLS settings.
+func TestBaseTransportClonesTheDefault(t *testing.T) {
+	def := http.DefaultTransport.(*http.Transport)
+	b := newBaseTransport()
+	if b == def || b.TLSClientConfig == def.TLSClientConfig {
+		t.Fatal("the base transport shares http.DefaultTransport or its TLS config")
+	}
+	if b.Proxy == nil || b.DialContext == nil || b.TLSHandshakeTimeout != def.TLSHandshakeTimeout ||
+		b.IdleConnTimeout != def.IdleConnTimeout || b.MaxIdleConns != def.MaxIdleConns || !b.ForceAttemptHTTP2 {
+		t.Errorf("the base transport lost a setting of http.DefaultTransport: %+v", b)
+	}
+	if b.MaxIdleConnsPerHost != 100 || b.ResponseHeaderTimeout != 2*time.Minute || b.TLSClientConfig.MinVersion != tls.VersionTLS12 {
+		t.Errorf("overrides: MaxIdleConnsPerHost %d, ResponseHeaderTimeout %s, TLS min %x",
+			b.MaxIdleConnsPerHost, b.ResponseHeaderTimeout, b.TLSClientConfig.MinVersion)
+	}
+}
