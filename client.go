@@ -42,7 +42,7 @@ type Client struct {
 // environment and the SDK's profile file (auth.Chain). New checks every
 // option and refuses bad ones; it makes no network call.
 func New(opts ...Option) (*Client, error) {
-	o := options{retry: mustDefaults(RetryPolicy{}), maxTasks: DefaultMaxTasksPerExport}
+	o := options{retry: mustDefaults(RetryPolicy{}), maxTasks: defaultMaxTasksPerExport}
 	for _, opt := range opts {
 		if opt == nil {
 			continue

@@ -138,7 +138,7 @@ func ExampleClient_Export() {
 		log.Fatal(err)
 	}
 	// Keep exp.ID: any process can wait on it.
-	fmt.Println(exp.Status, len(exp.ID), exp.TaskIDs)
+	fmt.Println(exp.RequestStatus, len(exp.ID), exp.TaskIDs)
 	// Output: SUCCESS 36 [2e69ebb1-f06d-4eb2-a789-2883629jb204]
 }
 

@@ -24,9 +24,10 @@ type Export struct {
 	// ID is DRS's asynchronous job id: what [Client.Wait] polls, and the
 	// token to resume waiting with.
 	ID string `json:"id"`
-	// Status is the acceptance status of the request ("SUCCESS" in Huawei's
-	// example). It does not mean the export has finished: wait for that.
-	Status string `json:"status"`
+	// RequestStatus is what DRS said of the export request when it accepted
+	// it ("SUCCESS" in Huawei's example; JSON "status", the contract's
+	// name). It is not the export's progress, a [Status]: wait for that.
+	RequestStatus string `json:"status"`
 	// Accepted is when DRS accepted the export: the Date of its answer, in
 	// the server's clock, or the client's clock when the answer had none.
 	// Template files of the export are created at or after it.
@@ -66,7 +67,7 @@ func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) 
 	if dateErr != nil {
 		accepted = c.now()
 	}
-	return Export{ID: job.Id, Status: job.Status, Accepted: accepted.UTC(), TaskIDs: append([]string(nil), taskIDs...)}, nil
+	return Export{ID: job.Id, RequestStatus: job.Status, Accepted: accepted.UTC(), TaskIDs: append([]string(nil), taskIDs...)}, nil
 }
 
 // checkTaskIDs refuses a list of task ids that no export request could

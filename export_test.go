@@ -22,7 +22,7 @@ func TestExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if exp.ID == "" || exp.Status != "SUCCESS" {
+		if exp.ID == "" || exp.RequestStatus != "SUCCESS" {
 			t.Errorf("export = %+v", exp)
 		}
 		// Accepted is the server's Date header: whole seconds of its clock.

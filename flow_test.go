@@ -93,7 +93,8 @@ func TestExportAndDownload(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkResults(t, dir, e.tasks, results, n <= 10)
-				chunks := (n + drstemplate.DefaultMaxTasksPerExport - 1) / drstemplate.DefaultMaxTasksPerExport
+				const perExport = 100 // WithMaxTasksPerExport's documented default
+				chunks := (n + perExport - 1) / perExport
 				if got := e.calls.count(http.MethodPost, pathExport); got != chunks {
 					t.Errorf("%d exports, want %d", got, chunks)
 				}

@@ -37,10 +37,6 @@ type Clock interface {
 	Now() time.Time
 }
 
-// DefaultMaxTasksPerExport is how many task ids one export request may
-// carry unless [WithMaxTasksPerExport] says otherwise.
-const DefaultMaxTasksPerExport = 100
-
 // WithRegion sets the region, e.g. "cn-north-4": the DRS endpoint is then
 // https://drs.{region}.myhuaweicloud.com (or what the environment variable
 // HUAWEICLOUD_SDK_REGION_DRS_{REGION} names; see package endpoint), and the
@@ -186,7 +182,7 @@ func WithClock(c Clock) Option {
 }
 
 // WithMaxTasksPerExport sets how many task ids one export request may carry
-// (default [DefaultMaxTasksPerExport]): [Client.Export] refuses more, and
+// (default 100): [Client.Export] refuses more, and
 // [Client.ExportAndDownload] exports in chunks of this size. It must be
 // between 1 and 1000, the contract's bound.
 func WithMaxTasksPerExport(n int) Option {
@@ -198,6 +194,10 @@ func WithMaxTasksPerExport(n int) Option {
 		return nil
 	}
 }
+
+// defaultMaxTasksPerExport is how many task ids one export request may carry
+// unless WithMaxTasksPerExport says otherwise (documented there).
+const defaultMaxTasksPerExport = 100
 
 // validProjectID reports whether id is 32 lower-case hexadecimal characters.
 func validProjectID(id string) bool {

@@ -208,7 +208,6 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 			accessKey: demoAccessKey, secretKey: demoSecretKey,
 		},
 		out:          out,
-		maxPerExport: drstemplate.DefaultMaxTasksPerExport,
 		exports:      drstemplate.DefaultExports,
 		downloads:    drstemplate.DefaultDownloads,
 		pollInterval: 300 * time.Millisecond,

@@ -48,6 +48,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"export", task1, "--exports", "0"}, "--exports 0"},
 		{[]string{"export", task1, "--downloads", "-1"}, "--downloads -1"},
 		{[]string{"export", task1, "--max-per-export", "1001"}, "--max-per-export 1001"},
+		{[]string{"export", task1, "--max-per-export", "0"}, "--max-per-export 0"},
 		{[]string{"export", task1, "--poll-interval", "-1s"}, "--poll-interval -1s"},
 		{[]string{"export", task1, "--out", ""}, "--out must not be empty"},
 		{[]string{"export", task1, "--no-wait", "--resume"}, "--no-wait only submits"},

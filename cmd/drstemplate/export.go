@@ -88,7 +88,7 @@ export); "drstemplate status ID --wait" waits for it from anywhere.`,
 	fl.BoolVar(&f.resume, "resume", false, "go on with the export recorded in --out's manifest: skip verified files, wait on submitted exports")
 	fl.BoolVar(&f.noWait, "no-wait", false, "only submit the export and print its id")
 	fl.BoolVar(&f.overwrite, "overwrite", false, "replace files already in --out (without it such a task fails and the file is kept)")
-	fl.IntVar(&f.maxPerExport, "max-per-export", drstemplate.DefaultMaxTasksPerExport, "most tasks one export request carries (1 to 1000)")
+	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
 	fl.IntVar(&f.exports, "exports", drstemplate.DefaultExports, "exports in progress at once")
 	fl.IntVar(&f.downloads, "downloads", drstemplate.DefaultDownloads, "downloads at once")
 	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
@@ -104,7 +104,7 @@ func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, erro
 		return nil, usagef("--exports %d: want at least 1", f.exports)
 	case f.downloads < 1:
 		return nil, usagef("--downloads %d: want at least 1", f.downloads)
-	case f.maxPerExport < 1 || f.maxPerExport > 1000:
+	case f.maxPerExport < 0 || f.maxPerExport > 1000 || f.maxPerExport == 0 && cmd.Flags().Changed("max-per-export"):
 		return nil, usagef("--max-per-export %d: want 1 to 1000", f.maxPerExport)
 	case f.pollInterval < 0:
 		return nil, usagef("--poll-interval %v must not be negative", f.pollInterval)
@@ -132,6 +132,15 @@ func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, erro
 	return tasksfile.Parse(file, f.tasksFile)
 }
 
+// clientOptions are the client options of the flags: --max-per-export,
+// when given (else the client's default).
+func (f *exportFlags) clientOptions() []drstemplate.Option {
+	if f.maxPerExport == 0 {
+		return nil
+	}
+	return []drstemplate.Option{drstemplate.WithMaxTasksPerExport(f.maxPerExport)}
+}
+
 // waitOptions are the polling options of --poll-interval.
 func waitOptions(every time.Duration) *drstemplate.WaitOptions {
 	if every == 0 {
@@ -142,7 +151,7 @@ func waitOptions(every time.Duration) *drstemplate.WaitOptions {
 
 // submitOnly is export --no-wait: one export request, its id printed.
 func submitOnly(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFlags, tasks []string) error {
-	c, err := f.cloud.newClient(cmd, g, cmd.ErrOrStderr(), drstemplate.WithMaxTasksPerExport(f.maxPerExport))
+	c, err := f.cloud.newClient(cmd, g, cmd.ErrOrStderr(), f.clientOptions()...)
 	if err != nil {
 		return err
 	}
@@ -187,7 +196,7 @@ type taskReport struct {
 // and the report. demo calls it too.
 func runExport(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFlags, tasks []string) (*exportReport, error) {
 	logTo := &switchWriter{w: cmd.ErrOrStderr()}
-	c, err := f.cloud.newClient(cmd, g, logTo, drstemplate.WithMaxTasksPerExport(f.maxPerExport))
+	c, err := f.cloud.newClient(cmd, g, logTo, f.clientOptions()...)
 	if err != nil {
 		return nil, err
 	}

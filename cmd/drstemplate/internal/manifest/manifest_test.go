@@ -58,7 +58,7 @@ func zipOf(t *testing.T, content string) string {
 func TestWriteReadRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	m := New(endpoint, project, []string{"t1", "t2", "t3"})
-	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e1", Status: "SUCCESS", Accepted: accepted, TaskIDs: []string{"t1", "t2"}}})
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e1", RequestStatus: "SUCCESS", Accepted: accepted, TaskIDs: []string{"t1", "t2"}}})
 	f := writeFile(t, dir, "t1_mysql_20260301100001.xlsx", "PK one")
 	m.Apply(drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1", File: f}})
 	if err := m.Write(dir, accepted.Add(time.Minute)); err != nil {
@@ -176,7 +176,7 @@ func TestPlan(t *testing.T) {
 	tasks := []string{"done", "changed", "gone", "waiting", "failed", "cancelled", "fresh", "split", "landed", "cut"}
 	m := New(endpoint, project, tasks)
 	exp := func(id string, ts ...string) {
-		m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: id, Status: "SUCCESS", Accepted: accepted, TaskIDs: ts}})
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: id, RequestStatus: "SUCCESS", Accepted: accepted, TaskIDs: ts}})
 	}
 	done := func(task, export string, f drstemplate.File, err error) {
 		m.Apply(drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: task, ExportID: export, File: f, Err: err}})
