@@ -37,7 +37,7 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 	defer func() { _ = d.Close() }()
 	tmp, tmpName, err := d.CreateTemp()
 	if err != nil {
-		return nil, fmt.Errorf("drstemplate: %w", err)
+		return nil, err
 	}
 	defer func() {
 		_ = tmp.Close()
@@ -65,7 +65,7 @@ func (c *Client) saveBundle(ctx context.Context, dir string, names, local []stri
 		return n, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("drstemplate: %s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return extractBundle(ctx, tmp, size, d, names, local, overwrite, c.fileLimit())
 }

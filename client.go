@@ -59,7 +59,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	drsURL, err := endpoint.Config{Region: o.region, DRSEndpoint: o.endpoint}.DRS()
 	if err != nil {
-		return nil, fmt.Errorf("drstemplate: DRS endpoint: %w", err)
+		return nil, fmt.Errorf("DRS endpoint: %w", err)
 	}
 	c := &Client{
 		endpoint: drsURL.String(),
@@ -82,7 +82,7 @@ func New(opts ...Option) (*Client, error) {
 	if c.creds == nil {
 		found, err := auth.Chain{Region: o.region, ProjectID: projectID}.Resolve()
 		if err != nil {
-			return nil, fmt.Errorf("drstemplate: credentials: %w", err)
+			return nil, fmt.Errorf("credentials: %w", err)
 		}
 		c.creds, projectID = found.Credentials, found.ProjectID
 	}
@@ -111,7 +111,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	c.api, err = drsapi.NewClient(c.endpoint, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
 	if err != nil {
-		return nil, fmt.Errorf("drstemplate: %w", err)
+		return nil, err
 	}
 	return c, nil
 }
@@ -174,7 +174,7 @@ func projectIDSource(id string, creds auth.Credentials) (func(context.Context) (
 		}
 		id, err := src.ProjectID(ctx)
 		if err != nil {
-			return "", fmt.Errorf("drstemplate: project id: %w", err)
+			return "", fmt.Errorf("project id: %w", err)
 		}
 		if !validProjectID(id) {
 			return "", fmt.Errorf("%w: IAM gave project id %q, not 32 hexadecimal characters", ErrUnexpectedResponse, clip.String(id, 64))
@@ -214,7 +214,7 @@ func (c *Client) call(ctx context.Context, op operation, want int, send func(ctx
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
-		return nil, fmt.Errorf("drstemplate: %s: %w", op, err)
+		return nil, fmt.Errorf("%s: %w", op, err)
 	}
 	if resp.StatusCode == want {
 		return resp, nil
@@ -235,7 +235,7 @@ const maxErrorBody = 64 << 10
 func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response) error {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("drstemplate: %s: reading the HTTP %d answer: %w", op, resp.StatusCode, ctx.Err())
+		return fmt.Errorf("%s: reading the HTTP %d answer: %w", op, resp.StatusCode, ctx.Err())
 	}
 	info := huaweierr.ParseResponse(resp, body)
 	return &APIError{

@@ -115,7 +115,7 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response, limit i
 // context ended, that is the error.
 func readFailure(ctx context.Context, err error) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return fmt.Errorf("drstemplate: download stopped: %w", ctxErr)
+		return fmt.Errorf("download stopped: %w", ctxErr)
 	}
 	return &bodyError{err: err}
 }
@@ -224,7 +224,7 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 		})
 	})
 	if err != nil {
-		return File{}, fmt.Errorf("drstemplate: %s: %w", clip.String(name, 128), err)
+		return File{}, fmt.Errorf("%s: %w", clip.String(name, 128), err)
 	}
 	return f, nil
 }

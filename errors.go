@@ -8,6 +8,11 @@ import (
 	"time"
 )
 
+// The errors of this package say what failed without naming the package
+// (as go-github's and azcore's do): a program adds its own prefix once when
+// it prints one — the drstemplate command prints "drstemplate: " and the
+// error. Errors of package auth start with "auth: ".
+
 // Sentinel errors, for errors.Is. Errors from DRS itself are [*APIError]s;
 // those that are refusals of the credentials also match auth.ErrUnauthorized
 // and the kind of refusal (auth.ErrTokenRejected, auth.ErrInvalidSignature,
@@ -16,28 +21,28 @@ var (
 	// ErrInvalidInput reports an argument or option refused before any call
 	// was made: an empty or oversized list of task ids, a blank or repeated
 	// id, an unusable file name or directory.
-	ErrInvalidInput = errors.New("drstemplate: invalid input")
+	ErrInvalidInput = errors.New("invalid input")
 	// ErrExportFailed reports an export that DRS ended as failed.
-	ErrExportFailed = errors.New("drstemplate: the export failed")
+	ErrExportFailed = errors.New("the export failed")
 	// ErrNotFound matches an [*APIError] with HTTP status 404: an unknown
 	// project, an unknown or expired export id, or a file that is not there.
-	ErrNotFound = errors.New("drstemplate: not found")
+	ErrNotFound = errors.New("not found")
 	// ErrThrottled matches an [*APIError] with HTTP status 429: the caller
 	// sends too many requests and must slow down.
-	ErrThrottled = errors.New("drstemplate: throttled")
+	ErrThrottled = errors.New("throttled")
 	// ErrNoTemplate reports a task whose export succeeded but whose template
 	// file is not among the listed files.
-	ErrNoTemplate = errors.New("drstemplate: no template file found for the task")
+	ErrNoTemplate = errors.New("no template file found for the task")
 	// ErrNotTemplate reports a download that is not a template: empty, or
 	// not a zip container (an .xlsx, or a .zip of several).
-	ErrNotTemplate = errors.New("drstemplate: the download is not a template file")
+	ErrNotTemplate = errors.New("the download is not a template file")
 	// ErrFileExists reports a file that is already in the target directory;
 	// it is kept, and the download discarded, unless overwriting was asked for.
-	ErrFileExists = errors.New("drstemplate: the file already exists")
+	ErrFileExists = errors.New("the file already exists")
 	// ErrUnexpectedResponse reports a response that does not follow the
 	// contract: a success status other than the documented one, or a body
 	// that cannot be decoded (for example an HTML page from a proxy).
-	ErrUnexpectedResponse = errors.New("drstemplate: unexpected response")
+	ErrUnexpectedResponse = errors.New("unexpected response")
 )
 
 // APIError is an error answer of DRS (or of the API gateway in front of it):
@@ -74,7 +79,6 @@ type APIError struct {
 // known.
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("drstemplate: ")
 	b.WriteString(e.Operation)
 	b.WriteString(": HTTP ")
 	b.WriteString(strconv.Itoa(e.StatusCode))

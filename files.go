@@ -30,7 +30,7 @@ type File struct {
 func openDir(dir string) (*localfile.Dir, error) {
 	d, err := localfile.OpenDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("drstemplate: %w", err)
+		return nil, err
 	}
 	return d, nil
 }
@@ -114,12 +114,12 @@ func ensureDir(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return fmt.Errorf("drstemplate: %w", err)
+			return err
 		}
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("drstemplate: %w", err)
+		return err
 	}
 	if !info.IsDir() {
 		return fmt.Errorf("%w: %s is not a directory", ErrInvalidInput, dir)

@@ -512,8 +512,7 @@ type tasksError struct {
 }
 
 func (e *tasksError) Error() string {
-	first := strings.ReplaceAll(e.errs[0].Error(), ": drstemplate: ", ": ")
-	s := fmt.Sprintf("drstemplate: %d of %d tasks failed: %s", e.failed, e.total, first)
+	s := fmt.Sprintf("%d of %d tasks failed: %v", e.failed, e.total, e.errs[0])
 	if e.failed > 1 {
 		s += fmt.Sprintf(" (and %d more)", e.failed-1)
 	}

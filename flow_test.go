@@ -348,7 +348,7 @@ func TestResultJSON(t *testing.T) {
 	failed, _ := json.Marshal(drstemplate.Result{TaskID: "t2", ExportID: "e1", Err: drstemplate.ErrNoTemplate})
 	for _, tc := range []struct{ got, want string }{
 		{string(ok), `{"task_id":"t1","export_id":"e1","file":{"name":"t1.xlsx","path":"out/t1.xlsx","size":3,"sha256":"ab"}}`},
-		{string(failed), `{"task_id":"t2","export_id":"e1","error":"drstemplate: no template file found for the task"}`},
+		{string(failed), `{"task_id":"t2","export_id":"e1","error":"no template file found for the task"}`},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got  %s\nwant %s", tc.got, tc.want)

@@ -363,7 +363,7 @@ func rewind(req *http.Request) (*http.Request, error) {
 		return r, nil
 	}
 	if req.GetBody == nil {
-		return nil, errors.New("drstemplate: the request body cannot be sent again")
+		return nil, errors.New("the request body cannot be sent again")
 	}
 	body, err := req.GetBody()
 	if err != nil {

@@ -161,7 +161,7 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 			w.failures++
 			w.lastError = err
 			if w.failures > w.o.MaxTransientErrors {
-				return w.last, fmt.Errorf("drstemplate: waiting for export %s: %d progress calls in a row failed: %w", w.id, w.failures, err)
+				return w.last, fmt.Errorf("waiting for export %s: %d progress calls in a row failed: %w", w.id, w.failures, err)
 			}
 		}
 		next = w.o.delay(w.calls, w.rand())

@@ -91,7 +91,6 @@ func isAuth(err error) bool {
 func errorLines(err error) string {
 	var b strings.Builder
 	for line := range strings.SplitSeq(strings.TrimRight(err.Error(), "\n"), "\n") {
-		line = strings.TrimPrefix(line, "drstemplate: ") // the library's own prefix
 		b.WriteString("drstemplate: ")
 		b.WriteString(escapeControl(line))
 		b.WriteByte('\n')

@@ -212,3 +212,31 @@ func TestCredentialSources(t *testing.T) {
 		t.Errorf("--endpoint over %s: exit %d, stderr %q", envEndpoint, res.code, res.stderr)
 	}
 }
+
+// TestErrorsSayDrstemplateOnce runs commands that fail in the library
+// (a task that fails to export, an unknown export, a refused signature,
+// input the library refuses): each line of their stderr names the program
+// once, never "drstemplate: drstemplate:" or a prefix in the middle.
+func TestErrorsSayDrstemplateOnce(t *testing.T) {
+	useFake(t, startFake(t))
+	for _, args := range [][]string{
+		{"export", "-q", "--out", t.TempDir(), task1, taskFail},
+		{"status", "00000000-0000-4000-8000-000000000000"},
+		{"download", "--out", t.TempDir(), "no-such-file.xlsx"},
+		{"list", "--project-id", "0123456789abcdef0123456789abcdeX"},
+	} {
+		res := run(t, args...)
+		if res.code == exitOK {
+			t.Errorf("%v: exit 0", args)
+			continue
+		}
+		for line := range strings.Lines(res.stderr) {
+			if strings.Count(line, "drstemplate: ") > 1 || strings.Contains(line, ": drstemplate:") {
+				t.Errorf("%v: %q names the program more than once", args, line)
+			}
+		}
+		if !strings.HasPrefix(res.stderr, "drstemplate: ") && !strings.Contains(res.stderr, "\ndrstemplate: ") {
+			t.Errorf("%v: no line starts with the program's name: %q", args, res.stderr)
+		}
+	}
+}
