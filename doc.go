@@ -4,8 +4,10 @@
 //
 // [Client.ExportAndDownload] is the whole job in one call. Its steps are
 // there on their own too: [Client.Export] starts an export and returns its
-// id, [Client.Wait] polls it to the end (the id is all it needs, so any
-// process can wait), [Client.Templates] ranges over every page of the file
+// export id (DRS's asynchronous job id, async_job_id in the contract's
+// paths; this package, its CLI and their documentation call it the export
+// id), [Client.Wait] polls it to the end (the export id is all it needs, so
+// any process can wait), [Client.Templates] ranges over every page of the file
 // list, [Client.Download] streams a file to a writer and
 // [Client.DownloadToDir] writes files whole or not at all.
 //
@@ -24,8 +26,9 @@
 //
 // # Testing
 //
-// Package drsfake is a fake DRS service built from the same contract. Its
-// StartInMemory runs it on an in-memory network, so that inside a
+// Package drsfake is a fake DRS service built from the same contract.
+// drsfaketest.StartInMemory (package drsfake/drsfaketest) runs it on an
+// in-memory network, so that inside a
 // testing/synctest bubble the fake, this client and their timers run on
 // fake time: a ten-minute export is waited for in no real time.
 //

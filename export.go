@@ -21,8 +21,8 @@ const maxJobsPerRequest = 1000
 // [Client.ExportAndDownload] in [ExportAndDownloadOptions].Submitted to finish the job
 // after a restart.
 type Export struct {
-	// ID is DRS's asynchronous job id: what [Client.Wait] polls, and the
-	// token to resume waiting with.
+	// ID is the export id: what [Client.Wait] polls, and the token to
+	// resume waiting with.
 	ID string `json:"id"`
 	// RequestStatus is what DRS said of the export request when it accepted
 	// it ("SUCCESS" in Huawei's example; JSON "status", the contract's

@@ -83,7 +83,7 @@ func (o *WaitOptions) delay(n int, u float64) time.Duration {
 	return o.MinDelay + time.Duration(u*float64(ceiling-o.MinDelay))
 }
 
-// Poll asks DRS once for the status of the export with the given id.
+// Poll asks DRS once for the status of the export with the given export id.
 func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
 	if strings.TrimSpace(exportID) == "" {
 		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
@@ -102,9 +102,9 @@ func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
 	return Status(p.ProcessStatus), nil
 }
 
-// Wait polls the export with the given id until it ends, the context ends,
-// or a call fails for good; see [WaitOptions] for the pacing. The id may
-// come from another process: it is all Wait needs.
+// Wait polls the export with the given export id until it ends, the
+// context ends, or a call fails for good; see [WaitOptions] for the pacing.
+// The export id may come from another process: it is all Wait needs.
 //
 // It returns the final status. An export that failed gives an error
 // matching [ErrExportFailed]. A wait cut short by the context's deadline
@@ -232,7 +232,7 @@ func (w *waiter) stopped(ctx context.Context) error {
 	if w.last != "" {
 		last = "last status " + strconv.Quote(string(w.last))
 	}
-	msg := fmt.Sprintf("drstemplate: waiting for export %s: %s after %s and %d progress calls",
+	msg := fmt.Sprintf("waiting for export %s: %s after %s and %d progress calls",
 		w.id, last, time.Since(w.start).Round(time.Millisecond), w.calls)
 	if w.lastError != nil && w.failures > 0 {
 		return fmt.Errorf("%s (last call failed: %w): %w", msg, w.lastError, err)

@@ -52,8 +52,8 @@ are there and verified are skipped, exports already accepted are waited on
 rather than submitted again, and the rest are exported. Without --resume, a
 manifest already in --out is an error (exit 2): nothing is overwritten.
 
-With --no-wait, export only submits and prints the export's id (JSON: the
-export); "drstemplate status ID --wait" waits for it from anywhere.`,
+With --no-wait, export only submits and prints the export id (JSON: the
+export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 		Example: `  drstemplate export 0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01 --region cn-north-4 --out templates
   drstemplate export --tasks-file tasks.txt --out templates -o json > result.json
   drstemplate export --tasks-file tasks.txt --out templates --resume
@@ -86,7 +86,7 @@ export); "drstemplate status ID --wait" waits for it from anywhere.`,
 	fl.StringVar(&f.tasksFile, "tasks-file", "", "read task ids from this file, one per line ('-' for standard input)")
 	fl.StringVar(&f.out, "out", ".", "directory to download the templates into (made if missing); the manifest is kept there")
 	fl.BoolVar(&f.resume, "resume", false, "go on with the export recorded in --out's manifest: skip verified files, wait on submitted exports")
-	fl.BoolVar(&f.noWait, "no-wait", false, "only submit the export and print its id")
+	fl.BoolVar(&f.noWait, "no-wait", false, "only submit the export and print its export id")
 	fl.BoolVar(&f.overwrite, "overwrite", false, "replace files already in --out (without it such a task fails and the file is kept)")
 	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
 	fl.IntVar(&f.exports, "exports", drstemplate.DefaultExports, "exports in progress at once")
@@ -166,7 +166,7 @@ func submitOnly(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFl
 		return err
 	}
 	if !g.quiet {
-		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "export %s accepted for %s; wait for it with: drstemplate status %s --wait\n",
+		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "export id %s accepted for %s; wait for it with: drstemplate status %s --wait\n",
 			exp.ID, plural(len(exp.TaskIDs), "task"), exp.ID)
 	}
 	return nil

@@ -24,11 +24,11 @@ func newStatusCommand(g *globals) *cobra.Command {
 	var wait bool
 	var every time.Duration
 	cmd := &cobra.Command{
-		Use:   "status ASYNC_ID",
+		Use:   "status EXPORT_ID",
 		Short: "Show, or wait for, the status of an export",
-		Long: `Show the status of an export by its id (what "export --no-wait" prints), or
-with --wait poll until it ends, with progress on stderr: a wait can be
-resumed from anywhere, by id alone.
+		Long: `Show the status of an export by its export id (what "export --no-wait"
+prints), or with --wait poll until it ends, with progress on stderr: a wait
+can be resumed from anywhere, by export id alone.
 
 Without --wait it exits 0 whatever the status; with --wait, an export that
 ends "failed" exits 1. The files of a finished export are listed by
