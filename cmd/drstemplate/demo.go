@@ -127,6 +127,33 @@ func operationOf(r *http.Request) string {
 	return r.Method + " " + p
 }
 
+// demoOperations are the DRS operations, in the order of an export.
+var demoOperations = []string{"ExportCreationTemplate", "ShowExportProgress", "ListTemplates", "DownloadCreateTemplate"}
+
+// counts is how many calls of each operation the fake answered.
+func (l *callLog) counts() []demoCall {
+	calls := make([]demoCall, 0, len(demoOperations))
+	for _, op := range demoOperations {
+		_, _, n := l.span(op)
+		calls = append(calls, demoCall{op, n})
+	}
+	return calls
+}
+
+// steps are the rows of the demo's summary: each step of the export, its
+// calls and how long it took.
+func (l *callLog) steps() [][]string {
+	subStart, subEnd, _ := l.span("ExportCreationTemplate")
+	_, waitEnd, polls := l.span("ShowExportProgress")
+	listStart, _, _ := l.span("ListTemplates")
+	_, dlEnd, dls := l.span("DownloadCreateTemplate")
+	return [][]string{
+		{"  ExportCreationTemplate", "1 call", "submit", ms(subEnd.Sub(subStart))},
+		{"  ShowExportProgress", plural(polls, "call"), "wait for pending → running → success", ms(waitEnd.Sub(subEnd))},
+		{"  ListTemplates + DownloadCreateTemplate", plural(dls, "download"), "find and download the files", ms(dlEnd.Sub(listStart))},
+	}
+}
+
 // span is the first start and last end of op's calls.
 func (l *callLog) span(op string) (first, last time.Time, n int) {
 	l.mu.Lock()
@@ -146,9 +173,21 @@ func (l *callLog) span(op string) (first, last time.Time, n int) {
 	return first, last, n
 }
 
+// runDemo runs the demo's steps: start the fake, run export against it,
+// then tell what was called and show a workbook.
 func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) error {
 	if out == "" {
 		return usagef("--out must not be empty")
+	}
+	started := time.Now()
+	fake, err := startDemoFake(ctx)
+	if err != nil {
+		return err
+	}
+	defer fake.stop()
+	fakeUp := time.Since(started)
+	if err := clearDemoDir(out); err != nil {
+		return err
 	}
 	w := cmd.OutOrStdout()
 	say := func(format string, args ...any) {
@@ -156,95 +195,28 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 			_, _ = fmt.Fprintf(w, format, args...)
 		}
 	}
-	started := time.Now()
-	tasks := demoTasks()
-	fake, err := drsfake.New(
-		drsfake.WithTasks(tasks...),
-		drsfake.WithAccessKey(demoAccessKey, demoSecretKey),
-		drsfake.WithExportTimings(400*time.Millisecond, 1200*time.Millisecond),
-		drsfake.WithSeed(1),
-	)
-	if err != nil {
-		return fmt.Errorf("demo: starting drsfake: %w", err)
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("demo: listening on loopback: %w", err)
-	}
-	log := &callLog{}
-	srv := &http.Server{Handler: log.wrap(fake), ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = srv.Serve(ln) // http.ErrServerClosed once the demo is over
-	}()
-	defer func() {
-		_ = srv.Close()
-		<-served
-	}()
-	base := "http://" + ln.Addr().String()
-	fakeUp := time.Since(started)
+	fake.introduce(say, out, fakeUp)
 
-	if err := clearDemoDir(out); err != nil {
-		return err
-	}
-	ids := make([]string, len(tasks))
-	engines := map[string]bool{}
-	for i, t := range tasks {
-		ids[i] = t.ID
-		engines[t.Engine] = true
-	}
-	say("drstemplate demo: the whole export against drsfake, a fake DRS service in this process\n\n")
-	say("1. started drsfake at %s (%s) with %d tasks: %s\n", base, ms(fakeUp), len(tasks), strings.Join(sortedKeys(engines), ", "))
-	say("   AK/SK credentials made up for it: access key %s (the secret key is not shown)\n\n", demoAccessKey)
-	say("2. drstemplate export --endpoint %s --project-id %s %s --out %s\n",
-		base, fake.ProjectIDs()[0], "<6 task ids>", out)
-	say("   (every request signed with SDK-HMAC-SHA256; progress on stderr)\n\n")
-
-	f := &exportFlags{
-		cloud: cloudConfig{
-			endpoint: base, projectID: fake.ProjectIDs()[0],
-			accessKey: demoAccessKey, secretKey: demoSecretKey,
-		},
-		out:          out,
-		exports:      drstemplate.DefaultExports,
-		downloads:    drstemplate.DefaultDownloads,
-		pollInterval: 300 * time.Millisecond,
-	}
 	exportStart := time.Now()
-	rep, err := runExport(ctx, cmd, g, f, ids)
+	rep, err := fake.export(ctx, cmd, g, out)
 	if rep == nil {
 		return err
 	}
 	exportTook := time.Since(exportStart)
-	var calls []demoCall
-	for _, op := range []string{"ExportCreationTemplate", "ShowExportProgress", "ListTemplates", "DownloadCreateTemplate"} {
-		_, _, n := log.span(op)
-		calls = append(calls, demoCall{op, n})
-	}
 	if g.json() {
-		if werr := writeJSON(w, demoReport{Fake: base, Export: rep, Calls: calls}); werr != nil && err == nil {
+		if werr := writeJSON(w, demoReport{Fake: fake.base, Export: rep, Calls: fake.calls.counts()}); werr != nil && err == nil {
 			err = werr
 		}
 		return err
 	}
-	if werr := rep.write(w, g); werr != nil && err == nil {
+	if werr := rep.writeText(w); werr != nil && err == nil {
 		err = werr
 	}
 	if err != nil {
 		return err
 	}
-	subStart, subEnd, _ := log.span("ExportCreationTemplate")
-	_, waitEnd, polls := log.span("ShowExportProgress")
-	listStart, _, _ := log.span("ListTemplates")
-	_, dlEnd, dls := log.span("DownloadCreateTemplate")
 	say("\n3. what was called, and how long each step took (export: %s in all)\n", ms(exportTook))
-	_ = table(w, nil, [][]string{
-		{"  ExportCreationTemplate", "1 call", "submit", ms(subEnd.Sub(subStart))},
-		{"  ShowExportProgress", plural(polls, "call"), "wait for pending → running → success", ms(waitEnd.Sub(subEnd))},
-		{"  ListTemplates + DownloadCreateTemplate", plural(dls, "download"), "find and download the files", ms(dlEnd.Sub(listStart))},
-	})
+	_ = table(w, nil, fake.calls.steps())
 	first := rep.Tasks[0].File
 	say("\n4. drstemplate inspect %s\n\n", first.Path)
 	wb, err := workbook.Open(first.Path)
@@ -258,6 +230,86 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 	say("Next: drstemplate inspect FILE, drstemplate diff A B, drstemplate fake-server, drstemplate export --help.\n")
 	say("Done in %s.\n", ms(time.Since(started)))
 	return nil
+}
+
+// demoFake is the demo's drsfake, served on a loopback port.
+type demoFake struct {
+	fake  *drsfake.Server
+	tasks []drsfake.Task
+	base  string // its URL
+	calls *callLog
+	stop  func()
+}
+
+// startDemoFake starts the demo's fake on a free loopback port.
+func startDemoFake(ctx context.Context) (*demoFake, error) {
+	d := &demoFake{tasks: demoTasks(), calls: &callLog{}}
+	var err error
+	d.fake, err = drsfake.New(
+		drsfake.WithTasks(d.tasks...),
+		drsfake.WithAccessKey(demoAccessKey, demoSecretKey),
+		drsfake.WithExportTimings(400*time.Millisecond, 1200*time.Millisecond),
+		drsfake.WithSeed(1),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("demo: starting drsfake: %w", err)
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo: listening on loopback: %w", err)
+	}
+	srv := &http.Server{Handler: d.calls.wrap(d.fake), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = srv.Serve(ln) // http.ErrServerClosed once the demo is over
+	}()
+	d.stop = func() {
+		_ = srv.Close()
+		<-served
+	}
+	d.base = "http://" + ln.Addr().String()
+	return d, nil
+}
+
+// introduce says what the demo runs against and what it is about to run.
+func (d *demoFake) introduce(say func(string, ...any), out string, startup time.Duration) {
+	engines := map[string]bool{}
+	for _, t := range d.tasks {
+		engines[t.Engine] = true
+	}
+	say("drstemplate demo: the whole export against drsfake, a fake DRS service in this process\n\n")
+	say("1. started drsfake at %s (%s) with %d tasks: %s\n", d.base, ms(startup), len(d.tasks), strings.Join(sortedKeys(engines), ", "))
+	say("   AK/SK credentials made up for it: access key %s (the secret key is not shown)\n\n", demoAccessKey)
+	say("2. drstemplate export --endpoint %s --project-id %s %s --out %s\n",
+		d.base, d.fake.ProjectIDs()[0], "<6 task ids>", out)
+	say("   (every request signed with SDK-HMAC-SHA256; progress on stderr)\n\n")
+}
+
+// export runs what `drstemplate export` runs, against the fake, with its
+// AK/SK, into out.
+func (d *demoFake) export(ctx context.Context, cmd *cobra.Command, g *globals, out string) (*exportReport, error) {
+	f := &exportFlags{
+		cloud: cloudConfig{
+			endpoint: d.base, projectID: d.fake.ProjectIDs()[0],
+			accessKey: demoAccessKey, secretKey: demoSecretKey,
+		},
+		out:          out,
+		exports:      drstemplate.DefaultExports,
+		downloads:    drstemplate.DefaultDownloads,
+		pollInterval: 300 * time.Millisecond,
+	}
+	ids := make([]string, len(d.tasks))
+	for i, t := range d.tasks {
+		ids[i] = t.ID
+	}
+	logTo := &switchWriter{w: cmd.ErrOrStderr()}
+	c, err := f.cloud.newClient(cmd, g, logTo, f.clientOptions()...)
+	if err != nil {
+		return nil, err
+	}
+	return runExport(ctx, cmd, g, c, logTo, f, ids)
 }
 
 // clearDemoDir makes out ready for the demo: missing or empty is fine; a

@@ -1,14 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate"
 )
 
-// downloadReport is what `download -o json` prints.
+// downloadReport is what `download` prints.
 type downloadReport struct {
 	Files []drstemplate.File `json:"files"`
 }
@@ -31,25 +33,13 @@ fetched in one call, as DRS sends them (a .zip, extracted safely).`,
 			if out == "" {
 				return usagef("--out must not be empty")
 			}
-			ctx, cancel, err := cfg.withTimeout(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cancel()
-			c, err := cfg.newClient(cmd, g, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			files, err := c.DownloadToDir(ctx, out, names, &drstemplate.DownloadOptions{Overwrite: overwrite})
-			if files == nil {
-				files = []drstemplate.File{}
-			}
-			if len(files) > 0 || err == nil {
-				if werr := writeFiles(cmd, g, files); werr != nil && err == nil {
-					err = werr
+			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, _ *switchWriter) (output, error) {
+				files, err := c.DownloadToDir(ctx, out, names, &drstemplate.DownloadOptions{Overwrite: overwrite})
+				if len(files) == 0 && err != nil {
+					return nil, err // nothing written: no report
 				}
-			}
-			return err
+				return &downloadReport{Files: append([]drstemplate.File{}, files...)}, err
+			})
 		},
 	}
 	addCloudFlags(cmd, &cfg)
@@ -58,16 +48,13 @@ fetched in one call, as DRS sends them (a .zip, extracted safely).`,
 	return cmd
 }
 
-// writeFiles prints the files written: a line each, or the JSON report.
-func writeFiles(cmd *cobra.Command, g *globals, files []drstemplate.File) error {
-	if g.json() {
-		return writeJSON(cmd.OutOrStdout(), downloadReport{Files: files})
-	}
-	rows := make([][]string, 0, len(files))
-	for _, f := range files {
+// writeText prints the files written: path, size, SHA-256.
+func (r *downloadReport) writeText(w io.Writer) error {
+	rows := make([][]string, 0, len(r.Files))
+	for _, f := range r.Files {
 		rows = append(rows, []string{f.Path, humanSize(f.Size), f.SHA256})
 	}
-	if err := table(cmd.OutOrStdout(), []string{"FILE", "SIZE", "SHA-256"}, rows); err != nil {
+	if err := table(w, []string{"FILE", "SIZE", "SHA-256"}, rows); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -64,21 +63,16 @@ export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 			if err != nil {
 				return err
 			}
-			ctx, cancel, err := f.cloud.withTimeout(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cancel()
-			if f.noWait {
-				return submitOnly(ctx, cmd, g, f, tasks)
-			}
-			rep, err := runExport(ctx, cmd, g, f, tasks)
-			if rep != nil {
-				if werr := rep.write(cmd.OutOrStdout(), g); werr != nil && err == nil {
-					err = werr
+			return runCloud(cmd, g, &f.cloud, f.clientOptions(), func(ctx context.Context, c *drstemplate.Client, logTo *switchWriter) (output, error) {
+				if f.noWait {
+					return submitOnly(ctx, cmd, g, c, tasks)
 				}
-			}
-			return err
+				rep, err := runExport(ctx, cmd, g, c, logTo, f, tasks)
+				if rep == nil {
+					return nil, err // nothing was tried: no report
+				}
+				return rep, err
+			})
 		},
 	}
 	addCloudFlags(cmd, &f.cloud)
@@ -149,27 +143,28 @@ func waitOptions(every time.Duration) *drstemplate.WaitOptions {
 	return &drstemplate.WaitOptions{MinDelay: every, MaxDelay: every}
 }
 
-// submitOnly is export --no-wait: one export request, its id printed.
-func submitOnly(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFlags, tasks []string) error {
-	c, err := f.cloud.newClient(cmd, g, cmd.ErrOrStderr(), f.clientOptions()...)
-	if err != nil {
-		return err
-	}
+// submitOnly is export --no-wait: one export request; the export is
+// printed (its export id, as text) and how to wait for it said on stderr.
+func submitOnly(ctx context.Context, cmd *cobra.Command, g *globals, c *drstemplate.Client, tasks []string) (output, error) {
 	exp, err := c.Export(ctx, tasks...)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if g.json() {
-		return writeJSON(cmd.OutOrStdout(), exp)
-	}
-	if _, err := fmt.Fprintln(cmd.OutOrStdout(), exp.ID); err != nil {
-		return err
-	}
-	if !g.quiet {
+	if !g.quiet && !g.json() {
 		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "export id %s accepted for %s; wait for it with: drstemplate status %s --wait\n",
 			exp.ID, plural(len(exp.TaskIDs), "task"), exp.ID)
 	}
-	return nil
+	return (*acceptedExport)(&exp), nil
+}
+
+// acceptedExport is what export --no-wait prints: the drstemplate.Export
+// as JSON, its export id as text.
+type acceptedExport drstemplate.Export
+
+// writeText prints the export id.
+func (e *acceptedExport) writeText(w io.Writer) error {
+	_, err := fmt.Fprintln(w, e.ID)
+	return err
 }
 
 // exportReport is the result of an export run: what -o json prints.
@@ -191,15 +186,11 @@ type taskReport struct {
 	Error    string            `json:"error,omitempty"`
 }
 
-// runExport is the whole export: the manifest read or started, the
+// runExport is the whole export with c: the manifest read or started, the
 // client's ExportAndDownload run with the manifest kept as events come,
-// and the report. demo calls it too.
-func runExport(ctx context.Context, cmd *cobra.Command, g *globals, f *exportFlags, tasks []string) (*exportReport, error) {
-	logTo := &switchWriter{w: cmd.ErrOrStderr()}
-	c, err := f.cloud.newClient(cmd, g, logTo, f.clientOptions()...)
-	if err != nil {
-		return nil, err
-	}
+// and the report (nil when nothing was tried). The client's log (logTo)
+// goes through the progress display while it is up. demo calls it too.
+func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstemplate.Client, logTo *switchWriter, f *exportFlags, tasks []string) (*exportReport, error) {
 	project, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
@@ -319,11 +310,8 @@ func newExportReport(dir string, m *manifest.Manifest, done, results []drstempla
 	return r
 }
 
-// write prints the report: JSON, or a table and a summary line.
-func (r *exportReport) write(w io.Writer, g *globals) error {
-	if g.json() {
-		return writeJSON(w, r)
-	}
+// writeText prints the report: a table and a summary line.
+func (r *exportReport) writeText(w io.Writer) error {
 	rows := make([][]string, 0, len(r.Tasks))
 	for _, t := range r.Tasks {
 		switch {
@@ -343,24 +331,4 @@ func (r *exportReport) write(w io.Writer, g *globals) error {
 	_, err := fmt.Fprintf(w, "%s: %d exported, %d already there, %d failed; manifest %s\n",
 		plural(len(r.Tasks), "task"), r.Exported, r.Skipped, r.Failed, escapeControl(r.Manifest))
 	return err
-}
-
-// switchWriter is an io.Writer whose target can change: the client's debug
-// log goes through the live display while it runs, so lines do not tear it.
-type switchWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *switchWriter) set(w io.Writer) {
-	s.mu.Lock()
-	s.w = w
-	s.mu.Unlock()
-}
-
-func (s *switchWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	w := s.w
-	s.mu.Unlock()
-	return w.Write(p)
 }

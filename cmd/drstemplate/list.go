@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -9,7 +11,7 @@ import (
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/tasksfile"
 )
 
-// listReport is what `list -o json` prints.
+// listReport is what `list` prints.
 type listReport struct {
 	Templates []drstemplate.Template `json:"templates"`
 }
@@ -36,44 +38,49 @@ a comma-separated list); --limit stops after that many files.`,
 					return usagef("--task: %w", err)
 				}
 			}
-			ctx, cancel, err := cfg.withTimeout(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cancel()
-			c, err := cfg.newClient(cmd, g, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			want := map[string]bool{}
-			for _, t := range tasks {
-				want[t] = true
-			}
-			found := []drstemplate.Template{}
-			for t, err := range c.Templates(ctx) {
+			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, _ *switchWriter) (output, error) {
+				r, err := listTemplates(ctx, c, tasks, limit)
 				if err != nil {
-					return err
+					return nil, err // not a nil *listReport in the interface
 				}
-				if len(want) > 0 && !want[t.TaskID] {
-					continue
-				}
-				found = append(found, t)
-				if limit > 0 && len(found) == limit {
-					break
-				}
-			}
-			if g.json() {
-				return writeJSON(cmd.OutOrStdout(), listReport{Templates: found})
-			}
-			rows := make([][]string, 0, len(found))
-			for _, t := range found {
-				rows = append(rows, []string{t.LastModified.UTC().Format(time.RFC3339), t.TaskID, t.Engine, t.Name})
-			}
-			return table(cmd.OutOrStdout(), []string{"LAST MODIFIED", "TASK", "ENGINE", "NAME"}, rows)
+				return r, nil
+			})
 		},
 	}
 	addCloudFlags(cmd, &cfg)
 	cmd.Flags().StringSliceVar(&tasks, "task", nil, "only the files of this task id (repeatable)")
 	cmd.Flags().IntVar(&limit, "limit", 0, "stop after this many files (0: all)")
 	return cmd
+}
+
+// listTemplates ranges over the listing: the files of tasks (all if none),
+// at most limit of them (all if 0).
+func listTemplates(ctx context.Context, c *drstemplate.Client, tasks []string, limit int) (*listReport, error) {
+	want := map[string]bool{}
+	for _, t := range tasks {
+		want[t] = true
+	}
+	r := &listReport{Templates: []drstemplate.Template{}}
+	for t, err := range c.Templates(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if len(want) > 0 && !want[t.TaskID] {
+			continue
+		}
+		r.Templates = append(r.Templates, t)
+		if limit > 0 && len(r.Templates) == limit {
+			break
+		}
+	}
+	return r, nil
+}
+
+// writeText prints a table: time, task, engine, name.
+func (r *listReport) writeText(w io.Writer) error {
+	rows := make([][]string, 0, len(r.Templates))
+	for _, t := range r.Templates {
+		rows = append(rows, []string{t.LastModified.UTC().Format(time.RFC3339), t.TaskID, t.Engine, t.Name})
+	}
+	return table(w, []string{"LAST MODIFIED", "TASK", "ENGINE", "NAME"}, rows)
 }

@@ -1,16 +1,17 @@
 package main
 
 import (
-	"time"
-
+	"context"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/drs-tools/drstemplate"
 )
 
-// statusReport is what `status -o json` prints.
+// statusReport is what `status` prints.
 type statusReport struct {
 	ID        string `json:"id"`
 	Status    string `json:"status"`
@@ -40,45 +41,30 @@ ends "failed" exits 1. The files of a finished export are listed by
 			if every < 0 {
 				return usagef("--poll-interval %v must not be negative", every)
 			}
-			ctx, cancel, err := cfg.withTimeout(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer cancel()
 			id := args[0]
-			var s drstemplate.Status
-			if wait {
-				rep := newReporter(g, cmd.ErrOrStderr())
-				logTo := &switchWriter{w: rep.log()}
-				c, err := cfg.newClient(cmd, g, logTo)
-				if err != nil {
-					rep.end()
-					return err
+			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, logTo *switchWriter) (output, error) {
+				if !wait {
+					s, err := c.Poll(ctx, id)
+					if err != nil {
+						return nil, err
+					}
+					return newStatusReport(id, s), nil
 				}
+				rep := newReporter(g, cmd.ErrOrStderr())
+				logTo.set(rep.log())
 				opts := waitOptions(every)
 				if opts == nil {
 					opts = &drstemplate.WaitOptions{}
 				}
 				opts.Progress = func(st drstemplate.Status) { rep.status(id, st) }
-				s, err = c.Wait(ctx, id, opts)
+				s, err := c.Wait(ctx, id, opts)
 				logTo.set(cmd.ErrOrStderr())
 				rep.end()
 				if err != nil && !s.Failed() {
-					return err
+					return nil, err
 				}
-				if werr := writeStatus(cmd, g, id, s); werr != nil {
-					return werr
-				}
-				return err
-			}
-			c, err := cfg.newClient(cmd, g, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			if s, err = c.Poll(ctx, id); err != nil {
-				return err
-			}
-			return writeStatus(cmd, g, id, s)
+				return newStatusReport(id, s), err // a failed export: printed, and exit 1
+			})
 		},
 	}
 	addCloudFlags(cmd, &cfg)
@@ -87,11 +73,13 @@ ends "failed" exits 1. The files of a finished export are listed by
 	return cmd
 }
 
-// writeStatus prints a status: "ID  STATUS", or the JSON report.
-func writeStatus(cmd *cobra.Command, g *globals, id string, s drstemplate.Status) error {
-	if g.json() {
-		return writeJSON(cmd.OutOrStdout(), statusReport{ID: id, Status: string(s), Done: s.Done(), Succeeded: s.Succeeded(), Failed: s.Failed()})
-	}
-	_, err := fmt.Fprintf(cmd.OutOrStdout(), "%s  %s\n", escapeControl(id), escapeControl(string(s)))
+// newStatusReport is the report of export id's status s.
+func newStatusReport(id string, s drstemplate.Status) *statusReport {
+	return &statusReport{ID: id, Status: string(s), Done: s.Done(), Succeeded: s.Succeeded(), Failed: s.Failed()}
+}
+
+// writeText prints "EXPORT_ID  STATUS".
+func (r *statusReport) writeText(w io.Writer) error {
+	_, err := fmt.Fprintf(w, "%s  %s\n", escapeControl(r.ID), escapeControl(r.Status))
 	return err
 }
