@@ -1,45 +1,63 @@
+//go:build unix
+
 package main
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
 )
 
-// openPTY opens a pseudo-terminal for the test; everything written to tty
-// is collected from the other end. It skips the test where there is none.
-func openPTY(t *testing.T) (tty *os.File, screen func() string, ptmx *os.File) {
+// ptyWait bounds how long a terminal test waits for text to reach the
+// screen: a safety net for a broken test, never reached when it passes.
+const ptyWait = 30 * time.Second
+
+// terminal is a pseudo-terminal for a test: what is written to tty is
+// collected from the other end (ptmx) as the screen.
+type terminal struct {
+	tty, ptmx *os.File
+	mu        sync.Mutex
+	changed   *sync.Cond // broadcast on every read, and at the end
+	buf       bytes.Buffer
+	closed    bool
+}
+
+// openPTY opens a pseudo-terminal for the test. It skips the test where
+// there is none.
+func openPTY(t *testing.T) *terminal {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("no pty on Windows")
-	}
 	ptmx, tty, err := pty.Open()
 	if err != nil {
 		t.Skipf("no pty: %v", err)
 	}
 	_ = pty.Setsize(ptmx, &pty.Winsize{Rows: 40, Cols: 140})
-	var mu sync.Mutex
-	var buf bytes.Buffer
+	term := &terminal{tty: tty, ptmx: ptmx}
+	term.changed = sync.NewCond(&term.mu)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		b := make([]byte, 4096)
 		for {
 			n, err := ptmx.Read(b)
-			mu.Lock()
-			buf.Write(b[:n])
-			mu.Unlock()
+			term.mu.Lock()
+			term.buf.Write(b[:n])
+			term.closed = err != nil
+			term.changed.Broadcast()
+			term.mu.Unlock()
 			if err != nil {
 				return
 			}
@@ -50,12 +68,36 @@ func openPTY(t *testing.T) (tty *os.File, screen func() string, ptmx *os.File) {
 		_ = ptmx.Close()
 		<-done
 	})
-	return tty, func() string {
-		time.Sleep(100 * time.Millisecond) // let the reader catch up
-		mu.Lock()
-		defer mu.Unlock()
-		return buf.String()
-	}, ptmx
+	return term
+}
+
+// waitFor waits until the screen shows want (or ptyWait passes, or the
+// terminal closes) and returns the screen.
+func (term *terminal) waitFor(want string) string {
+	timer := time.AfterFunc(ptyWait, func() {
+		term.mu.Lock()
+		term.closed = true
+		term.changed.Broadcast()
+		term.mu.Unlock()
+	})
+	defer timer.Stop()
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	for !strings.Contains(term.buf.String(), want) && !term.closed {
+		term.changed.Wait()
+	}
+	return term.buf.String()
+}
+
+// screen returns everything written to tty so far: it writes a marker to
+// tty and waits for the marker to come out of the other end, so that what
+// was written before it has too. The marker is not part of the screen.
+func (term *terminal) screen() string {
+	marker := "<<end of screen " + strconv.FormatInt(time.Now().UnixNano(), 36) + ">>"
+	_, _ = io.WriteString(term.tty, marker)
+	got := term.waitFor(marker)
+	before, _, _ := strings.Cut(got, marker)
+	return before
 }
 
 // runWithStderr runs drstemplate in this process with stderr going to w.
@@ -81,12 +123,12 @@ func TestProgressTerminal(t *testing.T) {
 			if tc.noColor {
 				t.Setenv("NO_COLOR", "1")
 			}
-			tty, screen, _ := openPTY(t)
-			stdout, code := runWithStderr(t, strings.NewReader(""), tty, "export", "--out", t.TempDir(), "--poll-interval", "100ms", task1, task2)
+			term := openPTY(t)
+			stdout, code := runWithStderr(t, strings.NewReader(""), term.tty, "export", "--out", t.TempDir(), "--poll-interval", "100ms", task1, task2)
 			if code != exitOK {
-				t.Fatalf("exit %d; terminal:\n%s", code, screen())
+				t.Fatalf("exit %d; terminal:\n%s", code, term.screen())
 			}
-			got := screen()
+			got := term.screen()
 			for _, want := range []string{"export", "2/2 tasks", "100 %", task1, task2, "done"} {
 				if !strings.Contains(got, want) {
 					t.Errorf("the terminal lacks %q:\n%q", want, got)
@@ -150,17 +192,45 @@ func TestPasswordPrompt(t *testing.T) {
 	cleanEnv(t)
 	t.Setenv(envEndpoint, fake.URL)
 	t.Setenv(auth.EnvIAMEndpoint, fake.URL)
-	tty, screen, ptmx := openPTY(t)
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		_, _ = ptmx.Write([]byte(password + "\r"))
+	term := openPTY(t)
+	typed := make(chan error, 1)
+	go func() { // type the password once it is asked for and will not echo
+		term.waitFor("IAM password for bob:")
+		if err := waitEchoOff(term.tty); err != nil {
+			typed <- err
+			return
+		}
+		_, err := term.ptmx.Write([]byte(password + "\r"))
+		typed <- err
 	}()
-	stdout, code := runWithStderr(t, tty, tty, "list", "--iam-account", "acct", "--iam-user", "bob", "--project-id", fake.ProjectID, "-o", "json")
-	got := screen()
+	stdout, code := runWithStderr(t, term.tty, term.tty, "list", "--iam-account", "acct", "--iam-user", "bob", "--project-id", fake.ProjectID, "-o", "json")
+	if err := <-typed; err != nil {
+		t.Fatalf("typing the password: %v", err)
+	}
+	got := term.screen()
 	if code != exitOK || !strings.Contains(stdout, `"templates"`) {
 		t.Fatalf("exit %d, stdout %q; terminal:\n%q", code, stdout, got)
 	}
 	if !strings.Contains(got, "IAM password for bob:") || strings.Contains(got, password) || strings.Contains(stdout, password) {
 		t.Errorf("terminal: %q", got)
+	}
+}
+
+// waitEchoOff waits until tty no longer echoes what is typed (the prompt
+// has turned echo off), polling its termios until ptyWait passes.
+func waitEchoOff(tty *os.File) error {
+	deadline := time.Now().Add(ptyWait)
+	for {
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), ioctlGetTermios) //nolint:gosec // a file descriptor fits an int
+		if err != nil {
+			return err
+		}
+		if tio.Lflag&unix.ECHO == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("the terminal still echoes after " + ptyWait.String())
+		}
+		runtime.Gosched()
 	}
 }
