@@ -29,18 +29,12 @@ type DownloadOptions struct {
 	Overwrite bool
 }
 
-// Download writes the template file with the given name to w, as it
-// arrives: nothing is held in memory whole. It checks that the bytes start
-// like a template (a zip container, not empty) before it writes any, stops
-// with an error past [MaxTemplateSize], and returns the number of bytes
-// written.
-//
-// The request is retried as the client's RetryPolicy says, but a body that
-// breaks off midway is not: w has part of it then, and a body cut short by
-// a server that closes the connection without having said its length
-// cannot be told from a whole one here. [Client.DownloadToDir] checks each
-// file whole before it keeps it, downloads again what broke off, and never
-// leaves part of a file.
+// Download streams the template file with the given name to w and returns
+// the number of bytes written. An answer that is not a template (empty, or
+// not a zip container) is refused before anything is written, and one
+// larger than [MaxTemplateSize] stops with an error. The request is retried
+// as the RetryPolicy says, but a body that breaks off midway is not: w then
+// holds part of it. [Client.DownloadToDir] writes files whole or not at all.
 func (c *Client) Download(ctx context.Context, name string, w io.Writer) (int64, error) {
 	if name == "" {
 		return 0, fmt.Errorf("%w: empty file name", ErrInvalidInput)
@@ -79,6 +73,9 @@ func (c *Client) fileLimit() int64 {
 
 // copyTemplate copies a downloaded template from resp's body to w, checking
 // that it starts like a zip container and is not over limit bytes.
+// Nothing is held in memory whole. A body cut short by a server that closes
+// the connection without having said its length cannot be told from a
+// whole one here: DownloadToDir checks the whole zip before keeping a file.
 func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response, limit int64) (int64, error) {
 	head := make([]byte, len(localfile.ZipMagic))
 	n, err := io.ReadFull(resp.Body, head)
@@ -133,25 +130,14 @@ func (r *readerOnly) Read(p []byte) (int, error) {
 }
 
 // DownloadToDir downloads the named template files into dir (made if
-// missing) and returns what it wrote, in the order of names.
-//
-// Nothing partial is ever left in dir: each file is written to a temporary
-// file there, synced, and renamed into place; it is readable and writable
-// by its owner only (mode 0600). Names from the server are
-// made safe first (one path element, no separators, "..", control
-// characters or characters Windows refuses, at most 200 bytes). A file
-// already there is kept, and [ErrFileExists] returned, unless opts asks to
-// overwrite. Each file is checked to be a whole zip container before it is
-// kept; one that broke off midway is downloaded again as the client's
-// RetryPolicy allows. Temporary files that a process of this machine
-// killed while downloading left in dir are removed once that process is
-// gone (on Unix).
-//
-// One name is one .xlsx. Several are asked for in one call and come as a
-// .zip, which is extracted safely: only the entries asked for, no links, no
-// paths, each checked to be a workbook and bounded in size. A file missing
-// from the .zip fails the call; the files found are still written and
-// returned.
+// missing) and returns what it wrote, in the order of names. Each file is
+// written whole or not at all (mode 0600), under a safe form of its name:
+// one path element without separators, "..", control characters or
+// characters Windows refuses, at most 200 bytes. A file already there is
+// kept, and [ErrFileExists] returned, unless opts.Overwrite. A download that
+// breaks off midway is done again as the RetryPolicy allows. When some of
+// several names are missing, the files found are written and returned with
+// the error.
 func (c *Client) DownloadToDir(ctx context.Context, dir string, names []string, opts *DownloadOptions) ([]File, error) {
 	var o DownloadOptions
 	if opts != nil {
@@ -164,6 +150,8 @@ func (c *Client) DownloadToDir(ctx context.Context, dir string, names []string, 
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
+	// Temporary files that a process of this machine left in dir when it
+	// was killed mid-download go, once that process is gone (on Unix).
 	c.sweepTemp(ctx, dir)
 	if !o.Overwrite {
 		for _, n := range local {
@@ -172,6 +160,9 @@ func (c *Client) DownloadToDir(ctx context.Context, dir string, names []string, 
 			}
 		}
 	}
+	// One name is one .xlsx. Several are asked for in one call and come as a
+	// .zip, extracted safely: only the entries asked for, no links, no
+	// paths, each checked to be a workbook and bounded in size.
 	if len(names) == 1 {
 		f, err := c.saveOne(ctx, dir, names[0], local[0], o.Overwrite)
 		if err != nil {
@@ -210,8 +201,10 @@ func localNames(names []string) ([]string, error) {
 	return local, nil
 }
 
-// saveOne downloads one file into dir/local. A body that breaks off is
-// downloaded again, as the retry policy allows.
+// saveOne downloads one file into dir/local: into a temporary file in dir,
+// synced and checked to be a whole zip container, then renamed into place
+// (writeFile). A body that breaks off is downloaded again, as the retry
+// policy allows.
 func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite bool) (File, error) {
 	f, err := downloadAgain(ctx, c, name, func() (File, error) {
 		return writeFile(dir, local, name, overwrite, func(w io.Writer) (int64, error) {

@@ -16,28 +16,16 @@ import (
 const maxErrorBody = 64 << 10
 
 // Transport is an http.RoundTripper that authenticates every request with
-// its Credentials. It clones each request, so the caller's request is never
-// modified and every attempt — including retries by a layer above — is
-// authenticated afresh.
+// its Credentials, afresh for each attempt (it sends a clone; the caller's
+// request is not modified), and only for its Endpoint's origin: a request
+// for another scheme, host or port fails with [ErrForeignHost], unsent.
 //
-// Every response comes back as a response, refusals (HTTP 401, or 403 with
-// code DRS.M00100) included: RoundTrip returns an error only when it got no
-// response. [Refusal] classifies a refusal. When the Credentials are an
-// [Invalidator] (password logins), a refused request is first retried once
-// with a new token, provided its body can be sent again (no body, a GetBody
-// func, or a body that was read for signing); the outcome of the retry is
-// returned, whatever it is — its response, or the error that kept it from
-// getting one (a failed login, say). To decide, such a Transport reads the
-// Huawei code from up to 64 KiB of a 401 or 403 body (a 403 other than
-// DRS.M00100, or a refused clock, is not a token refusal) and puts what it
-// read back in front of the rest: status, header and body reach the caller
-// intact. The Request of every response is the request as sent, with its
-// credentials.
-//
-// Endpoint binds the credentials to one origin: a request for any other
-// scheme, host or port fails with [ErrForeignHost] and is not sent. Without
-// an Endpoint (or with one that is not an absolute http or https URL) every
-// request fails with an error wrapping [endpoint.ErrInvalidEndpoint].
+// Refusals (401, or 403 with code DRS.M00100) come back as responses, with
+// status, header and body intact; RoundTrip returns an error only when it
+// got no response. [Refusal] classifies them. With password credentials (an
+// [Invalidator]) a refused request whose body can be sent again is retried
+// once with a new token, and the retry's outcome is returned. Each
+// response's Request is the request as sent, with its credentials.
 //
 // A Transport is safe for concurrent use. Do not change its fields once it
 // is in use.
@@ -72,6 +60,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A body can be sent again when there is none, it has a GetBody, or it
+	// was read whole for signing. The retry's outcome is returned whatever
+	// it is: its response, or the error that kept it from one (a failed
+	// login, say).
 	inv, ok := t.Credentials.(Invalidator)
 	if !ok || !body.replayable() || req.Context().Err() != nil || !renewable(resp) {
 		return resp, nil
@@ -90,7 +82,9 @@ func (t *Transport) CloseIdleConnections() {
 	}
 }
 
-// check validates the Transport and binds req to the endpoint.
+// check validates the Transport and binds req to the endpoint. Without an
+// Endpoint, or with one that is not an absolute http or https URL, every
+// request fails with an error wrapping endpoint.ErrInvalidEndpoint.
 func (t *Transport) check(req *http.Request) error {
 	if t.Credentials == nil {
 		return fmt.Errorf("%w: auth.Transport has no Credentials", ErrNoCredentials)
@@ -129,9 +123,11 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, er
 
 // renewable reports whether resp refuses a credential that a new one could
 // replace: a 401 other than a refused request time (APIGW.0303), or a 403
-// with DRS's "invalid token" code. It reads the code from the body and puts
-// what it read back in front of the rest; a body that cannot be read is not
-// renewable, and keeps its error for the caller.
+// with DRS's "invalid token" code (a 403 with another code is a permission,
+// not a credential). It reads the code from up to 64 KiB of the body and
+// puts what it read back in front of the rest, so that the caller gets the
+// body intact; a body that cannot be read is not renewable, and keeps its
+// error for the caller.
 func renewable(resp *http.Response) bool {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		return false
