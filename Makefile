@@ -14,6 +14,9 @@ COMPAT := compat/huaweisdk
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
 SPEC_APIS := drs iam # the apis of redocly.yaml
 NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIFIER=1 npx --no-install
+# The Node the tools run on: the npm registry's `node` package (package.json), which
+# npx puts first on PATH; the node on PATH only runs npm ci. See README, Dependencies.
+NODE := $(CURDIR)/node_modules/.bin/node
 
 .PHONY: help all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
 
@@ -72,14 +75,14 @@ $(NPM_STAMP): package.json package-lock.json
 ## lint-spec: Redocly CLI, recommended ruleset (redocly.yaml); fails on any error or warning
 lint-spec: $(NPM_STAMP)
 	$(NPX) redocly lint --format=stylish
-	for api in $(SPEC_APIS); do $(NPX) redocly lint $$api --format=json 2>/dev/null | node scripts/redocly-totals.mjs $$api; done
+	for api in $(SPEC_APIS); do $(NPX) redocly lint $$api --format=json 2>/dev/null | $(NODE) scripts/redocly-totals.mjs $$api; done
 
 ## spec-reuse: a TypeScript client of the spec (openapi-typescript types, openapi-fetch
 ## calls) type-checked, compiled and run against drstemplate fake-server
 spec-reuse: $(NPM_STAMP)
 	$(NPX) openapi-typescript
 	cd spec-reuse && $(NPX) tsc -p tsconfig.json
-	scripts/spec-reuse.sh
+	scripts/spec-reuse.sh $(NODE)
 
 ## sdk-compat: Huawei's official Go SDK drives drsfake (a module of its own: the SDK is big)
 sdk-compat:

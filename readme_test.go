@@ -64,3 +64,35 @@ func TestReadmeLibraryExample(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeTypeScriptExample checks that the README's TypeScript block is
+// the code of spec-reuse/client.mts between its README:typescript markers
+// (less the indentation), which make spec-reuse type-checks and runs.
+func TestReadmeTypeScriptExample(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	program, err := os.ReadFile(filepath.Join("spec-reuse", "client.mts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(program), "// README:typescript:begin\n")
+	block, _, ok2 := strings.Cut(block, "// README:typescript:end\n")
+	if !ok || !ok2 {
+		t.Fatal("spec-reuse/client.mts has no README:typescript:begin/end markers")
+	}
+	// The block ends with the end marker's indentation, after its last line.
+	lines := strings.Split(strings.TrimSuffix(strings.TrimRight(block, " "), "\n"), "\n")
+	if len(lines) < 5 {
+		t.Fatalf("the marked block of spec-reuse/client.mts is %d lines", len(lines))
+	}
+	indent := lines[0][:len(lines[0])-len(strings.TrimLeft(lines[0], " "))]
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, indent)
+	}
+	want := "```ts\n" + strings.Join(lines, "\n") + "\n```\n"
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md does not show the code of spec-reuse/client.mts between its markers; it should show:\n%s", want)
+	}
+}
