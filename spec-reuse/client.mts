@@ -17,7 +17,7 @@
 import createClient, { type Client } from "openapi-fetch";
 import type { paths } from "./generated/drs.js";
 import type { paths as iamPaths } from "./generated/iam.js";
-import { bytes, shapes, ShapeError, type Check } from "./shapes.mjs";
+import { bytes, downloadMedia, shapes, ShapeError, type Check } from "./shapes.mjs";
 
 type DRS = Client<paths>;
 
@@ -30,9 +30,10 @@ interface Answer<T> {
 
 /**
  * want returns the body of an answer with the given status, checked against
- * its generated type; any other status is an error quoting the error body.
+ * its generated type and the media types the spec gives it; any other status
+ * is an error quoting the error body.
  */
-function want<T>(status: number, got: Answer<T>, shape: Check<NoInfer<T>>): T {
+function want<T>(status: number, got: Answer<T>, shape: Check<NoInfer<T>>, media: readonly string[] = ["application/json"]): T {
   const call = new URL(got.response.url).pathname;
   if (got.response.status !== status) {
     let why: string;
@@ -43,6 +44,10 @@ function want<T>(status: number, got: Answer<T>, shape: Check<NoInfer<T>>): T {
       why = JSON.stringify(got.error) ?? "no body";
     }
     throw new Error(`${call}: status ${got.response.status}, want ${status} (${why})`);
+  }
+  const type = got.response.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "none";
+  if (!media.includes(type)) {
+    throw new ShapeError(`${call}: Content-Type ${type}, want ${media.join(" or ")}`);
   }
   try {
     return shape(got.data, "body");
@@ -184,7 +189,7 @@ async function main(tasks: string[]): Promise<void> {
   for (const task of tasks) {
     const name = newest(files, task); // files are named {task id}_{engine}_{yyyyMMddHHmmss}.xlsx
     const got = await drs.POST("/v5/{project_id}/templates/download", { params: project, body: { files: [name] }, parseAs: "arrayBuffer" });
-    const file = new Uint8Array(want(200, got, bytes));
+    const file = new Uint8Array(want(200, got, bytes, downloadMedia)); // one of the spec's media types
     if (!isZip(file)) throw new Error(`${name} is not a zip`); // an .xlsx is a zip; save it under a safe name of your own
     console.log(`spec-reuse: ${task}: ${name}, ${file.length} bytes, a zip`);
   }

@@ -5,7 +5,7 @@
 // object<T>() must be given a check for every property of T, required or
 // optional: a field the spec adds, renames or retypes breaks the type check
 // until its check here follows.
-import type { components } from "./generated/drs.js";
+import type { components, operations } from "./generated/drs.js";
 import type { components as iam } from "./generated/iam.js";
 
 /** Check returns value as a T, or throws a ShapeError naming where it differs. */
@@ -36,6 +36,17 @@ export const dateTime: Check<string> = (v, p) =>
 
 /** bytes accepts a body read with `parseAs: "arrayBuffer"`. */
 export const bytes: Check<ArrayBuffer> = (v, p) => (v instanceof ArrayBuffer ? v : fail(p, "bytes", v));
+
+type DownloadMedia = keyof operations["DownloadCreateTemplate"]["responses"][200]["content"];
+
+/** downloadMedia: the media types the spec gives a download, every one of them. */
+export const downloadMedia = [
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/zip",
+  "application/octet-stream",
+] as const satisfies readonly DownloadMedia[];
+// A media type the spec adds to the download and downloadMedia lacks fails the type check.
+export const everyDownloadMedia: [Exclude<DownloadMedia, (typeof downloadMedia)[number]>] extends [never] ? true : never = true;
 
 /** optional accepts a missing property, or one that passes c. */
 export function optional<T>(c: Check<T>): Check<T | undefined> {
