@@ -6,7 +6,8 @@
 //
 // `make spec-reuse` runs it against `drstemplate fake-server`
 // (scripts/spec-reuse.sh). It fails on any status the spec does not give for
-// success and on any body that does not fit its generated type.
+// success, on any media type the spec does not give the answer, and on any
+// body that does not fit its generated type.
 //
 //	DRSTEMPLATE_REGION                 region, e.g. cn-north-4
 //	HUAWEICLOUD_SDK_PROJECT_ID         the region's project id
@@ -43,7 +44,8 @@ function want<T>(status: number, got: Answer<T>, shape: Check<NoInfer<T>>, media
     } catch {
       why = JSON.stringify(got.error) ?? "no body";
     }
-    throw new Error(`${call}: status ${got.response.status}, want ${status} (${why})`);
+    const id = got.response.headers.get("X-Request-Id") ?? "none";
+    throw new Error(`${call}: status ${got.response.status}, want ${status} (${why}; request id ${id})`);
   }
   const type = got.response.headers.get("Content-Type")?.split(";")[0]?.trim().toLowerCase() ?? "none";
   if (!media.includes(type)) {
