@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -25,7 +26,7 @@ var common = []param{
 
 var errorCodes = []string{"400", "401", "403", "404", "429", "500", "503"}
 
-// TestDRSOperations pins the four operations: an accidental edit of an id, a
+// TestDRSOperations pins the operations: an accidental edit of an id, a
 // method, a path, a parameter or a status code fails here.
 func TestDRSOperations(t *testing.T) {
 	doc := load(t, "openapi.yaml")
@@ -34,10 +35,13 @@ func TestDRSOperations(t *testing.T) {
 		method      string
 		path        string
 		params      []param
-		body        string // schema name of the JSON request body, "" for none
+		body        string // schema name of the request body, "" for none
+		bodyType    string // media type of the body ("" = application/json)
+		pathOps     int    // operations on the path (0 = 1)
 		success     string
 		successBody map[string]string // media type → schema name ("" = binary stream)
 		successHdrs []string
+		error400    string // schema of the 400 answer ("" = ErrorResponse)
 	}{
 		{
 			id: "ExportCreationTemplate", method: http.MethodPost, path: "/v5/{project_id}/jobs/export/template",
@@ -70,13 +74,58 @@ func TestDRSOperations(t *testing.T) {
 			},
 			successHdrs: []string{"Content-Disposition", "X-Request-Id"},
 		},
+		{
+			id: "DownloadBatchCreateTemplate", method: http.MethodGet, path: "/v5/{project_id}/jobs/template", pathOps: 2,
+			params:      append([]param{{"path", "project_id", true}, {"query", "engine_type", false}}, common...),
+			success:     "200",
+			successBody: map[string]string{"application/x-download": "FileStream"},
+			successHdrs: []string{"Content-Disposition", "X-Request-Id"},
+			error400:    "ErrorResponse",
+		},
+		{
+			id: "ImportBatchCreateJobs", method: http.MethodPost, path: "/v5/{project_id}/jobs/template", pathOps: 2,
+			params: append([]param{{"path", "project_id", true}}, common...),
+			body:   "BatchImportForm", bodyType: "multipart/form-data",
+			success: "200", successBody: map[string]string{"application/json": "BatchImportResult"},
+			successHdrs: []string{"X-Request-Id"},
+			error400:    "BatchImportResult", // Huawei: one object for 200 and 400
+		},
+		{
+			id: "ListAsyncJobs", method: http.MethodGet, path: "/v5/{project_id}/batch-async-jobs",
+			params: append([]param{{"path", "project_id", true},
+				{"query", "async_job_id", false}, {"query", "status", false}, {"query", "domain_name", false},
+				{"query", "user_name", false}, {"query", "offset", false}, {"query", "limit", false},
+				{"query", "sort_key", false}, {"query", "sort_dir", false}}, common...),
+			success: "200", successBody: map[string]string{"application/json": "AsyncJobList"},
+			successHdrs: []string{"X-Request-Id"},
+		},
+		{
+			id: "ListAsyncJobDetail", method: http.MethodGet, path: "/v5/{project_id}/batch-async-jobs/{async_job_id}",
+			params: append([]param{{"path", "project_id", true}, {"path", "async_job_id", true},
+				{"query", "offset", false}, {"query", "limit", false}}, common...),
+			success: "200", successBody: map[string]string{"application/json": "AsyncJobDetailList"},
+			successHdrs: []string{"X-Request-Id"},
+		},
+		{
+			id: "CommitAsyncJob", method: http.MethodPost, path: "/v5/{project_id}/batch-async-jobs/{async_job_id}/commit",
+			params:  append([]param{{"path", "project_id", true}, {"path", "async_job_id", true}}, common...),
+			success: "200", successBody: map[string]string{"application/json": "BatchCommitResult"},
+			successHdrs: []string{"X-Request-Id"},
+		},
 	}
-	if got := len(doc.Paths.Map()); got != len(cases) {
-		t.Errorf("document has %d paths, want %d", got, len(cases))
+	paths := map[string]bool{}
+	for _, tc := range cases {
+		paths[tc.path] = true
+	}
+	if got := len(doc.Paths.Map()); got != len(paths) {
+		t.Errorf("document has %d paths, want %d", got, len(paths))
 	}
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
-			op := checkOperation(t, doc, operationShape{tc.id, tc.method, tc.path, tc.params, tc.body})
+			op := checkOperation(t, doc, operationShape{
+				id: tc.id, method: tc.method, path: tc.path, params: tc.params,
+				body: tc.body, bodyType: tc.bodyType, pathOps: tc.pathOps,
+			})
 
 			wantCodes := append([]string{tc.success}, errorCodes...)
 			gotCodes := op.Responses.Keys()
@@ -105,8 +154,12 @@ func TestDRSOperations(t *testing.T) {
 
 			for _, code := range errorCodes {
 				r := op.Responses.Value(code)
-				if schema := r.Value.Content["application/json"].Schema; schema.Ref != "#/components/schemas/ErrorResponse" {
-					t.Errorf("%s: schema %q, want ErrorResponse", code, schema.Ref)
+				want := "ErrorResponse"
+				if code == "400" && tc.error400 != "" {
+					want = tc.error400
+				}
+				if schema := r.Value.Content["application/json"].Schema; schema.Ref != "#/components/schemas/"+want {
+					t.Errorf("%s: schema %q, want %s", code, schema.Ref, want)
 				}
 				if r.Value.Headers["X-Request-Id"] == nil {
 					t.Errorf("%s: no X-Request-Id header", code)
@@ -147,8 +200,12 @@ func TestDRSConstraints(t *testing.T) {
 	}
 	for _, op := range doc.Paths.Map() {
 		for _, o := range op.Operations() {
-			if !strings.Contains(o.Description, "Content-Type: application/json") {
-				t.Errorf("%s: the description must say to send Content-Type: application/json", o.OperationID)
+			want := "Content-Type: application/json"
+			if o.OperationID == "ImportBatchCreateJobs" {
+				want = "Content-Type: multipart/form-data"
+			}
+			if !strings.Contains(o.Description, want) {
+				t.Errorf("%s: the description must say to send %s", o.OperationID, want)
 			}
 		}
 	}
@@ -207,3 +264,107 @@ func TestDRSServersAndSecurity(t *testing.T) {
 		t.Errorf("global security = %v, want IAMToken or AKSK", doc.Security)
 	}
 }
+
+// TestBatchImportConstraints pins the bounds Huawei documents for the batch
+// import, the bound this project chose for the upload, the form's fields and
+// the open status strings.
+func TestBatchImportConstraints(t *testing.T) {
+	doc := load(t, "openapi.yaml")
+	s := doc.Components.Schemas
+
+	msg := s["ImportErrorMessage"].Value.Properties
+	for _, tc := range []struct {
+		prop     string
+		min, max uint64
+	}{
+		{"sheet_name", 1, 128}, {"row_rum", 1, 3}, {"value", 0, 100000}, {"error_message", 0, 512},
+	} {
+		p := msg[tc.prop]
+		if p == nil {
+			t.Errorf("ImportErrorMessage.%s missing (Huawei spells the row field row_rum)", tc.prop)
+			continue
+		}
+		v := p.Value
+		if !v.Type.Is("string") || v.MinLength != tc.min || v.MaxLength == nil || *v.MaxLength != tc.max {
+			t.Errorf("ImportErrorMessage.%s: want a string of %d to %d characters", tc.prop, tc.min, tc.max)
+		}
+	}
+	res := s["BatchImportResult"].Value
+	if len(res.Required) != 0 {
+		t.Errorf("BatchImportResult requires %v: it is the 200 and the 400 answer, nothing is always there", res.Required)
+	}
+	if id := res.Properties["async_job_id"].Value; id.MaxLength == nil || *id.MaxLength != 64 {
+		t.Error("async_job_id: want maxLength 64")
+	}
+	for _, p := range []string{"import_error_messages", "error_code", "error_msg"} {
+		if res.Properties[p] == nil {
+			t.Errorf("BatchImportResult.%s missing", p)
+		}
+	}
+
+	form := s["BatchImportForm"].Value
+	if !cmp.Equal(form.Required, []string{"file"}) {
+		t.Errorf("BatchImportForm requires %v, want only file", form.Required)
+	}
+	file := form.Properties["file"].Value
+	if file.Format != "binary" || file.MaxLength == nil || *file.MaxLength != 10<<20 || !strings.Contains(flat(file.Description), "this project's") {
+		t.Error("file: want a binary part bounded to 10 MiB, the bound said to be this project's")
+	}
+	if got := form.Properties["type"].Value.Enum; !cmp.Equal(got, []any{"migration", "sync", "cloudDataGuard"}) {
+		t.Errorf("type enum = %v", got)
+	}
+
+	// Statuses are open strings: a value Huawei adds must not fail decoding
+	// or validation.
+	for _, where := range []string{"AsyncJob", "AsyncJobTask", "BatchCommitJob"} {
+		if st := s[where].Value.Properties["status"].Value; len(st.Enum) != 0 || !st.Type.Is("string") {
+			t.Errorf("%s.status must be an open string", where)
+		}
+	}
+	for _, where := range []string{"AsyncJob", "BatchImportResult"} {
+		for name, p := range s[where].Value.Properties {
+			if p.Value.Type.Is("string") && len(p.Value.Enum) != 0 {
+				t.Errorf("%s.%s has an enum", where, name)
+			}
+		}
+	}
+	for _, name := range []string{"AsyncJobTask", "JobBaseInfo", "JobEndpoint", "EndpointAddress"} {
+		if ap := s[name].Value.AdditionalProperties; ap.Has != nil && !*ap.Has {
+			t.Errorf("%s must allow the fields it does not model", name)
+		}
+	}
+
+	// The reading that ties the import to the batch jobs is said to be one.
+	for _, id := range []string{"ImportBatchCreateJobs"} {
+		op := findOperation(doc, id)
+		if op == nil || !strings.Contains(flat(op.Description), "this project's reading") {
+			t.Errorf("%s: the description must say that following async_job_id is this project's reading", id)
+		}
+	}
+	if !strings.Contains(flat(doc.Info.Description), "this project's reading") {
+		t.Error("info: the flow import → batch job → commit must be labelled this project's reading")
+	}
+	if d := findOperation(doc, "DownloadBatchCreateTemplate"); d == nil || !strings.Contains(d.Description, "zip") {
+		t.Error("DownloadBatchCreateTemplate: the description must say the body is a zip archive")
+	}
+	aksk := doc.Components.SecuritySchemes["AKSK"].Value.Description
+	if !strings.Contains(aksk, "UNSIGNED-PAYLOAD") {
+		t.Error("AKSK: the signing recipe must give the UNSIGNED-PAYLOAD rule for non-JSON bodies")
+	}
+}
+
+// findOperation returns the operation of doc with the given id, or nil.
+func findOperation(doc *openapi3.T, id string) *openapi3.Operation {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.OperationID == id {
+				return op
+			}
+		}
+	}
+	return nil
+}
+
+// flat joins the words of a description on single spaces (YAML keeps its
+// line breaks).
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }

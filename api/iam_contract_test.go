@@ -59,7 +59,7 @@ func TestIAMOperations(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.id, func(t *testing.T) {
-			op := checkOperation(t, doc, operationShape{tc.id, tc.method, tc.path, tc.params, tc.body})
+			op := checkOperation(t, doc, operationShape{id: tc.id, method: tc.method, path: tc.path, params: tc.params, body: tc.body})
 
 			// Security: explicit on the operation; each alternative one scheme.
 			if op.Security == nil {

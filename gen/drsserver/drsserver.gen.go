@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 
 	. "github.com/drs-tools/drstemplate/gen/drsapi"
@@ -20,9 +21,24 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListAsyncJobs List batch asynchronous jobs
+	// (GET /v5/{project_id}/batch-async-jobs)
+	ListAsyncJobs(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListAsyncJobsParams)
+	// ListAsyncJobDetail List the tasks of a batch asynchronous job
+	// (GET /v5/{project_id}/batch-async-jobs/{async_job_id})
+	ListAsyncJobDetail(w http.ResponseWriter, r *http.Request, projectId ProjectId, asyncJobId BatchJobId, params ListAsyncJobDetailParams)
+	// CommitAsyncJob Commit a batch asynchronous job
+	// (POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)
+	CommitAsyncJob(w http.ResponseWriter, r *http.Request, projectId ProjectId, asyncJobId BatchJobId, params CommitAsyncJobParams)
 	// ExportCreationTemplate Export a task creation template
 	// (POST /v5/{project_id}/jobs/export/template)
 	ExportCreationTemplate(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ExportCreationTemplateParams)
+	// DownloadBatchCreateTemplate Download a blank batch-import template
+	// (GET /v5/{project_id}/jobs/template)
+	DownloadBatchCreateTemplate(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DownloadBatchCreateTemplateParams)
+	// ImportBatchCreateJobs Import tasks in bulk from a filled workbook
+	// (POST /v5/{project_id}/jobs/template)
+	ImportBatchCreateJobs(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ImportBatchCreateJobsParams)
 	// ShowExportProgress Query the progress of a template export
 	// (GET /v5/{project_id}/jobs/{async_job_id}/export/progress)
 	ShowExportProgress(w http.ResponseWriter, r *http.Request, projectId ProjectId, asyncJobId AsyncJobId, params ShowExportProgressParams)
@@ -42,6 +58,304 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListAsyncJobs operation middleware
+func (siw *ServerInterfaceWrapper) ListAsyncJobs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAsyncJobsParams
+
+	// ------------- Optional query parameter "async_job_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "async_job_id", r.URL.Query(), &params.AsyncJobId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "async_job_id"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "async_job_id", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "domain_name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "domain_name", r.URL.Query(), &params.DomainName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "domain_name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "domain_name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "user_name" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "user_name", r.URL.Query(), &params.UserName, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "user_name"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "user_name", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sort_key" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort_key", r.URL.Query(), &params.SortKey, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort_key"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort_key", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sort_dir" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort_dir", r.URL.Query(), &params.SortDir, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sort_dir"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sort_dir", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
+		var XLanguage XLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Language", valueList[0], &XLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Language", Err: err})
+			return
+		}
+
+		params.XLanguage = &XLanguage
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAsyncJobs(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListAsyncJobDetail operation middleware
+func (siw *ServerInterfaceWrapper) ListAsyncJobDetail(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "async_job_id" -------------
+	var asyncJobId BatchJobId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "async_job_id", r.PathValue("async_job_id"), &asyncJobId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "async_job_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAsyncJobDetailParams
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", r.URL.Query(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "offset"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "offset", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", r.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: "int32"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "limit"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "limit", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
+		var XLanguage XLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Language", valueList[0], &XLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Language", Err: err})
+			return
+		}
+
+		params.XLanguage = &XLanguage
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAsyncJobDetail(w, r, projectId, asyncJobId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CommitAsyncJob operation middleware
+func (siw *ServerInterfaceWrapper) CommitAsyncJob(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "async_job_id" -------------
+	var asyncJobId BatchJobId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "async_job_id", r.PathValue("async_job_id"), &asyncJobId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "async_job_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CommitAsyncJobParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
+		var XLanguage XLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Language", valueList[0], &XLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Language", Err: err})
+			return
+		}
+
+		params.XLanguage = &XLanguage
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CommitAsyncJob(w, r, projectId, asyncJobId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // ExportCreationTemplate operation middleware
 func (siw *ServerInterfaceWrapper) ExportCreationTemplate(w http.ResponseWriter, r *http.Request) {
@@ -84,6 +398,119 @@ func (siw *ServerInterfaceWrapper) ExportCreationTemplate(w http.ResponseWriter,
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ExportCreationTemplate(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// DownloadBatchCreateTemplate operation middleware
+func (siw *ServerInterfaceWrapper) DownloadBatchCreateTemplate(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DownloadBatchCreateTemplateParams
+
+	// ------------- Optional query parameter "engine_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "engine_type", r.URL.Query(), &params.EngineType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "engine_type"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "engine_type", Err: err})
+		}
+		return
+	}
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
+		var XLanguage XLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Language", valueList[0], &XLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Language", Err: err})
+			return
+		}
+
+		params.XLanguage = &XLanguage
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.DownloadBatchCreateTemplate(w, r, projectId, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportBatchCreateJobs operation middleware
+func (siw *ServerInterfaceWrapper) ImportBatchCreateJobs(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "project_id" -------------
+	var projectId ProjectId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "project_id", r.PathValue("project_id"), &projectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "project_id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ImportBatchCreateJobsParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "X-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("X-Language")]; found {
+		var XLanguage XLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "X-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "X-Language", valueList[0], &XLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "X-Language", Err: err})
+			return
+		}
+
+		params.XLanguage = &XLanguage
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportBatchCreateJobs(w, r, projectId, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -402,6 +829,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v5/{project_id}/jobs/{async_job_id}/export/progress", wrapper.ShowExportProgress)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v5/{project_id}/templates", wrapper.ListTemplates)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v5/{project_id}/templates/download", wrapper.DownloadCreateTemplate)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v5/{project_id}/jobs/template", wrapper.DownloadBatchCreateTemplate)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v5/{project_id}/jobs/template", wrapper.ImportBatchCreateJobs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v5/{project_id}/batch-async-jobs", wrapper.ListAsyncJobs)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v5/{project_id}/batch-async-jobs/{async_job_id}", wrapper.ListAsyncJobDetail)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v5/{project_id}/batch-async-jobs/{async_job_id}/commit", wrapper.CommitAsyncJob)
 
 	return m
 }
@@ -468,6 +900,479 @@ type UnauthorizedJSONResponse struct {
 	Body ErrorResponse
 
 	Headers UnauthorizedResponseHeaders
+}
+
+type ListAsyncJobsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ListAsyncJobsParams
+}
+
+type ListAsyncJobsResponseObject interface {
+	VisitListAsyncJobsResponse(w http.ResponseWriter) error
+}
+
+type ListAsyncJobs200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListAsyncJobs200JSONResponse struct {
+	Body    AsyncJobList
+	Headers ListAsyncJobs200ResponseHeaders
+}
+
+func (response ListAsyncJobs200JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAsyncJobs400JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAsyncJobs401JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAsyncJobs403JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListAsyncJobs404JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAsyncJobs429JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListAsyncJobs500JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobs503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response ListAsyncJobs503JSONResponse) VisitListAsyncJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetailRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	AsyncJobId BatchJobId `json:"async_job_id"`
+	Params     ListAsyncJobDetailParams
+}
+
+type ListAsyncJobDetailResponseObject interface {
+	VisitListAsyncJobDetailResponse(w http.ResponseWriter) error
+}
+
+type ListAsyncJobDetail200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListAsyncJobDetail200JSONResponse struct {
+	Body    AsyncJobDetailList
+	Headers ListAsyncJobDetail200ResponseHeaders
+}
+
+func (response ListAsyncJobDetail200JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListAsyncJobDetail400JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListAsyncJobDetail401JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListAsyncJobDetail403JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListAsyncJobDetail404JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ListAsyncJobDetail429JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ListAsyncJobDetail500JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAsyncJobDetail503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response ListAsyncJobDetail503JSONResponse) VisitListAsyncJobDetailResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJobRequestObject struct {
+	ProjectId  ProjectId  `json:"project_id"`
+	AsyncJobId BatchJobId `json:"async_job_id"`
+	Params     CommitAsyncJobParams
+}
+
+type CommitAsyncJobResponseObject interface {
+	VisitCommitAsyncJobResponse(w http.ResponseWriter) error
+}
+
+type CommitAsyncJob200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CommitAsyncJob200JSONResponse struct {
+	Body    BatchCommitResult
+	Headers CommitAsyncJob200ResponseHeaders
+}
+
+func (response CommitAsyncJob200JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CommitAsyncJob400JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CommitAsyncJob401JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CommitAsyncJob403JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CommitAsyncJob404JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response CommitAsyncJob429JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response CommitAsyncJob500JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CommitAsyncJob503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response CommitAsyncJob503JSONResponse) VisitCommitAsyncJobResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ExportCreationTemplateRequestObject struct {
@@ -614,6 +1519,343 @@ func (response ExportCreationTemplate500JSONResponse) VisitExportCreationTemplat
 type ExportCreationTemplate503JSONResponse struct{ ServiceUnavailableJSONResponse }
 
 func (response ExportCreationTemplate503JSONResponse) VisitExportCreationTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplateRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    DownloadBatchCreateTemplateParams
+}
+
+type DownloadBatchCreateTemplateResponseObject interface {
+	VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error
+}
+
+type DownloadBatchCreateTemplate200ResponseHeaders struct {
+	ContentDisposition *string
+	XRequestId         *string
+}
+
+type DownloadBatchCreateTemplate200ApplicationxDownloadResponse struct {
+	Body          io.Reader
+	Headers       DownloadBatchCreateTemplate200ResponseHeaders
+	ContentLength int64
+}
+
+func (response DownloadBatchCreateTemplate200ApplicationxDownloadResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-download")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.ContentDisposition != nil {
+		w.Header().Set("Content-Disposition", fmt.Sprint(*response.Headers.ContentDisposition))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type DownloadBatchCreateTemplate400ResponseHeaders struct {
+	XRequestId *string
+}
+
+type DownloadBatchCreateTemplate400JSONResponse struct {
+	Body    ErrorResponse
+	Headers DownloadBatchCreateTemplate400ResponseHeaders
+}
+
+func (response DownloadBatchCreateTemplate400JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DownloadBatchCreateTemplate401JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DownloadBatchCreateTemplate403JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DownloadBatchCreateTemplate404JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response DownloadBatchCreateTemplate429JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response DownloadBatchCreateTemplate500JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DownloadBatchCreateTemplate503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response DownloadBatchCreateTemplate503JSONResponse) VisitDownloadBatchCreateTemplateResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobsRequestObject struct {
+	ProjectId ProjectId `json:"project_id"`
+	Params    ImportBatchCreateJobsParams
+	Body      *multipart.Reader
+}
+
+type ImportBatchCreateJobsResponseObject interface {
+	VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error
+}
+
+type ImportBatchCreateJobs200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ImportBatchCreateJobs200JSONResponse struct {
+	Body    BatchImportResult
+	Headers ImportBatchCreateJobs200ResponseHeaders
+}
+
+func (response ImportBatchCreateJobs200JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs400ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ImportBatchCreateJobs400JSONResponse struct {
+	Body    BatchImportResult
+	Headers ImportBatchCreateJobs400ResponseHeaders
+}
+
+func (response ImportBatchCreateJobs400JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ImportBatchCreateJobs401JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ImportBatchCreateJobs403JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ImportBatchCreateJobs404JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs429JSONResponse struct{ TooManyRequestsJSONResponse }
+
+func (response ImportBatchCreateJobs429JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs500JSONResponse struct {
+	InternalServerErrorJSONResponse
+}
+
+func (response ImportBatchCreateJobs500JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportBatchCreateJobs503JSONResponse struct{ ServiceUnavailableJSONResponse }
+
+func (response ImportBatchCreateJobs503JSONResponse) VisitImportBatchCreateJobsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -1165,9 +2407,24 @@ func (response DownloadCreateTemplate503JSONResponse) VisitDownloadCreateTemplat
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// ListAsyncJobs List batch asynchronous jobs
+	// (GET /v5/{project_id}/batch-async-jobs)
+	ListAsyncJobs(ctx context.Context, request ListAsyncJobsRequestObject) (ListAsyncJobsResponseObject, error)
+	// ListAsyncJobDetail List the tasks of a batch asynchronous job
+	// (GET /v5/{project_id}/batch-async-jobs/{async_job_id})
+	ListAsyncJobDetail(ctx context.Context, request ListAsyncJobDetailRequestObject) (ListAsyncJobDetailResponseObject, error)
+	// CommitAsyncJob Commit a batch asynchronous job
+	// (POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit)
+	CommitAsyncJob(ctx context.Context, request CommitAsyncJobRequestObject) (CommitAsyncJobResponseObject, error)
 	// ExportCreationTemplate Export a task creation template
 	// (POST /v5/{project_id}/jobs/export/template)
 	ExportCreationTemplate(ctx context.Context, request ExportCreationTemplateRequestObject) (ExportCreationTemplateResponseObject, error)
+	// DownloadBatchCreateTemplate Download a blank batch-import template
+	// (GET /v5/{project_id}/jobs/template)
+	DownloadBatchCreateTemplate(ctx context.Context, request DownloadBatchCreateTemplateRequestObject) (DownloadBatchCreateTemplateResponseObject, error)
+	// ImportBatchCreateJobs Import tasks in bulk from a filled workbook
+	// (POST /v5/{project_id}/jobs/template)
+	ImportBatchCreateJobs(ctx context.Context, request ImportBatchCreateJobsRequestObject) (ImportBatchCreateJobsResponseObject, error)
 	// ShowExportProgress Query the progress of a template export
 	// (GET /v5/{project_id}/jobs/{async_job_id}/export/progress)
 	ShowExportProgress(ctx context.Context, request ShowExportProgressRequestObject) (ShowExportProgressResponseObject, error)
@@ -1218,6 +2475,89 @@ type strictHandler struct {
 	options     StrictHTTPServerOptions
 }
 
+// ListAsyncJobs operation middleware
+func (sh *strictHandler) ListAsyncJobs(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ListAsyncJobsParams) {
+	var request ListAsyncJobsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAsyncJobs(ctx, request.(ListAsyncJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAsyncJobs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAsyncJobsResponseObject); ok {
+		if err := validResponse.VisitListAsyncJobsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAsyncJobDetail operation middleware
+func (sh *strictHandler) ListAsyncJobDetail(w http.ResponseWriter, r *http.Request, projectId ProjectId, asyncJobId BatchJobId, params ListAsyncJobDetailParams) {
+	var request ListAsyncJobDetailRequestObject
+
+	request.ProjectId = projectId
+	request.AsyncJobId = asyncJobId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAsyncJobDetail(ctx, request.(ListAsyncJobDetailRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAsyncJobDetail")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAsyncJobDetailResponseObject); ok {
+		if err := validResponse.VisitListAsyncJobDetailResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CommitAsyncJob operation middleware
+func (sh *strictHandler) CommitAsyncJob(w http.ResponseWriter, r *http.Request, projectId ProjectId, asyncJobId BatchJobId, params CommitAsyncJobParams) {
+	var request CommitAsyncJobRequestObject
+
+	request.ProjectId = projectId
+	request.AsyncJobId = asyncJobId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CommitAsyncJob(ctx, request.(CommitAsyncJobRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CommitAsyncJob")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CommitAsyncJobResponseObject); ok {
+		if err := validResponse.VisitCommitAsyncJobResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ExportCreationTemplate operation middleware
 func (sh *strictHandler) ExportCreationTemplate(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ExportCreationTemplateParams) {
 	var request ExportCreationTemplateRequestObject
@@ -1245,6 +2585,67 @@ func (sh *strictHandler) ExportCreationTemplate(w http.ResponseWriter, r *http.R
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ExportCreationTemplateResponseObject); ok {
 		if err := validResponse.VisitExportCreationTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DownloadBatchCreateTemplate operation middleware
+func (sh *strictHandler) DownloadBatchCreateTemplate(w http.ResponseWriter, r *http.Request, projectId ProjectId, params DownloadBatchCreateTemplateParams) {
+	var request DownloadBatchCreateTemplateRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.DownloadBatchCreateTemplate(ctx, request.(DownloadBatchCreateTemplateRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DownloadBatchCreateTemplate")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(DownloadBatchCreateTemplateResponseObject); ok {
+		if err := validResponse.VisitDownloadBatchCreateTemplateResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportBatchCreateJobs operation middleware
+func (sh *strictHandler) ImportBatchCreateJobs(w http.ResponseWriter, r *http.Request, projectId ProjectId, params ImportBatchCreateJobsParams) {
+	var request ImportBatchCreateJobsRequestObject
+
+	request.ProjectId = projectId
+	request.Params = params
+
+	if reader, err := r.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode multipart body: %w", err))
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportBatchCreateJobs(ctx, request.(ImportBatchCreateJobsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportBatchCreateJobs")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportBatchCreateJobsResponseObject); ok {
+		if err := validResponse.VisitImportBatchCreateJobsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
