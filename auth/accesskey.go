@@ -24,6 +24,14 @@ import (
 // x-language and x-security-token when present. The payload hash covers the
 // exact bytes sent. Bodies over 12 MB are refused with [ErrBodyTooLarge].
 //
+// A request whose Content-Type is neither JSON nor BSON (a multipart
+// upload) is signed as Huawei's signer signs it: with X-Sdk-Content-Sha256:
+// UNSIGNED-PAYLOAD, signed, and that literal instead of the body's hash. Its
+// body is then never read for signing — the upload is streamed as the
+// caller provides it, and the 12 MB limit of signed bodies does not apply
+// (the API's own bounds do). Such a body is sent once: a retry needs the
+// request's GetBody.
+//
 // Formatting an AccessKey with fmt redacts Secret and SecurityToken.
 type AccessKey struct {
 	// ID is the access key id (AK).
@@ -45,15 +53,19 @@ func (k AccessKey) Authenticate(r *http.Request, body func() ([]byte, error), no
 	if err := k.validate(); err != nil {
 		return err
 	}
-	if r.ContentLength > sdksign.MaxSignedBody {
-		return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, r.ContentLength)
-	}
-	data, err := body()
-	if errors.Is(err, ErrBodyTooLarge) {
-		return err
-	}
-	if err != nil {
-		return fmt.Errorf("auth: reading the request body to sign it: %w", err)
+	var data []byte
+	if !sdksign.PayloadUnsigned(r.Header) { // else the body is neither read nor buffered
+		if r.ContentLength > sdksign.MaxSignedBody {
+			return fmt.Errorf("%w (%d bytes)", ErrBodyTooLarge, r.ContentLength)
+		}
+		var err error
+		data, err = body()
+		if errors.Is(err, ErrBodyTooLarge) {
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("auth: reading the request body to sign it: %w", err)
+		}
 	}
 	if k.ProjectID != "" {
 		r.Header.Set(HeaderProjectID, k.ProjectID)

@@ -52,9 +52,9 @@ func signature(sk string, stringToSign []byte) [2 * sha256.Size]byte {
 //   - keeps an existing X-Sdk-Date header if it holds exactly one value that
 //     is already in [DateLayout] form (this pins the time, e.g. for tests);
 //     otherwise it sets X-Sdk-Date from now, in UTC;
-//   - sets X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD when a Content-Type header
-//     exists whose value contains neither "application/json" nor
-//     "application/bson" (case-sensitive, as the SDK);
+//   - sets X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD when [PayloadUnsigned]
+//     says so (a Content-Type that is neither JSON nor BSON); body is then
+//     not looked at and may be nil whatever the request sends;
 //   - signs the headers named by [SignableHeaders] (X-Sdk-Date always among
 //     them). Host is signed only if the caller put a "Host" key into r.Header,
 //     and then with that value, as the SDK does; r.Host is not consulted;
@@ -101,8 +101,7 @@ func Sign(r *http.Request, body []byte, ak, sk string, now time.Time) error {
 	r.Header[HeaderDate] = dates
 	date := dates[0]
 
-	if ct, ok := lookupFold(r.Header, "Content-Type"); ok && len(ct) > 0 &&
-		!strings.Contains(ct[0], "application/json") && !strings.Contains(ct[0], "application/bson") {
+	if PayloadUnsigned(r.Header) {
 		deleteFold(r.Header, HeaderContentSha256)
 		r.Header[HeaderContentSha256] = []string{UnsignedPayload}
 	}

@@ -24,6 +24,12 @@ import (
 // r.Header, absent ones count as empty) and the payload hash: the
 // X-Sdk-Content-Sha256 value if present — which, unless it is
 // UNSIGNED-PAYLOAD, must also match the body — else [HashPayload] of body.
+// UNSIGNED-PAYLOAD is accepted only on a request [PayloadUnsigned] says
+// Huawei's signer sends it on (a Content-Type neither JSON nor BSON); body
+// is then not looked at, and a server need not read it to verify. On a
+// JSON request, or one without Content-Type, it is refused
+// ([ErrSignatureMismatch]): Huawei's signer never sends it there, and a
+// signer that did would leave a JSON body unauthenticated.
 // Signatures are compared in constant time.
 //
 // Checks run in this order, and the first failure is returned as a
@@ -32,7 +38,8 @@ import (
 //     well-formed, with x-sdk-date among the signed headers
 //     ([ErrMalformedAuthorization]);
 //  2. X-Sdk-Date present once and in [DateLayout] form ([ErrInvalidDate]);
-//  3. body within [MaxSignedBody] ([ErrBodyTooLarge]);
+//  3. body within [MaxSignedBody] ([ErrBodyTooLarge]), unless it is
+//     unsigned (UNSIGNED-PAYLOAD where [PayloadUnsigned] applies);
 //  4. access key known ([ErrUnknownAccessKey]);
 //  5. signature ([ErrSignatureMismatch]);
 //  6. date skew ([ErrDateSkew], with VerifyError.Skew set).
@@ -71,7 +78,7 @@ func Verify(r *http.Request, body []byte, secretFor func(ak string) (sk string, 
 		return a.Access, verr(ErrInvalidDate, "X-Sdk-Date is not in "+DateLayout+" form")
 	}
 
-	if len(body) > MaxSignedBody {
+	if len(body) > MaxSignedBody && !unsignedPayload(r.Header) {
 		return a.Access, verr(ErrBodyTooLarge, fmt.Sprintf("%d bytes (limit %d)", len(body), MaxSignedBody))
 	}
 
@@ -98,7 +105,10 @@ func Verify(r *http.Request, body []byte, secretFor func(ak string) (sk string, 
 	payloadHash := bodyHash[:]
 	if vs := headerValues(r.Header, HeaderContentSha256); len(vs) > 0 {
 		declared := strings.TrimSpace(vs[0])
-		if declared != UnsignedPayload && !strings.EqualFold(declared, string(bodyHash[:])) {
+		switch {
+		case declared == UnsignedPayload && !PayloadUnsigned(r.Header):
+			return a.Access, verr(ErrSignatureMismatch, "UNSIGNED-PAYLOAD on a request whose body must be signed (its Content-Type is JSON, BSON or absent)")
+		case declared != UnsignedPayload && !strings.EqualFold(declared, string(bodyHash[:])):
 			return a.Access, verr(ErrSignatureMismatch, "X-Sdk-Content-Sha256 does not match the body")
 		}
 		payloadHash = []byte(declared)
@@ -169,4 +179,11 @@ func requestHost(r *http.Request) string {
 		return r.Host
 	}
 	return r.URL.Host
+}
+
+// unsignedPayload reports whether a request with header h declares
+// UNSIGNED-PAYLOAD where Huawei's signer sends it: its body is not signed.
+func unsignedPayload(h http.Header) bool {
+	vs := headerValues(h, HeaderContentSha256)
+	return len(vs) > 0 && strings.TrimSpace(vs[0]) == UnsignedPayload && PayloadUnsigned(h)
 }
