@@ -27,14 +27,9 @@ func (s *Server) ProjectName(id string) string {
 func (s *Server) Region() string { return s.region }
 
 // Tasks returns the fake's tasks, in the order they were configured
-// (generated tasks last).
-func (s *Server) Tasks() []Task {
-	out := make([]Task, 0, len(s.taskOrder))
-	for _, id := range s.taskOrder {
-		out = append(out, s.tasks[id].clone())
-	}
-	return out
-}
+// (generated tasks last), then those created by committed batch imports, in
+// the order they were created.
+func (s *Server) Tasks() []Task { return s.tasks.all() }
 
 // RevokeToken revokes a token accepted by the fake (given with [WithToken]
 // or issued by IAM): later requests with it get 401 APIGW.0301. Revoking an

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -30,8 +31,13 @@ type api struct {
 	opts     *openapi3filter.Options
 	maxBody  map[Operation]int64 // see bodyLimit
 	maxItems map[Operation]int   // see itemLimit
-	mux      *http.ServeMux      // the generated server's routes
-	handler  http.Handler        // the generated strict server, on mux
+	// formLimits holds, for each operation whose body is a multipart form,
+	// the size bound of each part (see formLimits); the pipeline streams
+	// those bodies to the handler instead of reading them whole.
+	formLimits map[Operation]map[string]int64
+	formOpts   *openapi3filter.Options // opts, leaving a form body to the handler
+	mux        *http.ServeMux          // the generated server's routes
+	handler    http.Handler            // the generated strict server, on mux
 }
 
 // Limits of the requests the fake reads. Bodies and queries beyond them are
@@ -51,6 +57,11 @@ const (
 	// maxUnknownParams is how many query parameters the contract does not
 	// declare a request may carry (they are ignored, as the gateway does).
 	maxUnknownParams = 8
+	// partSlack is added to each part's bound in a multipart body's limit:
+	// room for its boundary line and headers (a file name included).
+	partSlack = 1 << 10
+	// formContentType is the media type of a multipart form body.
+	formContentType = "multipart/form-data"
 )
 
 // newAPI loads a contract (drsapi.GetSpec or iamapi.GetSpec) and prepares a
@@ -79,15 +90,25 @@ func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, ser
 			// Leave the request as the client sent it.
 			SkipSettingDefaults: true,
 		},
-		maxBody:  make(map[Operation]int64),
-		maxItems: make(map[Operation]int),
-		mux:      http.NewServeMux(),
+		maxBody:    make(map[Operation]int64),
+		maxItems:   make(map[Operation]int),
+		formLimits: make(map[Operation]map[string]int64),
+		mux:        http.NewServeMux(),
 	}
+	formOpts := *a.opts
+	// kin-openapi would decode a multipart body whole, file included (it
+	// buffers every part to validate it): such a body is checked by its
+	// handler, streamed and within the contract's bounds (formLimits).
+	formOpts.ExcludeRequestBody = true
+	a.formOpts = &formOpts
 	a.handler = serve(a)
 	for _, item := range doc.Paths.Map() {
 		for _, op := range item.Operations() {
 			a.maxBody[Operation(op.OperationID)] = bodyLimit(op)
 			a.maxItems[Operation(op.OperationID)] = itemLimit(op)
+			if parts, ok := formLimits(op); ok {
+				a.formLimits[Operation(op.OperationID)] = parts
+			}
 		}
 	}
 	return a, nil
@@ -95,10 +116,19 @@ func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, ser
 
 // bodyLimit is the size limit of op's request body: the largest valid body
 // (see largestBody) plus bodySlack, maxUnboundedBody where the schema sets
-// no bound, bodySlack alone for an operation without a body.
+// no bound, bodySlack alone for an operation without a body. A multipart
+// form may hold each part the contract declares at its bound (formLimits)
+// plus partSlack.
 func bodyLimit(op *openapi3.Operation) int64 {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return bodySlack
+	}
+	if parts, ok := formLimits(op); ok {
+		n := int64(bodySlack)
+		for _, limit := range parts {
+			n += limit + partSlack
+		}
+		return n
 	}
 	mt := op.RequestBody.Value.Content.Get("application/json")
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
@@ -149,6 +179,41 @@ func largestBody(s *openapi3.Schema) (n int64, ok bool) {
 		return n, true
 	}
 	return 0, false
+}
+
+// formLimits returns the size bound, in bytes, of each part of op's
+// multipart/form-data body: a binary part's maxLength, a string's longest
+// enum value or maxLength (times utf8.UTFMax: a part carries raw UTF-8). ok is false for an operation
+// without such a body, or one whose schema leaves a part unbounded (the
+// contract test requires bounds, so that does not happen).
+func formLimits(op *openapi3.Operation) (map[string]int64, bool) {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil, false
+	}
+	mt := op.RequestBody.Value.Content.Get(formContentType)
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return nil, false
+	}
+	parts := make(map[string]int64, len(mt.Schema.Value.Properties))
+	for name, p := range mt.Schema.Value.Properties {
+		if p.Value == nil || !p.Value.Type.Is(openapi3.TypeString) {
+			return nil, false
+		}
+		switch v := p.Value; {
+		case len(v.Enum) > 0:
+			for _, e := range v.Enum {
+				s, _ := e.(string)
+				parts[name] = max(parts[name], int64(len(s)))
+			}
+		case v.Format == "binary" && v.MaxLength != nil:
+			parts[name] = int64(*v.MaxLength) //nolint:gosec // contract bounds are small
+		case v.MaxLength != nil:
+			parts[name] = int64(*v.MaxLength) * utf8.UTFMax //nolint:gosec // contract bounds are small
+		default:
+			return nil, false
+		}
+	}
+	return parts, true
 }
 
 // itemLimit is the largest maxItems of the arrays in op's JSON request body,
@@ -292,8 +357,15 @@ func hasJSONBody(r *http.Request, route *routers.Route) bool {
 }
 
 // check validates r, whose body is body, against its route with kin-openapi.
-// It leaves r with a fresh body reader.
+// It leaves r with a fresh body reader. A multipart form's body is left to
+// its handler: r keeps its body (streamed, or a reader over body if it was
+// read to verify a signature).
 func (a *api) check(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) error {
+	if _, form := a.formLimits[Operation(route.Operation.OperationID)]; form {
+		return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
+			Request: r, PathParams: params, Route: route, Options: a.formOpts,
+		})
+	}
 	resetBody(r, body)
 	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 		Request: r, PathParams: params, Route: route, Options: a.opts,

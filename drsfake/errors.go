@@ -37,8 +37,20 @@ const (
 	// (a malformed query or body, a body over its size limit), or names a task that does
 	// not exist.
 	CodeInvalidParameter = huaweierr.CodeInvalidParameter
-	// CodeNotFound (HTTP 404): unknown project, export id or template file.
+	// CodeNotFound (HTTP 404): unknown project, export id, template file or
+	// batch job.
 	CodeNotFound = "DRS.M00404"
+	// CodeImportParseFailed, "DRS.10120001" (HTTP 400, Huawei's code and
+	// message "Failed to parse the imported file"): the uploaded file is not
+	// a workbook of the template's layout, or rows of it are refused (listed
+	// in import_error_messages).
+	CodeImportParseFailed = "DRS.10120001"
+	// CodeTemplateDownloadFailed, "DRS.10030009" (HTTP 400, Huawei's code):
+	// no blank template for the engine_type asked for.
+	CodeTemplateDownloadFailed = "DRS.10030009"
+	// CodeNotCommittable (HTTP 400; Huawei documents no code for it): a
+	// commit of a batch job that is not AUTO_PARAM_VALIDATE_SUCCESS.
+	CodeNotCommittable = "DRS.M00409"
 	// CodeInternalError (HTTP 500): an injected fault or an internal failure.
 	CodeInternalError = "DRS.M00500"
 	// CodeServiceUnavailable (HTTP 503): an injected fault.
@@ -69,6 +81,10 @@ const (
 	msgProjectNotFound        = "The project does not exist"
 	msgExportNotFound         = "The export job does not exist"
 	msgFileNotFoundPrefix     = "The template file does not exist: " // the quoted file name follows
+	msgBatchJobNotFound       = "The batch job does not exist"
+	msgImportParseFailed      = "Failed to parse the imported file"   // Huawei's message
+	msgTemplateDownloadFailed = "Download template file failed."      // Huawei's message
+	msgNotCommittablePrefix   = "The batch job cannot be committed: " // why follows
 	msgInternalError          = "Internal service error."
 	msgServiceUnavailable     = "The service is temporarily unavailable."
 )

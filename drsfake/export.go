@@ -26,7 +26,7 @@ func (o operations) ExportCreationTemplate(ctx context.Context, req drsserver.Ex
 	seen := make(map[string]bool, len(jobs))
 	tasks := make([]Task, 0, len(jobs))
 	for _, id := range jobs {
-		t, ok := o.s.tasks[id]
+		t, ok := o.s.task(id)
 		if !ok || t.ProjectID != req.ProjectId {
 			return invalid("task " + quote(id) + " does not exist"), nil
 		}

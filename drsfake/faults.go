@@ -30,6 +30,20 @@ const (
 	// OpDownloadCreateTemplate is DRS's POST
 	// /v5/{project_id}/templates/download.
 	OpDownloadCreateTemplate Operation = "DownloadCreateTemplate"
+	// OpDownloadBatchCreateTemplate is DRS's GET
+	// /v5/{project_id}/jobs/template, the blank batch-import template.
+	OpDownloadBatchCreateTemplate Operation = "DownloadBatchCreateTemplate"
+	// OpImportBatchCreateJobs is DRS's POST /v5/{project_id}/jobs/template,
+	// the multipart upload of a filled workbook.
+	OpImportBatchCreateJobs Operation = "ImportBatchCreateJobs"
+	// OpListAsyncJobs is DRS's GET /v5/{project_id}/batch-async-jobs.
+	OpListAsyncJobs Operation = "ListAsyncJobs"
+	// OpListAsyncJobDetail is DRS's GET
+	// /v5/{project_id}/batch-async-jobs/{async_job_id}.
+	OpListAsyncJobDetail Operation = "ListAsyncJobDetail"
+	// OpCommitAsyncJob is DRS's POST
+	// /v5/{project_id}/batch-async-jobs/{async_job_id}/commit.
+	OpCommitAsyncJob Operation = "CommitAsyncJob"
 	// OpCreateUserTokenByPassword is IAM's POST /v3/auth/tokens, the
 	// password login (operationId KeystoneCreateUserTokenByPassword).
 	OpCreateUserTokenByPassword Operation = "KeystoneCreateUserTokenByPassword"
@@ -42,6 +56,7 @@ const (
 func allOperations() []Operation {
 	return []Operation{
 		OpExportCreationTemplate, OpShowExportProgress, OpListTemplates, OpDownloadCreateTemplate,
+		OpDownloadBatchCreateTemplate, OpImportBatchCreateJobs, OpListAsyncJobs, OpListAsyncJobDetail, OpCommitAsyncJob,
 		OpCreateUserTokenByPassword, OpListProjects,
 	}
 }

@@ -30,6 +30,9 @@ const (
 	defaultRunning   = 400 * time.Millisecond
 	defaultPageSize  = 10 // ListTemplates without a limit
 	defaultRetention = 24 * time.Hour
+	// defaultValidation is how long a batch job stays ASYNC_JOB_VALIDATING
+	// (WithImportValidation).
+	defaultValidation = 300 * time.Millisecond
 	// maxClockSkew is how far X-Sdk-Date may be from the fake's clock, as at
 	// Huawei's API gateway.
 	maxClockSkew = 15 * time.Minute
@@ -84,6 +87,7 @@ type config struct {
 	ratePerSecond  float64
 	rateBurst      int
 	retention      time.Duration
+	validation     time.Duration
 }
 
 // newConfig applies opts (nil ones are skipped) to the defaults.
@@ -98,6 +102,7 @@ func newConfig(opts []Option) (*config, error) {
 		running:        defaultRunning,
 		pageSizeLimit:  DefaultPageSizeLimit,
 		retention:      defaultRetention,
+		validation:     defaultValidation,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -325,6 +330,20 @@ func WithRetention(d time.Duration) Option {
 			return fmt.Errorf("drsfake: WithRetention: %v is not positive", d)
 		}
 		cfg.retention = d
+		return nil
+	}
+}
+
+// WithImportValidation sets how long, on the fake's clock, the batch job of
+// an accepted import stays ASYNC_JOB_VALIDATING before it ends
+// AUTO_PARAM_VALIDATE_SUCCESS or ASYNC_JOB_VALIDATE_FAILED (default 300 ms;
+// zero: at once).
+func WithImportValidation(d time.Duration) Option {
+	return func(cfg *config) error {
+		if d < 0 {
+			return fmt.Errorf("drsfake: WithImportValidation: %v is negative", d)
+		}
+		cfg.validation = d
 		return nil
 	}
 }

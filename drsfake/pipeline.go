@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -136,14 +137,15 @@ func requiresCredentials(route *routers.Route) bool {
 // received. sdksign.Verify needs the body; it is read only for a
 // well-formed, dated signature by an access key the fake knows (a first
 // Verify, with no body and no key known, runs every check before the key
-// lookup).
+// lookup), and not at all for a request signed with UNSIGNED-PAYLOAD where
+// Huawei's signer uses it (a multipart upload: it stays streamed).
 func (s *Server) verifySignature(c *call) bool {
 	ak, err := sdksign.Verify(c.r, nil, func(string) (string, bool) { return "", false }, c.now, maxClockSkew)
 	k, known := s.auth.key(ak)
 	if !errors.Is(err, sdksign.ErrUnknownAccessKey) || !known {
 		return c.refuse(signatureRefusal(err))
 	}
-	if !s.readBody(c) {
+	if !sdksign.UnsignedBody(c.r.Header) && !s.readBody(c) {
 		return false
 	}
 	secret := func(string) (string, bool) { return k.Secret, true }
@@ -208,6 +210,29 @@ func (s *Server) readBody(c *call) bool {
 	return true
 }
 
+// boundForm prepares the multipart form body of c for its handler, which
+// reads it streamed: its Content-Type must be multipart/form-data with a
+// boundary, and it is bounded by the operation's limit (the same rule as
+// readBody's, from the contract): refused unread when Content-Length says
+// it is larger, else cut by http.MaxBytesReader, which the handler reports.
+// A body already read (to verify a signature over it) is handed on as read.
+func (s *Server) boundForm(c *call) bool {
+	mt, params, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if err != nil || mt != formContentType || params["boundary"] == "" {
+		return c.refuse(c.api.invalid(c.op, "request body: Content-Type must be multipart/form-data with a boundary"))
+	}
+	limit := c.api.maxBody[c.op]
+	switch {
+	case c.bodyRead:
+		resetBody(c.r, c.body)
+	case c.r.ContentLength > limit:
+		return c.refuse(c.api.invalid(c.op, fmt.Sprintf("request body: larger than %d bytes", limit)))
+	case c.r.Body != nil:
+		c.r.Body = http.MaxBytesReader(c.w, c.r.Body, limit)
+	}
+	return true
+}
+
 // validate checks the request against the contract: the query (well-formed,
 // no parameter repeated, few unknown ones, not oversized), the body (within
 // its limit, one JSON value with nothing after it, no array longer than the
@@ -217,7 +242,11 @@ func (s *Server) validate(c *call) bool {
 	if detail := checkQuery(c.r.URL.RawQuery, c.route); detail != "" {
 		return c.refuse(c.api.invalid(c.op, detail))
 	}
-	if !s.readBody(c) {
+	if _, form := c.api.formLimits[c.op]; form {
+		if !s.boundForm(c) {
+			return false
+		}
+	} else if !s.readBody(c) {
 		return false
 	}
 	if hasJSONBody(c.r, c.route) && len(c.body) > 0 {

@@ -54,6 +54,6 @@ func (k accessKey) Format(f fmt.State, verb rune) {
 // show.
 func (s *Server) Format(f fmt.State, verb rune) {
 	desc := "drsfake.Server{region " + s.region + ", " + strconv.Itoa(len(s.projects)) + " projects, " +
-		strconv.Itoa(len(s.taskOrder)) + " tasks}"
+		strconv.Itoa(len(s.Tasks())) + " tasks}"
 	redact.Format(f, verb, desc, desc)
 }

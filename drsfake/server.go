@@ -22,15 +22,17 @@ type Server struct {
 	clock         Clock
 	region        string
 	projects      []string
-	tasks         map[string]Task
-	taskOrder     []string
+	tasks         *taskSet        // commits add tasks (taskset.go)
+	engines       map[string]bool // engines an import may name (taskset.go)
 	tokenTTL      time.Duration
+	validation    time.Duration // how long a batch job validates
 	pending       time.Duration
 	running       time.Duration
 	pageSizeLimit int
 
 	auth    *authStore // every credential, behind a pointer (see Format)
 	store   *store
+	batches *batchStore
 	faults  *injector
 	limiter *limiter
 	ids     *randSource
@@ -65,11 +67,12 @@ func newServer(cfg *config) (*Server, error) {
 	}
 	s := &Server{
 		clock: cfg.clock, region: cfg.region, projects: slices.Clone(cfg.projects),
-		tasks: tasks, taskOrder: order,
-		tokenTTL: cfg.tokenTTL, pending: cfg.pending, running: cfg.running,
+		tasks: &taskSet{byID: tasks, order: order}, engines: knownEngines(tasks),
+		tokenTTL: cfg.tokenTTL, pending: cfg.pending, running: cfg.running, validation: cfg.validation,
 		pageSizeLimit: cfg.pageSizeLimit,
 		auth:          newAuthStore(cfg),
 		store:         newStore(cfg.retention),
+		batches:       newBatchStore(cfg.retention),
 		faults:        &injector{rand: newRandSource(cfg.seed, streamFaults)},
 		limiter:       &limiter{},
 		ids:           newRandSource(cfg.seed, streamIDs),

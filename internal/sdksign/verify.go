@@ -78,7 +78,7 @@ func Verify(r *http.Request, body []byte, secretFor func(ak string) (sk string, 
 		return a.Access, verr(ErrInvalidDate, "X-Sdk-Date is not in "+DateLayout+" form")
 	}
 
-	if len(body) > MaxSignedBody && !unsignedPayload(r.Header) {
+	if len(body) > MaxSignedBody && !UnsignedBody(r.Header) {
 		return a.Access, verr(ErrBodyTooLarge, fmt.Sprintf("%d bytes (limit %d)", len(body), MaxSignedBody))
 	}
 
@@ -181,9 +181,11 @@ func requestHost(r *http.Request) string {
 	return r.URL.Host
 }
 
-// unsignedPayload reports whether a request with header h declares
-// UNSIGNED-PAYLOAD where Huawei's signer sends it: its body is not signed.
-func unsignedPayload(h http.Header) bool {
+// UnsignedBody reports whether a request with header h declares
+// UNSIGNED-PAYLOAD where Huawei's signer sends it ([PayloadUnsigned]): its
+// body is not signed, and [Verify] does not look at it — a server need not
+// read it to verify the request.
+func UnsignedBody(h http.Header) bool {
 	vs := headerValues(h, HeaderContentSha256)
 	return len(vs) > 0 && strings.TrimSpace(vs[0]) == UnsignedPayload && PayloadUnsigned(h)
 }
