@@ -98,7 +98,8 @@ func newAPI(ctx context.Context, load func() (*openapi3.T, error), iam bool, ser
 	formOpts := *a.opts
 	// kin-openapi would decode a multipart body whole, file included (it
 	// buffers every part to validate it): such a body is checked by its
-	// handler, streamed and within the contract's bounds (formLimits).
+	// handler, streamed and within the contract's bounds (formLimits); see
+	// check.
 	formOpts.ExcludeRequestBody = true
 	a.formOpts = &formOpts
 	a.handler = serve(a)
@@ -359,11 +360,15 @@ func hasJSONBody(r *http.Request, route *routers.Route) bool {
 // check validates r, whose body is body, against its route with kin-openapi.
 // It leaves r with a fresh body reader. A multipart form's body is left to
 // its handler: r keeps its body (streamed, or a reader over body if it was
-// read to verify a signature).
+// read to verify a signature), and kin-openapi sees a copy of r without it
+// — its security step reads a request's body whole (for an
+// AuthenticationFunc that might want it) even when told to exclude the body.
 func (a *api) check(ctx context.Context, r *http.Request, route *routers.Route, params map[string]string, body []byte) error {
 	if _, form := a.formLimits[Operation(route.Operation.OperationID)]; form {
+		bodiless := r.WithContext(ctx) // a shallow copy: r's body is not touched
+		bodiless.Body, bodiless.GetBody, bodiless.ContentLength = http.NoBody, nil, 0
 		return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-			Request: r, PathParams: params, Route: route, Options: a.formOpts,
+			Request: bodiless, PathParams: params, Route: route, Options: a.formOpts,
 		})
 	}
 	resetBody(r, body)
