@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"maps"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -185,7 +185,9 @@ func rowsOf(n int) [][]string {
 	return rows
 }
 
-func itoa3(i int) string { return string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}) }
+func itoa3(i int) string {
+	return string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)})
+}
 
 // zipOf returns a zip archive of one file.
 func zipOf(t testing.TB, name, content string) []byte {
