@@ -1,6 +1,8 @@
 // Package drsfake is a fake Huawei Cloud DRS service for tests and demos: the
 // four task-creation-template calls (ExportCreationTemplate,
-// ShowExportProgress, ListTemplates, DownloadCreateTemplate) and two IAM
+// ShowExportProgress, ListTemplates, DownloadCreateTemplate), the five calls
+// of the batch import (DownloadBatchCreateTemplate, ImportBatchCreateJobs,
+// ListAsyncJobs, ListAsyncJobDetail, CommitAsyncJob) and two IAM
 // calls — the password login (POST /v3/auth/tokens) and the project lookup
 // (GET /v3/projects?name=cn-north-4, which Huawei's SDKs use to fill in a
 // missing project id) — served by one [http.Handler] built from the same
@@ -46,9 +48,16 @@
 //  5. Handler: exports progress pending → running → success (or failed) on
 //     the fake's [Clock]; each success adds one real .xlsx per task, named
 //     {task id}_{engine}_{yyyyMMddHHmmss}.xlsx; listings page newest first;
-//     downloads stream one .xlsx or a .zip. Finished exports, their files and
-//     expired tokens are forgotten after a retention ([WithRetention],
-//     default 24 h), so a long-running fake holds a bounded state.
+//     downloads stream one .xlsx or a .zip. An import of a workbook in the
+//     layout of the exported templates (its multipart form streamed, within
+//     the contract's bounds) is refused row by row with Huawei's 400 shape,
+//     or becomes a batch job that validates on the fake's clock
+//     (ASYNC_JOB_VALIDATING, then AUTO_PARAM_VALIDATE_SUCCESS or
+//     ASYNC_JOB_VALIDATE_FAILED) and whose commit creates tasks like the
+//     others; the rules are the fake's own, in docs/drsfake.md. Finished
+//     exports, their files, batch jobs and expired tokens are forgotten after
+//     a retention ([WithRetention], default 24 h), so a long-running fake
+//     holds a bounded state.
 //
 // Every answer of the fake carries X-Request-Id and a Date header from the
 // fake's clock, and every error it answers is JSON. Some malformed requests

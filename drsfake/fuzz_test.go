@@ -10,6 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/gen/iamapi"
 )
 
@@ -33,6 +34,12 @@ func checkAnswer(t *testing.T, w *httptest.ResponseRecorder, iam bool) {
 			t.Fatalf("not an IAM error body: %q", w.Body)
 		}
 		msg = e.Error.Message
+	} else if bytes.Contains(w.Body.Bytes(), []byte(`"import_error_messages"`)) { // the import's 400
+		var e drsapi.BatchImportResult
+		if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.ErrorCode == nil || e.ErrorMsg == nil {
+			t.Fatalf("not the import's error body: %q", w.Body)
+		}
+		msg = *e.ErrorMsg
 	} else {
 		msg = errBody(t, "application/json", w.Body.Bytes()).ErrorMsg
 	}
@@ -55,6 +62,10 @@ func FuzzDRSRequest(f *testing.F) {
 	f.Add(uint8(2), "/templates", "", "application/json", `{}`, "")
 	f.Add(uint8(1), "/templates", "limit=0;&offset=1&offset=2", "", "", "")
 	f.Add(uint8(0), "/jobs/export/template", "", "application/json", `{"jobs":["task-1"]} {"jobs":[]}`, "")
+	f.Add(uint8(0), "/jobs/template", "", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\nPK\r\n--b--\r\n", "")
+	f.Add(uint8(1), "/jobs/template", "engine_type=postgresql", "application/json", "", "")
+	f.Add(uint8(1), "/batch-async-jobs", "status=ASYNC_JOB_VALIDATING&sort_dir=asc", "", "", "")
+	f.Add(uint8(0), "/batch-async-jobs/some-id/commit", "", "application/json", "", "")
 	s := mustNew(f, WithToken("tok"), WithProjectID(p), WithTasks(Task{ID: "task-1", Engine: "mysql"}))
 	methods := []string{"POST", "GET", "PUT", "DELETE"}
 	f.Fuzz(func(t *testing.T, m uint8, path, query, contentType, body, lang string) {

@@ -6,7 +6,7 @@
 // the way Huawei documents it, point it at a
 // [github.com/drs-tools/drstemplate/drsfake] server and run the four
 // task-creation-template calls (ExportCreationTemplate, ShowExportProgress,
-// ListTemplates, DownloadCreateTemplate) with permanent and temporary
+// ListTemplates, DownloadCreateTemplate) and the batch import with permanent and temporary
 // (security token) AK/SK credentials and with X-Language; they check what
 // the SDK makes of the fake's refusals (wrong signature, unknown access key,
 // unknown export id or file, invalid parameters, stale X-Sdk-Date) and of
@@ -14,6 +14,17 @@
 // in front of the fake logs the headers the SDK puts on the wire and checks
 // them against what drsfake is built to accept (user-agent, x-project-id and
 // x-sdk-date signed, Content-Type on GETs, JSON bodies ending in a newline).
+//
+// The batch import goes through the SDK unchanged too (TestBatchImport):
+// ImportBatchCreateJobs uploads an edited template as the SDK builds it —
+// multipart/form-data signed with X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD,
+// which proves that drsfake's verifier and this module's signer follow the
+// SDK's rule for non-JSON bodies — then ListAsyncJobs, ListAsyncJobDetail
+// and CommitAsyncJob take the batch job to the created task, whose template
+// the SDK exports. The blank template is out of the SDK's reach:
+// DownloadBatchCreateTemplate's response type has no body, and the SDK
+// answers the fake's zip with a decoding error carrying the 200
+// (TestBlankTemplateOutOfReach).
 //
 // Credentials without a project id work too: building the client
 // WithRegion, the SDK looks the project id up with IAM's GET
