@@ -175,7 +175,7 @@ func TestGeneratedImportStreams(t *testing.T) {
 
 	// The plain Client's method takes the body as an io.Reader and returns
 	// the response unread: the shape a streaming client builds on.
-	var plain func(context.Context, drsapi.ProjectId, *drsapi.ImportBatchCreateJobsParams, string, io.Reader, ...drsapi.RequestEditorFn) (*http.Response, error) = (&drsapi.Client{}).ImportBatchCreateJobsWithBody
+	var plain func(context.Context, drsapi.ProjectId, *drsapi.ImportBatchCreateJobsParams, string, io.Reader, ...drsapi.RequestEditorFn) (*http.Response, error) = (&drsapi.Client{}).ImportBatchCreateJobsWithBody //nolint:staticcheck // ST1023: the explicit type pins the signature
 	_ = plain
 }
 

@@ -36,7 +36,7 @@ func readImportForm(mr *multipart.Reader, limits map[string]int64) (importForm, 
 	var sawFile, sawType bool
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
-		if err == io.EOF { // the closing boundary: exactly io.EOF, never wrapped
+		if err == io.EOF { //nolint:errorlint // the closing boundary is io.EOF itself; a wrapped EOF is a truncated body
 			break
 		}
 		if err != nil {

@@ -325,7 +325,7 @@ func hashSigned(t *testing.T, h *importHarness, ct string, signedBody, sent []by
 func TestImportReadsFormAsItComes(t *testing.T) {
 	s := mustNew(t, WithToken("tok"), WithGeneratedTasks(1))
 	pr, pw := io.Pipe()
-	defer pw.Close()
+	defer func() { _ = pw.Close() }()
 	mw := multipart.NewWriter(pw)
 	go func() {
 		_ = mw.WriteField("type", "bogus")
