@@ -320,33 +320,41 @@ func hashSigned(t *testing.T, h *importHarness, ct string, signedBody, sent []by
 
 // TestImportReadsFormAsItComes: the fake reads an upload part by part as it
 // arrives — a form refused on its first part is answered while the client
-// is still sending, so nothing on the way (kin-openapi's validation
-// included) buffers the body whole.
+// is still sending, so nothing on the way (kin-openapi's validation, the
+// verification of an UNSIGNED-PAYLOAD signature) buffers the body whole.
 func TestImportReadsFormAsItComes(t *testing.T) {
-	s := mustNew(t, WithToken("tok"), WithGeneratedTasks(1))
-	pr, pw := io.Pipe()
-	defer func() { _ = pw.Close() }()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		_ = mw.WriteField("type", "bogus")
-		fw, _ := mw.CreateFormFile("file", "big.xlsx")
-		_, _ = fw.Write([]byte("PK")) // and then nothing more until the test ends
-	}()
-	r := httptest.NewRequest(http.MethodPost, "/v5/"+s.ProjectIDs()[0]+"/jobs/template", nil)
-	r.Body, r.ContentLength = pr, -1
-	r.Header.Set("Content-Type", mw.FormDataContentType())
-	r.Header.Set("X-Auth-Token", "tok")
-	w := httptest.NewRecorder()
-	done := make(chan struct{})
-	go func() { s.ServeHTTP(w, r); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = pr.CloseWithError(io.ErrUnexpectedEOF)
-		<-done
-		t.Fatal("the fake waited for the whole body before answering a form refused on its first part")
-	}
-	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "type must be one of") {
-		t.Fatalf("%d %s", w.Code, w.Body)
+	for _, signed := range []bool{false, true} {
+		s := mustNew(t, WithToken("tok"), WithAccessKey("AKIMPORT", "SK"), WithGeneratedTasks(1))
+		pr, pw := io.Pipe()
+		mw := multipart.NewWriter(pw)
+		go func() {
+			_ = mw.WriteField("type", "bogus")
+			fw, _ := mw.CreateFormFile("file", "big.xlsx")
+			_, _ = fw.Write([]byte("PK")) // and then nothing more until the test ends
+		}()
+		r := httptest.NewRequest(http.MethodPost, "/v5/"+s.ProjectIDs()[0]+"/jobs/template", nil)
+		r.Body, r.ContentLength = pr, -1
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		if signed {
+			if err := sdksign.Sign(r, nil, "AKIMPORT", "SK", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			r.Header.Set("X-Auth-Token", "tok")
+		}
+		w := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() { s.ServeHTTP(w, r); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			_ = pr.CloseWithError(io.ErrUnexpectedEOF)
+			<-done
+			t.Fatalf("signed %v: the fake waited for the whole body before answering a form refused on its first part", signed)
+		}
+		_ = pw.Close()
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "type must be one of") {
+			t.Fatalf("signed %v: %d %s", signed, w.Code, w.Body)
+		}
 	}
 }
