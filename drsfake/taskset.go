@@ -47,15 +47,6 @@ func (s *Server) newTaskID() string {
 	return string(id)
 }
 
-// taskIDs returns the ids of tasks, in order.
-func taskIDs(tasks []Task) []string {
-	ids := make([]string, len(tasks))
-	for i, t := range tasks {
-		ids[i] = t.ID
-	}
-	return ids
-}
-
 // knownEngines is the set of engines an imported row may name: those of
 // generated tasks (mysql, postgresql, gaussdbv5, mongodb), of the blank
 // templates, and of every configured task — so that every exported template
