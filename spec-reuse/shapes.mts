@@ -48,6 +48,13 @@ export const downloadMedia = [
 // A media type the spec adds to the download and downloadMedia lacks fails the type check.
 export const everyDownloadMedia: [Exclude<DownloadMedia, (typeof downloadMedia)[number]>] extends [never] ? true : never = true;
 
+type BlankMedia = keyof operations["DownloadBatchCreateTemplate"]["responses"][200]["content"];
+
+/** blankMedia: the media types the spec gives the blank batch-import template, every one of them. */
+export const blankMedia = ["application/x-download"] as const satisfies readonly BlankMedia[];
+// A media type the spec adds to the blank template and blankMedia lacks fails the type check.
+export const everyBlankMedia: [Exclude<BlankMedia, (typeof blankMedia)[number]>] extends [never] ? true : never = true;
+
 /** optional accepts a missing property, or one that passes c. */
 export function optional<T>(c: Check<T>): Check<T | undefined> {
   return (v, p) => (v === undefined ? undefined : c(v, p));
