@@ -3,8 +3,6 @@ package drstemplate
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -105,7 +103,6 @@ func New(opts ...Option) (*Client, error) {
 		UserAgent:   userAgent,
 		Now:         c.now,
 	})
-	hc.Transport = &retrier{next: hc.Transport, policy: c.retry, log: c.log}
 	if o.httpClient != nil {
 		hc.Timeout, hc.Jar = o.httpClient.Timeout, o.httpClient.Jar
 	}
@@ -201,31 +198,6 @@ func (c *Client) CloseIdleConnections() {
 	}
 }
 
-// call makes one call of op: send builds and sends the request with the
-// project id; a response with status want is returned (the caller closes
-// its body), and any other becomes an *APIError.
-func (c *Client) call(ctx context.Context, op operation, want int, send func(ctx context.Context, project string) (*http.Response, error)) (*http.Response, error) {
-	project, err := c.projectID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := send(withOperation(ctx, op), project)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%w)", ctxErr, err)
-		}
-		return nil, fmt.Errorf("%s: %w", op, err)
-	}
-	if resp.StatusCode == want {
-		return resp, nil
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return nil, fmt.Errorf("%w: %s answered HTTP %d, want %d", ErrUnexpectedResponse, op, resp.StatusCode, want)
-	}
-	return nil, c.apiError(ctx, op, resp)
-}
-
 // maxErrorBody bounds how much of an error answer is read.
 const maxErrorBody = 64 << 10
 
@@ -244,23 +216,8 @@ func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response
 		Code:       info.Code,
 		Message:    info.Message,
 		RequestID:  info.RequestID,
-		RetryAfter: retryAfter(resp.Header, 24*time.Hour), // as the server said, within reason
+		RetryAfter: parseRetryAfter(resp.Header),
 		Header:     huaweierr.ScrubHeader(resp),
 		Err:        auth.Refusal(resp, body),
 	}
-}
-
-// decode reads resp's JSON body (read whole by the retry layer) into v.
-func decode(op operation, resp *http.Response, v any) error {
-	var err error
-	if b, ok := resp.Body.(*bufferedBody); ok {
-		err = json.Unmarshal(b.data, v)
-	} else {
-		err = json.NewDecoder(io.LimitReader(resp.Body, maxJSONBody)).Decode(v)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: %s: the body is not the documented JSON (Content-Type %q): %w",
-			ErrUnexpectedResponse, op, resp.Header.Get("Content-Type"), err)
-	}
-	return nil
 }

@@ -9,11 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
-
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/localfile"
+	"github.com/drs-tools/drstemplate/internal/retry"
 )
 
 // MaxTemplateSize bounds one downloaded file: a larger one is refused
@@ -223,18 +222,15 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 }
 
 // downloadAgain calls download until it succeeds or fails otherwise than
-// by a body that broke off (a *bodyError worth another attempt), as often
-// as the retry policy allows attempts, with its backoff between them.
+// by a body that broke off (see decideDownloadAgain), as often as the retry
+// policy allows attempts, with its backoff between them.
 func downloadAgain[T any](ctx context.Context, c *Client, name string, download func() (T, error)) (T, error) {
-	return backoff.Retry(ctx, func() (T, error) {
-		v, err := download()
-		var be *bodyError
-		if err != nil && (!errors.As(err, &be) || !retryableError(be.err, opDownload)) {
-			return v, backoff.Permanent(err)
-		}
-		return v, err
-	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
-		backoff.WithNotify(func(err error, d time.Duration) {
-			c.log.DebugContext(ctx, "drstemplate: download broke off, downloading again", "file", name, "delay", d, "error", err)
-		}))
+	return retry.Loop[T]{
+		Policy: c.retry.policy(),
+		Rand:   c.jitter,
+		Check:  func(_ T, err error) retry.Decision { return decideDownloadAgain(err) },
+		Retrying: func(_ T, err error, _ int, pause time.Duration) {
+			c.log.DebugContext(ctx, "drstemplate: download broke off, downloading again", "file", name, "delay", pause, "error", err)
+		},
+	}.Do(ctx, func(int) (T, error) { return download() })
 }

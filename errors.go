@@ -133,9 +133,3 @@ func (e *APIError) Unwrap() []error {
 	}
 	return errs
 }
-
-// transient reports whether a later attempt could succeed: throttling and
-// server failures.
-func (e *APIError) transient() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
-}

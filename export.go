@@ -48,6 +48,11 @@ func (c *Client) Export(ctx context.Context, taskIDs ...string) (Export, error) 
 	if err := checkTaskIDs(taskIDs, c.maxTasks); err != nil {
 		return Export{}, err
 	}
+	return c.export(ctx, taskIDs)
+}
+
+// export starts an export of task ids already checked.
+func (c *Client) export(ctx context.Context, taskIDs []string) (Export, error) {
 	resp, err := c.call(ctx, opExport, http.StatusAccepted, func(ctx context.Context, project string) (*http.Response, error) {
 		return c.api.ExportCreationTemplate(ctx, project, &drsapi.ExportCreationTemplateParams{XLanguage: c.language},
 			drsapi.ExportTemplateRequest{Jobs: taskIDs})

@@ -3,145 +3,29 @@ package drstemplate
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
+	"github.com/drs-tools/drstemplate/internal/retry"
 )
-
-// ExportAndDownloadOptions say how [Client.ExportAndDownload] works. The
-// zero value (or nil) means the defaults.
-type ExportAndDownloadOptions struct {
-	// Wait paces the polling of each export (see [WaitOptions]; its
-	// Progress is not called: Events reports statuses).
-	Wait *WaitOptions
-	// Exports is how many exports run at once (default 4).
-	Exports int
-	// Downloads is how many files download at once (default 8).
-	Downloads int
-	// Overwrite replaces files already in the directory; without it they
-	// are kept and their tasks fail with [ErrFileExists].
-	Overwrite bool
-	// ClockSkew is how much earlier than its export's acceptance a
-	// template file may be stamped and still count as that export's
-	// (default 1 minute): DRS stamps files with the clock of the storage
-	// behind it, which may differ from the clock that accepted the export.
-	ClockSkew time.Duration
-	// Submitted are exports already accepted, say by an earlier run that
-	// was interrupted: they are waited on, and their tasks not exported
-	// again. Each one's TaskIDs say which of its tasks to take from it (a
-	// subset of what it exported is fine, e.g. those not downloaded yet);
-	// each must be among the task ids asked for, in one Submitted export
-	// only. Accepted must be set: files modified before it (less ClockSkew)
-	// are not the export's.
-	Submitted []Export
-	// Events, when set, is told how the work goes; see [Event]. It is never
-	// called concurrently, and should return quickly.
-	Events func(Event)
-}
-
-// Defaults of [ExportAndDownloadOptions].
-const (
-	DefaultExports   = 4
-	DefaultDownloads = 8
-	DefaultClockSkew = time.Minute
-)
-
-// EventKind says what an [Event] reports.
-type EventKind int
-
-// The kinds of [Event], in the order a task meets them.
-const (
-	// EventSubmitted: DRS accepted an export of Event.Export.TaskIDs.
-	EventSubmitted EventKind = iota + 1
-	// EventStatus: a progress call saw Event.Status for Event.Export.
-	EventStatus
-	// EventDownloading: Event.Result.File.Name of Event.Result.TaskID is
-	// being downloaded.
-	EventDownloading
-	// EventDone: Event.Result is the task's final result.
-	EventDone
-)
-
-// String names the kind: "submitted", "status", "downloading", "done".
-func (k EventKind) String() string {
-	switch k {
-	case EventSubmitted:
-		return "submitted"
-	case EventStatus:
-		return "status"
-	case EventDownloading:
-		return "downloading"
-	case EventDone:
-		return "done"
-	}
-	return "EventKind(" + strconv.Itoa(int(k)) + ")"
-}
-
-// Event is one step of [Client.ExportAndDownload], for progress displays and
-// for keeping a record that lets a later run resume.
-type Event struct {
-	Kind EventKind
-	// Export is the export the event is about (EventSubmitted, EventStatus).
-	Export Export
-	// Status is the status seen (EventStatus).
-	Status Status
-	// Result is the task's result so far (EventDownloading) or final
-	// (EventDone).
-	Result Result
-}
-
-// Result is what became of one task.
-type Result struct {
-	// TaskID is the task.
-	TaskID string `json:"task_id"`
-	// ExportID is the export that produced its template.
-	ExportID string `json:"export_id,omitempty"`
-	// File is the template written to disk; zero when Err is set.
-	File File `json:"file,omitzero"`
-	// Err is why the task has no template, or nil.
-	Err error `json:"-"`
-}
-
-// MarshalJSON encodes the result with Err, if any, as an "error" string.
-func (r Result) MarshalJSON() ([]byte, error) {
-	type plain Result // without this method
-	var msg string
-	if r.Err != nil {
-		msg = r.Err.Error()
-	}
-	return json.Marshal(struct {
-		plain
-		Error string `json:"error,omitempty"`
-	}{plain(r), msg})
-}
 
 // ExportAndDownload exports the templates of the given tasks and downloads
 // them into dir (made if missing): the whole flow in one call. It returns a
-// result per task, in the order of taskIDs.
+// result per task, in the order of taskIDs; if any task failed, the error
+// joins the tasks' errors (errors.Is sees each) and the results say which.
 //
-// The tasks are exported in chunks of the client's maximum per export,
-// several at a time; each export is waited on, its tasks' files are found —
-// for each task its newest template modified no earlier than the export's
-// acceptance (less opts.ClockSkew) — and downloaded, several at a time, each
-// written whole or not at all. When an export fails, its tasks are exported
-// again in halves, so that one task DRS cannot export does not cost the
-// others their templates.
-//
-// Temporary files that a process of this machine killed while downloading
-// left in dir are removed once that process is gone (on Unix). When an
-// answer to starting an export is a 5xx, or breaks off, the export is
-// submitted again (the retry layer does not: DRS may have acted on it); a
-// second export of the same tasks only writes newer files, of which the
-// newest is taken. One task's failure does not stop the others: the error returned, if any
-// task failed, joins the tasks' errors (errors.Is sees each), and the
-// results say which failed. The task ids are checked before any call.
+// Each task gets the newest template modified no earlier than its export's
+// acceptance, less opts.ClockSkew, written whole or not at all. One task's
+// failure does not cost the others their templates: an export DRS fails is
+// exported again in halves. An export whose answer was a 5xx or broke off
+// is submitted again; a second export of the same tasks only writes newer
+// files. As [Client.DownloadToDir] does, it removes the temporary files
+// that killed downloads left in dir. The task ids and options are checked
+// before any call.
 func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []string, opts *ExportAndDownloadOptions) ([]Result, error) {
 	var o ExportAndDownloadOptions
 	if opts != nil {
@@ -158,6 +42,8 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 		return nil, err
 	}
 	wait.Progress = nil
+	// The one check of the ids: the chunks are cut from them, and exported
+	// without checking them again.
 	if err := checkTaskIDs(taskIDs, 0); err != nil {
 		return nil, err
 	}
@@ -171,6 +57,7 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 		index:     make(map[string]int, len(taskIDs)),
 		exports:   make(chan struct{}, o.Exports),
 		downloads: make(chan struct{}, o.Downloads),
+		listings:  &listings{c: c},
 	}
 	for i, id := range taskIDs {
 		f.index[id] = i
@@ -209,6 +96,7 @@ type flow struct {
 	index     map[string]int // task id → its result
 	exports   chan struct{}  // a slot per export in progress
 	downloads chan struct{}  // a slot per download in progress
+	listings  *listings      // the template list, read once per moment for all chunks
 	mu        sync.Mutex     // serialises Events
 }
 
@@ -259,7 +147,8 @@ func (f *flow) plan(taskIDs []string) ([]chunk, error) {
 
 // run takes one chunk through export, wait, lookup and download. An export
 // of several tasks that DRS refuses or fails is split in two, and each half
-// run again.
+// run again, so that one task DRS cannot export does not cost the others
+// their templates.
 func (f *flow) run(ctx context.Context, ch chunk) {
 	exp, found, err := f.export(ctx, ch)
 	if err != nil {
@@ -301,50 +190,12 @@ func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Templat
 	if err != nil {
 		return exp, nil, err
 	}
-	found, err := f.files(ctx, exp)
+	// Only a listing begun from now on is sure to list the export's files.
+	found, err := f.files(ctx, exp, f.listings.mark())
 	if err != nil {
 		return exp, nil, err
 	}
 	return exp, found, nil
-}
-
-// files reads the list and finds the files of exp's tasks. DRS may list a
-// file a moment after it reports the export's success: while some are
-// missing, it reads the list again, as often as the retry policy allows
-// attempts, with its backoff between the reads.
-func (f *flow) files(ctx context.Context, exp Export) (map[string]Template, error) {
-	b := f.c.retry.backoff()
-	for attempt := 1; ; attempt++ {
-		var files []Template
-		for tpl, err := range f.c.Templates(ctx) {
-			if err != nil {
-				return nil, err
-			}
-			files = append(files, tpl)
-		}
-		found := f.find(exp, files)
-		if len(found) == len(exp.TaskIDs) || attempt >= f.c.retry.MaxAttempts {
-			return found, nil
-		}
-		d := b.NextBackOff()
-		f.c.log.DebugContext(ctx, "drstemplate: files not listed yet, reading the list again", "export_id", exp.ID,
-			"missing", len(exp.TaskIDs)-len(found), "delay", d)
-		if err := sleep(ctx, d); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // submitAndWait submits the chunk's export (unless it was submitted before)
@@ -355,7 +206,7 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 		exp = *ch.export
 	} else {
 		var err error
-		exp, err = resubmit(ctx, f.c, ch.tasks)
+		exp, err = f.submit(ctx, ch.tasks)
 		if err != nil {
 			return exp, err
 		}
@@ -365,6 +216,47 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 	w.Progress = func(s Status) { f.emit(Event{Kind: EventStatus, Export: exp, Status: s}) }
 	_, err := f.c.Wait(ctx, exp.ID, &w)
 	return exp, err
+}
+
+// submit starts an export of tasks. The call is not sent again where DRS
+// may have acted on it — a 5xx answer, or one that broke off — but here it
+// is submitted again, as the retry policy allows attempts (see
+// decideResubmit): a second export of the same tasks only writes newer
+// files, of which find takes the newest.
+func (f *flow) submit(ctx context.Context, tasks []string) (Export, error) {
+	return retry.Loop[Export]{
+		Policy: f.c.retry.policy(),
+		Rand:   f.c.jitter,
+		Check:  func(_ Export, err error) retry.Decision { return decideResubmit(err) },
+		Retrying: func(_ Export, err error, _ int, pause time.Duration) {
+			f.c.log.DebugContext(ctx, "drstemplate: trying again", "step", "export", "delay", pause, "error", err)
+		},
+	}.Do(ctx, func(int) (Export, error) { return f.c.export(ctx, tasks) })
+}
+
+// files finds the files of exp's tasks in a listing begun after mark. DRS
+// may list a file a moment after it reports the export's success: while
+// some are missing, the list is read again (a listing begun after the one
+// that lacked them), as the retry policy allows attempts.
+func (f *flow) files(ctx context.Context, exp Export, mark uint64) (map[string]Template, error) {
+	return retry.Loop[map[string]Template]{
+		Policy: f.c.retry.policy(),
+		Rand:   f.c.jitter,
+		Check: func(found map[string]Template, err error) retry.Decision {
+			return retry.Decision{Retry: err == nil && len(found) < len(exp.TaskIDs)}
+		},
+		Retrying: func(found map[string]Template, _ error, _ int, pause time.Duration) {
+			f.c.log.DebugContext(ctx, "drstemplate: files not listed yet, reading the list again", "export_id", exp.ID,
+				"missing", len(exp.TaskIDs)-len(found), "delay", pause)
+		},
+	}.Do(ctx, func(int) (map[string]Template, error) {
+		files, seq, err := f.listings.since(ctx, mark)
+		if err != nil {
+			return nil, err
+		}
+		mark = seq
+		return f.find(exp, files), nil
+	})
 }
 
 // splittable reports whether an export's failure may be down to one of its
@@ -465,58 +357,3 @@ func (f *flow) emit(e Event) {
 	defer f.mu.Unlock()
 	f.o.Events(e)
 }
-
-// resubmit submits an export again after a failure the retry layer leaves
-// alone because DRS may have acted on the request — a 5xx answer, or one
-// that broke off — as often as the retry policy allows attempts, waiting
-// the policy's backoff or the server's Retry-After between them. A second
-// export of the same tasks only writes newer files, of which the flow takes
-// the newest. Throttling (429) is not repeated here: the retry layer already
-// waited it out.
-func resubmit(ctx context.Context, c *Client, tasks []string) (Export, error) {
-	return backoff.Retry(ctx, func() (Export, error) {
-		exp, err := c.Export(ctx, tasks...)
-		var apiErr *APIError
-		switch {
-		case err == nil:
-			return exp, nil
-		case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
-			if apiErr.RetryAfter > 0 {
-				return exp, &pause{err: err, after: &backoff.RetryAfterError{Duration: min(apiErr.RetryAfter, c.retry.MaxRetryAfter)}}
-			}
-			return exp, err
-		case errors.As(err, &apiErr) || !transient(err):
-			return exp, backoff.Permanent(err)
-		}
-		return exp, err
-	}, backoff.WithBackOff(c.retry.backoff()), backoff.WithMaxTries(uint(c.retry.MaxAttempts)), backoff.WithMaxElapsedTime(0),
-		backoff.WithNotify(func(err error, d time.Duration) {
-			c.log.DebugContext(ctx, "drstemplate: trying again", "step", "export", "delay", d, "error", err)
-		}))
-}
-
-// pause is an error after which the backoff waits what the server asked.
-type pause struct {
-	err   error
-	after *backoff.RetryAfterError
-}
-
-func (p *pause) Error() string   { return p.err.Error() }
-func (p *pause) Unwrap() []error { return []error{p.err, p.after} }
-
-// tasksError is the error of an ExportAndDownload in which some tasks
-// failed: it joins their errors.
-type tasksError struct {
-	failed, total int
-	errs          []error
-}
-
-func (e *tasksError) Error() string {
-	s := fmt.Sprintf("%d of %d tasks failed: %v", e.failed, e.total, e.errs[0])
-	if e.failed > 1 {
-		s += fmt.Sprintf(" (and %d more)", e.failed-1)
-	}
-	return s
-}
-
-func (e *tasksError) Unwrap() []error { return e.errs }

@@ -1,11 +1,9 @@
 package drstemplate
 
-import "context"
-
-// operation is one of the four DRS calls. The client marks each request's
-// context with its operation, so that the retry layer knows whether the call
-// may be sent again and whether its body is the product (streamed) or a
-// small JSON document (read whole, inside the retry loop).
+// operation is one of the four DRS calls. The client passes it to its call
+// loop, which asks it whether the call may be sent again and whether its
+// body is the product (streamed) or a small JSON document (read whole,
+// inside the attempt).
 type operation uint8
 
 const (
@@ -38,16 +36,3 @@ func (o operation) idempotent() bool { return o != opExport }
 // streamed reports whether the response body is the product, passed on as
 // it arrives rather than read whole by the retry layer.
 func (o operation) streamed() bool { return o == opDownload }
-
-type operationKey struct{}
-
-// withOperation marks ctx as the context of a call of op.
-func withOperation(ctx context.Context, op operation) context.Context {
-	return context.WithValue(ctx, operationKey{}, op)
-}
-
-// operationOf returns the operation ctx was marked with, or 0.
-func operationOf(ctx context.Context) operation {
-	op, _ := ctx.Value(operationKey{}).(operation)
-	return op
-}

@@ -1,24 +1,20 @@
 package drstemplate
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/cenkalti/backoff/v5"
-
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/endpoint"
+	"github.com/drs-tools/drstemplate/internal/retry"
 )
 
 // RetryPolicy says how a call is retried after a network error or an answer
@@ -68,211 +64,64 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	return p, nil
 }
 
-// backoff returns the delays between attempts: an interval from MinDelay,
-// doubling up to MaxDelay, each delay drawn within ±50% of it so that
-// clients that failed together do not retry together, and none over
-// MaxDelay.
-func (p RetryPolicy) backoff() backoff.BackOff {
-	return &capped{
-		ExponentialBackOff: backoff.ExponentialBackOff{
-			InitialInterval:     p.MinDelay,
-			RandomizationFactor: 0.5,
-			Multiplier:          2,
-			MaxInterval:         p.MaxDelay,
-		},
-		max: p.MaxDelay,
-	}
+// policy is p for the retry loop.
+func (p RetryPolicy) policy() retry.Policy {
+	return retry.Policy{MaxAttempts: p.MaxAttempts, MinDelay: p.MinDelay, MaxDelay: p.MaxDelay, MaxRetryAfter: p.MaxRetryAfter}
 }
 
-// capped is an exponential backoff whose delays, jitter included, never
-// exceed max (backoff.ExponentialBackOff caps only the interval it
-// randomises).
-type capped struct {
-	backoff.ExponentialBackOff
-	max time.Duration
-}
+// failure says what another attempt of a failed call could change. It is
+// the one answer in this package to "is this transient?": the retry of a
+// call, the repeats of the flow's steps and the waiter all ask classify.
+type failure uint8
 
-// NextBackOff returns the next delay, at most max.
-func (c *capped) NextBackOff() time.Duration {
-	return min(c.ExponentialBackOff.NextBackOff(), c.max)
-}
+const (
+	// permanent: another attempt would fail the same way, or the caller
+	// gave up (its context ended).
+	permanent failure = iota
+	// unsent: DRS cannot have acted on the request — the connection was
+	// never made, or the API gateway throttled it — so any call may be
+	// sent again.
+	unsent
+	// unanswered: DRS may have acted on the request — it answered with a
+	// server failure, or the connection or the answer broke off once the
+	// request was out — so only a call that may be repeated is sent again.
+	unanswered
+)
 
-// maxJSONBody bounds the JSON bodies the retry layer reads whole. A page of
-// a thousand template names is about 100 KB.
-const maxJSONBody = 8 << 20
-
-// retrier is the http.RoundTripper above auth.Transport that retries calls
-// as its policy says. For calls whose body is a JSON document it reads the
-// body inside the attempt, so that a body cut short is retried too; the
-// download's body is passed on as it arrives (the download retries a broken
-// body itself, see saveOne).
-//
-// A RoundTripper returns a response whenever it got one: when the attempts
-// run out on a retryable status, the last response is returned as it came,
-// for the client to turn into an *APIError.
-type retrier struct {
-	next   http.RoundTripper
-	policy RetryPolicy
-	log    *slog.Logger
-}
-
-// RoundTrip sends req, again as the policy allows.
-func (t *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	op := operationOf(ctx)
-	attempt := 1
-	resp, err := t.try(ctx, op, req, attempt)
-	var permanent *backoff.PermanentError
-	if err == nil || errors.As(err, &permanent) || t.policy.MaxAttempts <= 1 {
-		return t.outcome(ctx, resp, err)
-	}
-	// Later attempts, paced by the backoff. Its first call hands back the
-	// first attempt's outcome, so that the backoff schedules the second.
-	replay := true
-	resp, err = backoff.Retry(ctx, func() (*http.Response, error) {
-		if replay {
-			replay = false
-			return resp, err
-		}
-		attempt++
-		r, err := rewind(req)
-		if err != nil {
-			return nil, backoff.Permanent(err)
-		}
-		return t.try(ctx, op, r, attempt)
-	},
-		backoff.WithBackOff(t.policy.backoff()),
-		backoff.WithMaxTries(uint(t.policy.MaxAttempts)),
-		backoff.WithMaxElapsedTime(0), // the context bounds the call
-		backoff.WithNotify(func(err error, next time.Duration) {
-			var rr *retryableResponse
-			if errors.As(err, &rr) {
-				drain(rr.resp)
-			}
-			if t.log.Enabled(ctx, slog.LevelDebug) {
-				t.log.DebugContext(ctx, "drstemplate: retrying", "operation", op.String(), "attempt", attempt+1, "delay", next, "error", err)
-			}
-		}),
-	)
-	return t.outcome(ctx, resp, err)
-}
-
-// CloseIdleConnections closes the idle connections of the transport below.
-func (t *retrier) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}
-
-// try makes one attempt. Its error is a *backoff.PermanentError when another
-// attempt cannot help, a *retryableResponse for a status that may be
-// followed by a better one, and any other error for a transport failure
-// worth retrying.
-func (t *retrier) try(ctx context.Context, op operation, r *http.Request, attempt int) (*http.Response, error) {
-	start := time.Now()
-	resp, err := t.next.RoundTrip(r)
-	if err == nil && !op.streamed() {
-		err = readBody(resp)
-		if err != nil {
-			resp = nil
-		}
-	}
-	t.logAttempt(ctx, op, attempt, start, resp, err)
+// classify says what kind of failure err is, and the server's Retry-After
+// that came with it (as the server said it; capped where it is waited for,
+// by retry.Policy).
+func classify(err error) (failure, time.Duration) {
+	var apiErr *APIError
 	switch {
-	case err != nil && (ctx.Err() != nil || !retryableError(err, op)):
-		return nil, backoff.Permanent(err)
-	case err != nil:
-		return nil, err
-	case retryableStatus(resp.StatusCode, op):
-		after := retryAfter(resp.Header, t.policy.MaxRetryAfter)
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < max(after, t.policy.MinDelay/2) {
-			return resp, nil // no time left to wait for another attempt: this answer is the last
-		}
-		return resp, &retryableResponse{resp: resp, after: after}
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return permanent, 0
+	case errors.As(err, &apiErr):
+		return statusFailure(apiErr.StatusCode), apiErr.RetryAfter
 	}
-	return resp, nil
+	return errorFailure(err), 0
 }
 
-// outcome turns the last attempt's result into RoundTrip's: a retryable
-// answer whose attempts ran out is returned as the response it is.
-func (t *retrier) outcome(ctx context.Context, resp *http.Response, err error) (*http.Response, error) {
-	if err == nil {
-		return resp, nil
-	}
-	var rr *retryableResponse
-	if errors.As(err, &rr) && ctx.Err() == nil {
-		return rr.resp, nil
-	}
-	if resp != nil {
-		drain(resp)
-	}
-	var permanent *backoff.PermanentError
-	if errors.As(err, &permanent) {
-		err = permanent.Unwrap()
-	}
-	return nil, err
-}
-
-// logAttempt logs one attempt at debug level: never a header or a body, so
-// never a credential.
-func (t *retrier) logAttempt(ctx context.Context, op operation, attempt int, start time.Time, resp *http.Response, err error) {
-	if !t.log.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("operation", op.String()),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("X-Request-Id")))
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
-	}
-	t.log.LogAttrs(ctx, slog.LevelDebug, "drstemplate: call", attrs...)
-}
-
-// retryableResponse is an answer a later attempt may improve on; it carries
-// the server's Retry-After (capped) for the backoff.
-type retryableResponse struct {
-	resp  *http.Response
-	after time.Duration
-}
-
-func (e *retryableResponse) Error() string {
-	return "HTTP " + strconv.Itoa(e.resp.StatusCode)
-}
-
-// Unwrap gives the backoff the server's Retry-After, when there is one.
-func (e *retryableResponse) Unwrap() error {
-	if e.after <= 0 {
-		return nil
-	}
-	return &backoff.RetryAfterError{Duration: e.after}
-}
-
-// retryableStatus reports whether an answer with this status may be
-// followed by a better one. Starting an export is retried only on 429: the
-// gateway throttled it before DRS saw it. A 5xx answer to it could come after
-// DRS started the export, and a second one would be a second export.
-func retryableStatus(status int, op operation) bool {
+// statusFailure classifies an error answer by its status. A status retried
+// is one line here.
+func statusFailure(status int) failure {
 	switch status {
-	case http.StatusTooManyRequests:
-		return true
+	case http.StatusTooManyRequests: // the gateway throttled it before DRS saw it
+		return unsent
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return op.idempotent()
+		return unanswered
 	}
-	return false
+	return permanent
 }
 
-// retryableError reports whether a transport error may go away on another
-// attempt. Problems of configuration — credentials, the endpoint, a
-// certificate that does not verify — do not. Starting an export is retried
-// only when the connection was never made: then the server cannot have
-// received the request. (net/http itself resends a request whose connection
-// failed before anything was written.)
-func retryableError(err error, op operation) bool {
+// errorFailure classifies a failure to get an answer, or a whole one.
+// Problems of configuration or input — credentials, the endpoint, a
+// certificate that does not verify, an argument refused, an answer off the
+// contract — do not go away. A connection that was never made (a failed
+// dial) is unsent; any other network failure may have come after the
+// request went out. (net/http itself resends a request whose reused
+// connection failed before anything was written.)
+func errorFailure(err error) failure {
 	var (
 		authErr  *auth.LoginError
 		unknown  x509.UnknownAuthorityError
@@ -282,93 +131,66 @@ func retryableError(err error, op operation) bool {
 		opErr    *net.OpError
 	)
 	switch {
-	case errors.As(err, &authErr), errors.Is(err, auth.ErrNoCredentials), errors.Is(err, auth.ErrIncompleteCredentials), errors.Is(err, auth.ErrInvalidCredentials),
-		errors.Is(err, auth.ErrForeignHost), errors.Is(err, auth.ErrBodyTooLarge), errors.Is(err, endpoint.ErrInvalidEndpoint),
-		errors.Is(err, errBodyTooLarge):
-		return false
+	case errors.As(err, &authErr), errors.Is(err, auth.ErrNoCredentials), errors.Is(err, auth.ErrIncompleteCredentials),
+		errors.Is(err, auth.ErrInvalidCredentials), errors.Is(err, auth.ErrForeignHost), errors.Is(err, auth.ErrBodyTooLarge),
+		errors.Is(err, endpoint.ErrInvalidEndpoint), errors.Is(err, ErrInvalidInput), errors.Is(err, ErrUnexpectedResponse):
+		return permanent
 	case errors.As(err, &unknown), errors.As(err, &invalid), errors.As(err, &hostname), errors.As(err, &verify):
-		return false
-	case !op.idempotent():
-		return errors.As(err, &opErr) && opErr.Op == "dial"
+		return permanent
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return unsent
 	}
-	return true
+	return unanswered
 }
 
-// retryAfter reads a Retry-After header (seconds or an HTTP date), capped
-// at limit; 0 when there is none.
-func retryAfter(h http.Header, limit time.Duration) time.Duration {
+// decide is the retry decision for an attempt of a call of op that ended
+// with err: a call is sent again when DRS cannot have acted on it, or when
+// it may be repeated.
+func (op operation) decide(err error) retry.Decision {
+	f, after := classify(err)
+	return retry.Decision{Retry: f == unsent || f == unanswered && op.idempotent(), After: after}
+}
+
+// decideResubmit is the decision for submitting an export again after
+// its call failed with err: DRS may have acted on the failures that the call
+// does not send again (unanswered), and a second export of the same tasks
+// only writes newer files. What the call retried itself (unsent) is not
+// repeated here: its attempts are spent.
+func decideResubmit(err error) retry.Decision {
+	f, after := classify(err)
+	return retry.Decision{Retry: f == unanswered, After: after}
+}
+
+// decideDownloadAgain is the decision for downloading a file again after
+// err: only a body that broke off midway (a *bodyError), which the call
+// never saw, and which another download may not meet. Statuses and network
+// errors before the body were the call's to retry.
+func decideDownloadAgain(err error) retry.Decision {
+	var be *bodyError
+	if !errors.As(err, &be) {
+		return retry.Decision{}
+	}
+	f, _ := classify(be.err)
+	return retry.Decision{Retry: f != permanent}
+}
+
+// maxRetryAfter bounds a Retry-After as parsed: a day is within reason,
+// and no policy honours more than it is told to.
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header (seconds or an HTTP date); 0
+// when there is none or it is in the past. This is the one place it is
+// parsed: the *APIError carries it on.
+func parseRetryAfter(h http.Header) time.Duration {
 	v := h.Get("Retry-After")
 	if v == "" {
 		return 0
 	}
 	var d time.Duration
 	if secs, err := strconv.Atoi(v); err == nil {
-		d = time.Duration(min(secs, int(limit/time.Second)+1)) * time.Second
+		d = time.Duration(min(secs, int(maxRetryAfter/time.Second))) * time.Second
 	} else if t, err := http.ParseTime(v); err == nil {
 		d = time.Until(t)
 	}
-	return max(0, min(d, limit))
-}
-
-// errBodyTooLarge reports a JSON answer over maxJSONBody.
-var errBodyTooLarge = fmt.Errorf("%w: the response body exceeds %d bytes", ErrUnexpectedResponse, maxJSONBody)
-
-// readBody reads resp's body whole (up to maxJSONBody) and puts it back as
-// a *bufferedBody, so that a body that breaks off fails this attempt rather
-// than the decoding after it.
-func readBody(resp *http.Response) error {
-	defer func() { _ = resp.Body.Close() }()
-	var data []byte
-	if n := resp.ContentLength; n >= 0 && n <= maxJSONBody {
-		// The usual case, in one allocation: the length is declared.
-		data = make([]byte, n)
-		if _, err := io.ReadFull(resp.Body, data); err != nil {
-			return err
-		}
-	} else {
-		var err error
-		if data, err = io.ReadAll(io.LimitReader(resp.Body, maxJSONBody+1)); err != nil {
-			return err
-		}
-		if len(data) > maxJSONBody {
-			return errBodyTooLarge
-		}
-	}
-	b := &bufferedBody{data: data}
-	b.Reset(data)
-	resp.Body = b
-	return nil
-}
-
-// bufferedBody is a response body read whole by the retry layer.
-type bufferedBody struct {
-	bytes.Reader
-	data []byte
-}
-
-// Close does nothing: the body is in memory.
-func (*bufferedBody) Close() error { return nil }
-
-// drain reads a little of resp's body, so that its connection can be
-// reused, and closes it.
-func drain(resp *http.Response) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
-	_ = resp.Body.Close()
-}
-
-// rewind returns a copy of req with a fresh body, for another attempt.
-func rewind(req *http.Request) (*http.Request, error) {
-	r := req.Clone(req.Context())
-	if req.Body == nil || req.Body == http.NoBody {
-		return r, nil
-	}
-	if req.GetBody == nil {
-		return nil, errors.New("the request body cannot be sent again")
-	}
-	body, err := req.GetBody()
-	if err != nil {
-		return nil, err
-	}
-	r.Body = body
-	return r, nil
+	return max(0, min(d, maxRetryAfter))
 }

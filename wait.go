@@ -3,7 +3,6 @@ package drstemplate
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -148,6 +147,7 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 			return w.last, w.stopped(ctx)
 		}
 		st, err := w.poll(ctx)
+		kind, after := classify(err)
 		switch {
 		case err == nil && st.Succeeded():
 			return st, nil
@@ -155,7 +155,7 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 			return st, fmt.Errorf("%w: export %s ended %q", ErrExportFailed, w.id, st)
 		case err != nil && ctx.Err() != nil:
 			return w.last, w.stopped(ctx)
-		case err != nil && !transient(err):
+		case err != nil && kind == permanent:
 			return w.last, err
 		case err != nil:
 			w.failures++
@@ -164,11 +164,10 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 				return w.last, fmt.Errorf("waiting for export %s: %d progress calls in a row failed: %w", w.id, w.failures, err)
 			}
 		}
-		next = w.o.delay(w.calls, w.rand())
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
-			next = max(next, min(apiErr.RetryAfter, w.c.retry.MaxRetryAfter))
-		}
+		// Polling is not retrying: the pace is the wait's own, but a
+		// server's Retry-After holds it back as much as it holds back the
+		// client's retries, capped the same way.
+		next = max(w.o.delay(w.calls, w.rand()), w.c.retry.policy().RetryAfter(after))
 	}
 }
 
@@ -238,15 +237,4 @@ func (w *waiter) stopped(ctx context.Context) error {
 		return fmt.Errorf("%s (last call failed: %w): %w", msg, w.lastError, err)
 	}
 	return fmt.Errorf("%s: %w", msg, err)
-}
-
-// transient reports whether err could go away on a later call: an *APIError
-// for 429 or 5xx, or a failure to get an answer at all. Input and contract
-// errors and refusals are not.
-func transient(err error) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		return apiErr.transient()
-	}
-	return !errors.Is(err, ErrInvalidInput) && !errors.Is(err, ErrUnexpectedResponse) && retryableError(err, opProgress)
 }

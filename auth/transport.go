@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/internal/huaweierr"
+	"github.com/drs-tools/drstemplate/internal/retry"
 )
 
 // maxErrorBody bounds how much of a refusal's body is read.
@@ -56,21 +57,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.check(req); err != nil {
 		return nil, err
 	}
-	resp, err := t.attempt(req, body)
-	if err != nil {
-		return nil, err
-	}
-	// A body can be sent again when there is none, it has a GetBody, or it
-	// was read whole for signing. The retry's outcome is returned whatever
-	// it is: its response, or the error that kept it from one (a failed
-	// login, say).
-	inv, ok := t.Credentials.(Invalidator)
-	if !ok || !body.replayable() || req.Context().Err() != nil || !renewable(resp) {
-		return resp, nil
-	}
-	inv.Invalidate(resp.Request)
-	_ = resp.Body.Close()
-	return t.attempt(req, body)
+	// A refused token is renewed once, at once: the module's retry loop
+	// with two attempts and no pause. A body can be sent again when there
+	// is none, it has a GetBody, or it was read whole for signing. The
+	// retry's outcome is returned whatever it is: its response, or the
+	// error that kept it from one (a failed login, say).
+	inv, renews := t.Credentials.(Invalidator)
+	return retry.Loop[*http.Response]{
+		Policy: retry.Policy{MaxAttempts: 2},
+		Check: func(resp *http.Response, err error) retry.Decision {
+			return retry.Decision{Retry: err == nil && renews && body.replayable() && renewable(resp)}
+		},
+		Retrying: func(resp *http.Response, _ error, _ int, _ time.Duration) {
+			inv.Invalidate(resp.Request)
+			_ = resp.Body.Close()
+		},
+	}.Do(req.Context(), func(int) (*http.Response, error) { return t.attempt(req, body) })
 }
 
 // CloseIdleConnections closes the idle connections of Base (of
