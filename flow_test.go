@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -354,4 +355,141 @@ func TestResultJSON(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", tc.got, tc.want)
 		}
 	}
+}
+
+func TestExportAndDownloadTakesTheNewestOfSeveral(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		order drsfake.ListOrder
+	}{
+		{"listed oldest first", drsfake.ListOldestFirst},
+		{"listed shuffled", drsfake.ListShuffled},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(1), drsfake.WithListOrder(tc.order)}})
+				// An earlier export's file, 20 s older than the flow's export:
+				// within the clock skew allowed, so both files are eligible.
+				exportAll(t, e, e.tasks...)
+				time.Sleep(20 * time.Second)
+				results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				listed := collect(t, e.client)
+				if len(listed) != 2 {
+					t.Fatalf("%d files listed, want the two exports' files", len(listed))
+				}
+				newest := listed[0]
+				if listed[1].LastModified.After(newest.LastModified) {
+					newest = listed[1]
+				}
+				if tc.order == drsfake.ListOldestFirst && listed[0] == newest {
+					t.Fatal("the newest file is listed first: the test shows nothing")
+				}
+				if results[0].File.Name != newest.Name {
+					t.Errorf("took %s, want the newest %s", results[0].File.Name, newest.Name)
+				}
+			})
+		})
+	}
+}
+
+func TestExportAndDownloadAllowsForClockSkew(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The storage behind DRS runs 30 s behind the clock that accepts
+		// exports: every file is stamped 30 s before its export's acceptance.
+		e := newEnv(t, envConfig{
+			fake: []drsfake.Option{drsfake.WithGeneratedTasks(2)},
+			wrap: rewrite(pathList, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+				var page struct {
+					Count int                 `json:"count"`
+					Files []map[string]string `json:"export_report_obs_files"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+					return
+				}
+				for _, f := range page.Files {
+					m, _ := time.Parse(time.RFC3339, f["last_modified"])
+					f["last_modified"] = m.Add(-30 * time.Second).Format(time.RFC3339)
+				}
+				rec.Body.Reset()
+				_ = json.NewEncoder(rec.Body).Encode(page)
+			}),
+		})
+		results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, nil)
+		if err != nil {
+			t.Fatalf("err = %v: files stamped 30 s early are within the default skew of a minute", err)
+		}
+		checkResults(t, filepath.Dir(results[0].File.Path), e.tasks, results, false)
+		// Allowing 10 s of skew, neither these files nor the first run's
+		// count as the new export's.
+		_, err = e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, &drstemplate.ExportAndDownloadOptions{ClockSkew: 10 * time.Second})
+		if !errors.Is(err, drstemplate.ErrNoTemplate) {
+			t.Errorf("err = %v, want ErrNoTemplate with 10 s of skew allowed", err)
+		}
+	})
+}
+
+func TestExportAndDownloadSharesListings(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// Four exports submitted together end together: each chunk needs
+		// the list at the same moment, and at most one listing is in flight.
+		e := newEnv(t, envConfig{
+			fake:   []drsfake.Option{drsfake.WithGeneratedTasks(40)},
+			client: []drstemplate.Option{drstemplate.WithMaxTasksPerExport(10)},
+		})
+		dir := t.TempDir()
+		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{Exports: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkResults(t, dir, e.tasks, results, false)
+		if n := e.calls.count(http.MethodGet, pathList); n > 2 {
+			t.Errorf("%d list calls (one page each) for four exports that ended together, want at most 2", n)
+		}
+	})
+}
+
+func TestExportAndDownloadNeverSharesAnEarlierListing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// A list call is answered with the list as it was when the call
+		// came, two seconds later.
+		e := newEnv(t, envConfig{
+			fake: []drsfake.Option{drsfake.WithGeneratedTasks(2)},
+			wrap: func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if !strings.HasSuffix(r.URL.Path, pathList) {
+						h.ServeHTTP(w, r)
+						return
+					}
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, r)
+					time.Sleep(2 * time.Second)
+					maps.Copy(w.Header(), rec.Header())
+					w.WriteHeader(rec.Code)
+					_, _ = w.Write(rec.Body.Bytes())
+				})
+			},
+			// No second reading of the list: the first must have the files.
+			client: []drstemplate.Option{drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 1})},
+		})
+		// The first task's export is done and handed over: its chunk lists
+		// at once. The second task's export ends a second later, while that
+		// listing, begun before, is in flight: it must read a listing of its
+		// own.
+		earlier := exportAll(t, e, e.tasks[0])
+		results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, &drstemplate.ExportAndDownloadOptions{
+			Submitted: []drstemplate.Export{earlier},
+		})
+		if err != nil {
+			t.Fatalf("err = %v: a listing begun before the export ended was used for it", err)
+		}
+		if results[1].ExportID == earlier.ID {
+			t.Fatalf("the second task came from the earlier export")
+		}
+		if n := e.calls.count(http.MethodGet, pathList); n != 2 {
+			t.Errorf("%d list calls, want 2", n)
+		}
+	})
 }

@@ -46,25 +46,26 @@ func (l *listings) since(ctx context.Context, mark uint64) ([]Template, uint64, 
 	for {
 		l.mu.Lock()
 		cur := l.current
-		if cur != nil && (cur.seq > mark && !cur.failed() || !cur.ended()) {
+		fresh := cur != nil && cur.seq > mark // begun after the mark
+		if cur == nil || cur.ended() && (!fresh || cur.err != nil) {
+			l.begun++
+			cur = &listing{seq: l.begun, done: make(chan struct{})}
+			l.current = cur
 			l.mu.Unlock()
-			select {
-			case <-cur.done:
-			case <-ctx.Done():
-				return nil, 0, ctx.Err()
-			}
-			if cur.seq > mark {
-				return cur.files, cur.seq, cur.err
-			}
-			continue // it began too early; it has ended: look again
+			cur.files, cur.err = l.read(ctx)
+			close(cur.done)
+			return cur.files, cur.seq, cur.err
 		}
-		l.begun++
-		cur = &listing{seq: l.begun, done: make(chan struct{})}
-		l.current = cur
 		l.mu.Unlock()
-		cur.files, cur.err = l.read(ctx)
-		close(cur.done)
-		return cur.files, cur.seq, cur.err
+		select {
+		case <-cur.done:
+		case <-ctx.Done():
+			return nil, 0, ctx.Err()
+		}
+		if fresh {
+			return cur.files, cur.seq, cur.err
+		}
+		// It began too early, and has ended: look again.
 	}
 }
 
@@ -89,6 +90,3 @@ func (l *listing) ended() bool {
 		return false
 	}
 }
-
-// failed reports whether the listing has ended with an error.
-func (l *listing) failed() bool { return l.ended() && l.err != nil }

@@ -47,15 +47,16 @@
 //     seeded and changeable while running.
 //  5. Handler: exports progress pending → running → success (or failed) on
 //     the fake's [Clock]; each success adds one real .xlsx per task, named
-//     {task id}_{engine}_{yyyyMMddHHmmss}.xlsx; listings page newest first;
-//     downloads stream one .xlsx or a .zip. An import of a workbook in the
-//     layout of the exported templates (its multipart form streamed, within
-//     the contract's bounds) is refused row by row with Huawei's 400 shape,
-//     or becomes a batch job that validates on the fake's clock
-//     (ASYNC_JOB_VALIDATING, then AUTO_PARAM_VALIDATE_SUCCESS or
-//     ASYNC_JOB_VALIDATE_FAILED) and whose commit creates tasks like the
-//     others; the rules are the fake's own, in docs/drsfake.md. Finished
-//     exports, their files, batch jobs and expired tokens are forgotten after
+//     {task id}_{engine}_{yyyyMMddHHmmss}.xlsx; listings page newest first
+//     (or as [WithListOrder] says); downloads stream one .xlsx or a .zip. An
+//     import of a workbook in the layout of the exported templates (its
+//     multipart form streamed, within the contract's bounds) is refused row
+//     by row with Huawei's 400 shape, or becomes a batch job that validates
+//     on the fake's clock (ASYNC_JOB_VALIDATING, then
+//     AUTO_PARAM_VALIDATE_SUCCESS or ASYNC_JOB_VALIDATE_FAILED) and whose
+//     commit creates tasks like the others; the rules are the fake's own, in
+//     docs/drsfake.md. Finished exports, their files, batch jobs and expired
+//     tokens are forgotten after
 //     a retention ([WithRetention], default 24 h), so a long-running fake
 //     holds a bounded state.
 //

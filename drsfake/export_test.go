@@ -146,6 +146,64 @@ func TestListingNewestFirstAndPaging(t *testing.T) {
 	}
 }
 
+// TestListOrders: every order pages through each file exactly once; the
+// orders other than the default are not newest first.
+func TestListOrders(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		order ListOrder
+		want  func(newestFirst []string) []string // nil: a fixed permutation of its own
+	}{
+		{"newest first", ListNewestFirst, func(n []string) []string { return n }},
+		{"oldest first", ListOldestFirst, func(n []string) []string { r := slices.Clone(n); slices.Reverse(r); return r }},
+		{"shuffled", ListShuffled, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newExportHarness(t, WithGeneratedTasks(3), WithPageSizeLimit(4), WithListOrder(tc.order))
+			var newestFirst []string
+			for range 3 {
+				h.export(h.ts.TaskIDs...)
+				done := h.clock.Now().Add(2 * time.Second)
+				h.clock.Advance(10 * time.Second)
+				for _, task := range h.ts.Tasks() {
+					newestFirst = append([]string{fileName(task, done)}, newestFirst...)
+				}
+			}
+			read := func() []string {
+				var all []string
+				for off := int32(0); off < 12; off += 4 {
+					lim := int32(4)
+					all = append(all, names(h.list(&off, &lim))...)
+				}
+				return all
+			}
+			got := read()
+			if tc.want != nil {
+				if want := tc.want(newestFirst); !slices.Equal(got, want) {
+					t.Errorf("listing\n%v\nwant\n%v", got, want)
+				}
+				return
+			}
+			sorted, all := slices.Clone(got), slices.Clone(newestFirst)
+			slices.Sort(sorted)
+			slices.Sort(all)
+			reversed := slices.Clone(newestFirst)
+			slices.Reverse(reversed)
+			switch {
+			case !slices.Equal(sorted, all):
+				t.Errorf("paging gave %v, want each of %v once", got, newestFirst)
+			case slices.Equal(got, newestFirst) || slices.Equal(got, reversed):
+				t.Errorf("shuffled listing is in time order: %v", got)
+			case !slices.Equal(read(), got):
+				t.Errorf("the shuffled order changed between two reads")
+			}
+		})
+	}
+	if _, err := New(WithListOrder(ListShuffled + 1)); err == nil {
+		t.Error("an unknown list order was accepted")
+	}
+}
+
 // TestDefaultPageSize checks the page size without a limit.
 func TestDefaultPageSize(t *testing.T) {
 	h := newExportHarness(t, WithGeneratedTasks(defaultPageSize+2))

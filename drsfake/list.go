@@ -8,7 +8,7 @@ import (
 )
 
 // ListTemplates lists one page of the project's template files, newest first
-// (GET /v5/{project_id}/templates). offset defaults to 0; limit defaults to
+// unless [WithListOrder] says otherwise (GET /v5/{project_id}/templates). offset defaults to 0; limit defaults to
 // 10 and is capped at the page-size limit ([WithPageSizeLimit]). count is
 // the total number of files.
 func (o operations) ListTemplates(ctx context.Context, req drsserver.ListTemplatesRequestObject) (drsserver.ListTemplatesResponseObject, error) {

@@ -83,6 +83,7 @@ type config struct {
 	pending        time.Duration
 	running        time.Duration
 	pageSizeLimit  int
+	listOrder      ListOrder
 	faults         Faults
 	ratePerSecond  float64
 	rateBurst      int
@@ -289,6 +290,34 @@ func WithPageSizeLimit(n int) Option {
 			return fmt.Errorf("drsfake: WithPageSizeLimit: %d is less than 1", n)
 		}
 		cfg.pageSizeLimit = n
+		return nil
+	}
+}
+
+// ListOrder is the order in which ListTemplates lists the files. Huawei
+// does not document one, so a client must not depend on it: the orders
+// other than the default catch a client that does.
+type ListOrder int
+
+const (
+	// ListNewestFirst lists the newest files first (the default).
+	ListNewestFirst ListOrder = iota
+	// ListOldestFirst lists the oldest files first.
+	ListOldestFirst
+	// ListShuffled lists the files in an order unrelated to their times,
+	// fixed by the seed ([WithSeed]) and their names, so that paging
+	// through the list still works.
+	ListShuffled
+)
+
+// WithListOrder sets the order of ListTemplates' files (default
+// [ListNewestFirst]).
+func WithListOrder(o ListOrder) Option {
+	return func(cfg *config) error {
+		if o < ListNewestFirst || o > ListShuffled {
+			return fmt.Errorf("drsfake: WithListOrder: unknown order %d", o)
+		}
+		cfg.listOrder = o
 		return nil
 	}
 }

@@ -71,7 +71,7 @@ func newServer(cfg *config) (*Server, error) {
 		tokenTTL: cfg.tokenTTL, pending: cfg.pending, running: cfg.running, validation: cfg.validation,
 		pageSizeLimit: cfg.pageSizeLimit,
 		auth:          newAuthStore(cfg),
-		store:         newStore(cfg.retention),
+		store:         newStore(cfg.retention, cfg.listOrder, cfg.seed),
 		batches:       newBatchStore(cfg.retention),
 		faults:        &injector{rand: newRandSource(cfg.seed, streamFaults)},
 		limiter:       &limiter{},

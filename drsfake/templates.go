@@ -2,6 +2,8 @@ package drsfake
 
 import (
 	"cmp"
+	"encoding/binary"
+	"hash/fnv"
 	"slices"
 	"sync"
 	"time"
@@ -90,6 +92,8 @@ func newerFirst(a, b *templateFile) int {
 // fake's clock free them.
 type store struct {
 	retention time.Duration
+	order     ListOrder
+	seed      uint64
 
 	mu        sync.Mutex
 	seq       uint64
@@ -100,9 +104,11 @@ type store struct {
 	nextSweep time.Time
 }
 
-func newStore(retention time.Duration) *store {
+func newStore(retention time.Duration, order ListOrder, seed uint64) *store {
 	return &store{
 		retention: retention,
+		order:     order,
+		seed:      seed,
 		exports:   make(map[string]*export),
 		files:     make(map[string][]*templateFile),
 		byName:    make(map[string]map[string]*templateFile),
@@ -222,17 +228,37 @@ func (st *store) progress(project, id string, now time.Time) (string, bool) {
 }
 
 // page returns the total number of files of project at now and the files
-// [offset, offset+limit) of the newest-first listing.
+// [offset, offset+limit) of the listing, in the store's order.
 func (st *store) page(project string, offset, limit int, now time.Time) (int, []*templateFile) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.settleLocked(now)
-	list := st.listedLocked(st.files[project], now)
+	list := st.ordered(st.listedLocked(st.files[project], now))
 	if offset >= len(list) {
 		return len(list), nil
 	}
 	end := min(len(list), offset+limit)
 	return len(list), slices.Clone(list[offset:end])
+}
+
+// ordered returns a newest-first list in the store's order: itself, or a
+// reordered copy.
+func (st *store) ordered(list []*templateFile) []*templateFile {
+	switch st.order {
+	case ListOldestFirst:
+		list = slices.Clone(list)
+		slices.Reverse(list)
+	case ListShuffled:
+		key := func(f *templateFile) uint64 {
+			h := fnv.New64a()
+			_, _ = h.Write(binary.LittleEndian.AppendUint64(nil, st.seed))
+			_, _ = h.Write([]byte(f.name))
+			return h.Sum64()
+		}
+		list = slices.Clone(list)
+		slices.SortFunc(list, func(a, b *templateFile) int { return cmp.Compare(key(a), key(b)) })
+	}
+	return list
 }
 
 // lookup returns the files of project named in names at now, or the first
