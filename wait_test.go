@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -67,12 +68,15 @@ func TestWaitSucceeds(t *testing.T) {
 	}{
 		{"quick", 100 * time.Millisecond, 400 * time.Millisecond, 3},
 		// Full jitter between 1s and 30s averages 15.5s once the ceiling
-		// is reached: about 30 calls in seven minutes.
+		// is reached: about 30 calls in seven minutes. The jitter is seeded,
+		// so that the count is the same on every run (unseeded, about one
+		// run in 170 drew enough short delays to pass 40 calls).
 		{"slow: seven minutes", 2 * time.Minute, 5 * time.Minute, 40},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithExportTimings(tc.pending, tc.running)}})
+				drstemplate.SetJitter(e.client, rand.New(rand.NewPCG(13, 1)).Float64)
 				exp, err := e.client.Export(t.Context(), e.tasks...)
 				if err != nil {
 					t.Fatal(err)
@@ -408,6 +412,86 @@ func TestRetryAfterBeyondTheDeadlineEndsTheCall(t *testing.T) {
 		}
 		if took := time.Since(start); took != 0 {
 			t.Errorf("the call took %s: it waited for nothing", took)
+		}
+	})
+}
+
+// TestWaitNeverStartsACallThatCannotFinish: every progress call takes 3 s;
+// the wait knows it, and makes no call that the deadline would cut short.
+func TestWaitNeverStartsACallThatCannotFinish(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		delay    time.Duration // MinDelay and MaxDelay
+		deadline time.Duration
+	}{
+		// Calls at 0 s and 4 s; at 7 s, 2 s are left for a call of 3 s.
+		{"no call fits after the second", time.Second, 9 * time.Second},
+		// The call after 5 s would end at 11 s: the last is made early
+		// enough to end before 10 s.
+		{"the last call is made early enough", 5 * time.Second, 10 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				times := &progressTimes{}
+				e := newEnv(t, envConfig{
+					fake: []drsfake.Option{
+						drsfake.WithExportTimings(time.Hour, 0),
+						drsfake.WithFaults(drsfake.Faults{PerOperation: map[drsfake.Operation]drsfake.FaultRates{
+							drsfake.OpShowExportProgress: {Latency: 3 * time.Second, LatencyRate: 1},
+						}}),
+					},
+					wrap: times.wrap,
+				})
+				exp, err := e.client.Export(t.Context(), e.tasks...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(t.Context(), tc.deadline)
+				defer cancel()
+				var seen int
+				_, err = e.client.Wait(ctx, exp.ID, &drstemplate.WaitOptions{MinDelay: tc.delay, MaxDelay: tc.delay,
+					Progress: func(drstemplate.Status) { seen++ }})
+				if !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+				}
+				if calls := len(times.times); calls != 2 || seen != calls {
+					t.Errorf("%d progress calls made, %d of them answered; want 2, both answered", calls, seen)
+				}
+			})
+		})
+	}
+}
+
+// TestWaitCapsRetryAfter: a progress call throttled for good (the client
+// does not retry here) delays the next one by the server's Retry-After,
+// capped as the client's RetryPolicy caps it.
+func TestWaitCapsRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		times := &progressTimes{}
+		e := newEnv(t, envConfig{
+			wrap: func(h http.Handler) http.Handler {
+				return times.wrap(rewrite(pathProgress, throttleFirst(2, "100"))(h))
+			},
+			client: []drstemplate.Option{drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{
+				MaxAttempts: 1, MaxRetryAfter: 3 * time.Second,
+			})},
+		})
+		exp, err := e.client.Export(t.Context(), e.tasks...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.client.Wait(t.Context(), exp.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(times.times) < 3 {
+			t.Fatalf("%d progress calls, want the two throttled and more", len(times.times))
+		}
+		// The wait's own delays after its first two calls are at most 1 s
+		// and 2 s: the pause is the Retry-After's.
+		for i := 1; i <= 2; i++ {
+			if gap := times.times[i].Sub(times.times[i-1]); gap != 3*time.Second {
+				t.Errorf("call %d came %s after a throttled one, want the Retry-After of 100 s capped at 3 s", i+1, gap)
+			}
 		}
 	})
 }
