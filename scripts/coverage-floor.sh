@@ -8,6 +8,7 @@ declare -A floor=(
 	["$module"]=85
 	["$module/auth"]=85
 	["$module/drsfake"]=85
+	["$module/internal/retry"]=90
 	["$module/cmd/drstemplate"]=85
 	["$module/cmd/drstemplate/internal/manifest"]=90
 	["$module/internal/sdksign"]=95

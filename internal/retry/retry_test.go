@@ -191,3 +191,18 @@ func TestLoopDrawsFreshJitter(t *testing.T) {
 		}
 	})
 }
+
+func TestLoopUsesItsRand(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var pauses []time.Duration
+		_, _ = Loop[int]{
+			Policy:   Policy{MaxAttempts: 3, MinDelay: time.Second, MaxDelay: time.Minute},
+			Check:    func(int, error) Decision { return Decision{Retry: true} },
+			Rand:     func() float64 { return 0 },
+			Retrying: func(_ int, _ error, _ int, pause time.Duration) { pauses = append(pauses, pause) },
+		}.Do(t.Context(), func(int) (int, error) { return 0, nil })
+		if len(pauses) != 2 || pauses[0] != 500*time.Millisecond || pauses[1] != time.Second {
+			t.Errorf("pauses %v, want the least of each interval: [500ms 1s]", pauses)
+		}
+	})
+}
