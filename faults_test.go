@@ -68,7 +68,7 @@ func TestFaultsOnEachOperation(t *testing.T) {
 }
 
 // resubmitted reports whether the flow submitted an export again (the
-// retry layer does not resend an export DRS may have acted on).
+// call does not resend an export DRS may have acted on).
 func resubmitted(e *env) bool {
 	return e.calls.count("POST", pathExport) > 6
 }

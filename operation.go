@@ -34,5 +34,5 @@ func (o operation) String() string {
 func (o operation) idempotent() bool { return o != opExport }
 
 // streamed reports whether the response body is the product, passed on as
-// it arrives rather than read whole by the retry layer.
+// it arrives rather than read whole inside the attempt.
 func (o operation) streamed() bool { return o == opDownload }
