@@ -18,11 +18,11 @@
 // through package auth, which authenticates it afresh (an IAM token, a
 // password login or an AK/SK signature). Calls that may be repeated are
 // retried on network errors, 429 and 5xx (see [RetryPolicy]); starting an
-// export only where DRS cannot have acted on it. Every error answer becomes an [*APIError];
-// errors.Is matches it with the sentinels of this package ([ErrNotFound],
-// [ErrThrottled]) and, for refused credentials, of package auth
-// (auth.ErrTokenRejected, auth.ErrInvalidSignature, auth.ErrClockSkew). No
-// credential appears in an error or a log line.
+// export only where DRS cannot have acted on it. Every error answer becomes
+// an [*APIError]; errors.Is matches it with the sentinels of this package
+// ([ErrNotFound], [ErrThrottled]) and, for refused credentials, of package
+// auth (auth.ErrTokenRejected, auth.ErrInvalidSignature, auth.ErrClockSkew).
+// No credential appears in an error or a log line.
 //
 // # Testing
 //
