@@ -431,13 +431,37 @@ func TestExportAndDownloadAllowsForClockSkew(t *testing.T) {
 	})
 }
 
+// slowList returns a wrapper that answers a list call with the list as it
+// was when the call came, d later.
+func slowList(d time.Duration) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler { return slowListHandler(h, d) }
+}
+
+func slowListHandler(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, pathList) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		time.Sleep(d)
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
 func TestExportAndDownloadSharesListings(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		// Four exports submitted together end together: each chunk needs
-		// the list at the same moment, and at most one listing is in flight.
+		// Four exports submitted together end together: the chunks see it
+		// at the same moment, and at most one listing is in flight. One
+		// chunk may begin a listing before the others have seen their
+		// export end; they share the next.
 		e := newEnv(t, envConfig{
 			fake:   []drsfake.Option{drsfake.WithGeneratedTasks(40)},
 			client: []drstemplate.Option{drstemplate.WithMaxTasksPerExport(10)},
+			wrap:   slowList(time.Second),
 		})
 		dir := t.TempDir()
 		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, &drstemplate.ExportAndDownloadOptions{Exports: 4})
@@ -453,31 +477,16 @@ func TestExportAndDownloadSharesListings(t *testing.T) {
 
 func TestExportAndDownloadNeverSharesAnEarlierListing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		// A list call is answered with the list as it was when the call
-		// came, two seconds later.
 		e := newEnv(t, envConfig{
 			fake: []drsfake.Option{drsfake.WithGeneratedTasks(2)},
-			wrap: func(h http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if !strings.HasSuffix(r.URL.Path, pathList) {
-						h.ServeHTTP(w, r)
-						return
-					}
-					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, r)
-					time.Sleep(2 * time.Second)
-					maps.Copy(w.Header(), rec.Header())
-					w.WriteHeader(rec.Code)
-					_, _ = w.Write(rec.Body.Bytes())
-				})
-			},
+			wrap: slowList(2 * time.Second),
 			// No second reading of the list: the first must have the files.
 			client: []drstemplate.Option{drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 1})},
 		})
 		// The first task's export is done and handed over: its chunk lists
-		// at once. The second task's export ends a second later, while that
-		// listing, begun before, is in flight: it must read a listing of its
-		// own.
+		// at once. The second task's export is seen to end a second later
+		// (the wait's second call), while that listing, begun before, is in
+		// flight: it must read a listing of its own.
 		earlier := exportAll(t, e, e.tasks[0])
 		results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, &drstemplate.ExportAndDownloadOptions{
 			Submitted: []drstemplate.Export{earlier},

@@ -68,9 +68,7 @@ func TestDelayVaries(t *testing.T) {
 
 var errFlaky = errors.New("flaky")
 
-// run runs a loop whose attempts fail with errFlaky until the attempt
-// numbered ok (0: never), recording the attempts' times and the pauses
-// announced.
+// run is what runLoop saw.
 type run struct {
 	times  []time.Time
 	pauses []time.Duration
@@ -78,11 +76,15 @@ type run struct {
 	err    error
 }
 
-func runLoop(ctx context.Context, p Policy, ok int, check func(int, error) Decision) run {
+// runLoop runs a loop whose attempts fail with errFlaky until the attempt
+// numbered ok (0: never), drawing its jitter from rnd (nil: math/rand/v2),
+// and records the attempts' times and the pauses announced.
+func runLoop(ctx context.Context, p Policy, ok int, check func(int, error) Decision, rnd func() float64) run {
 	var r run
 	r.v, r.err = Loop[int]{
 		Policy: p,
 		Check:  check,
+		Rand:   rnd,
 		Retrying: func(v int, err error, attempt int, pause time.Duration) {
 			if v != attempt || !errors.Is(err, errFlaky) {
 				panic("Retrying was not told the attempt's outcome")
@@ -129,7 +131,8 @@ func TestLoop(t *testing.T) {
 					defer cancel()
 				}
 				start := time.Now()
-				r := runLoop(ctx, p, tc.ok, tc.check)
+				// The middle of each jitter band: pauses of 1 s, 2 s, 4 s.
+				r := runLoop(ctx, p, tc.ok, tc.check, func() float64 { return 0.5 })
 				if len(r.times) != tc.attempts || r.v != tc.v || !errors.Is(r.err, tc.err) || (tc.err == nil) != (r.err == nil) {
 					t.Fatalf("%d attempts, got %d, %v; want %d attempts, %d, %v", len(r.times), r.v, r.err, tc.attempts, tc.v, tc.err)
 				}
@@ -152,7 +155,7 @@ func TestLoop(t *testing.T) {
 func TestLoopHonoursRetryAfter(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		p := Policy{MaxAttempts: 3, MinDelay: 10 * time.Millisecond, MaxDelay: time.Second, MaxRetryAfter: 5 * time.Second}
-		r := runLoop(t.Context(), p, 0, func(_ int, err error) Decision { return Decision{Retry: true, After: time.Hour} })
+		r := runLoop(t.Context(), p, 0, func(_ int, err error) Decision { return Decision{Retry: true, After: time.Hour} }, nil)
 		for _, d := range r.pauses {
 			if d != 5*time.Second {
 				t.Errorf("paused %s for a Retry-After of an hour, want the cap of 5s", d)
@@ -166,7 +169,7 @@ func TestLoopCancelledDuringAPause(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		time.AfterFunc(1500*time.Millisecond, cancel)
 		p := Policy{MaxAttempts: 10, MinDelay: time.Second, MaxDelay: time.Second}
-		r := runLoop(ctx, p, 0, retryFlaky)
+		r := runLoop(ctx, p, 0, retryFlaky, func() float64 { return 0.5 }) // pauses of 1 s
 		if !errors.Is(r.err, context.Canceled) || !errors.Is(r.err, errFlaky) || r.v != 0 {
 			t.Errorf("got %d, %v; want 0 and an error matching both the context's and the last attempt's", r.v, r.err)
 		}
@@ -183,7 +186,7 @@ func TestLoopDrawsFreshJitter(t *testing.T) {
 		p := Policy{MaxAttempts: 2, MinDelay: time.Second, MaxDelay: time.Minute}
 		seen := map[time.Duration]bool{}
 		for range 20 {
-			r := runLoop(t.Context(), p, 0, retryFlaky)
+			r := runLoop(t.Context(), p, 0, retryFlaky, nil)
 			seen[r.pauses[0]] = true
 		}
 		if len(seen) < 10 {
