@@ -56,9 +56,8 @@
 //     AUTO_PARAM_VALIDATE_SUCCESS or ASYNC_JOB_VALIDATE_FAILED) and whose
 //     commit creates tasks like the others; the rules are the fake's own, in
 //     docs/drsfake.md. Finished exports, their files, batch jobs and expired
-//     tokens are forgotten after
-//     a retention ([WithRetention], default 24 h), so a long-running fake
-//     holds a bounded state.
+//     tokens are forgotten after a retention ([WithRetention], default
+//     24 h), so a long-running fake holds a bounded state.
 //
 // Every answer of the fake carries X-Request-Id and a Date header from the
 // fake's clock, and every error it answers is JSON. Some malformed requests
