@@ -18,7 +18,7 @@ NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIF
 # npx puts first on PATH; the node on PATH only runs npm ci. See README, Dependencies.
 NODE := $(CURDIR)/node_modules/.bin/node
 
-.PHONY: help all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
+.PHONY: help mutate all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
 
 all: generate build test
 
@@ -116,6 +116,19 @@ soak:
 
 soak-short:
 	$(MAKE) soak SOAK_TASKS=60
+
+## mutate: mutation testing with gremlins: each mutant of the root package, auth and
+## internal/retry runs its package's tests; MUTATE_WORKERS (1) at once. Slow (about three
+## hours on 2 cores), so not in CI; reports in MUTATE_OUT (mutate/); score in docs/RELIABILITY.md
+GREMLINS := go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATE_WORKERS ?= 1
+MUTATE_OUT ?= mutate
+mutate:
+	@mkdir -p $(MUTATE_OUT)
+	$(GREMLINS) unleash --workers $(MUTATE_WORKERS) -o $(MUTATE_OUT)/retry.json ./internal/retry | tee $(MUTATE_OUT)/retry.txt
+	$(GREMLINS) unleash --workers $(MUTATE_WORKERS) -o $(MUTATE_OUT)/auth.json ./auth | tee $(MUTATE_OUT)/auth.txt
+	$(GREMLINS) unleash --workers $(MUTATE_WORKERS) -o $(MUTATE_OUT)/root.json \
+		--exclude-files '^(api|auth|cmd|compat|drsfake|endpoint|gen|internal)/' . | tee $(MUTATE_OUT)/root.txt
 
 ## ci: what .ci/run runs
 ci: test generate-check lint lint-spec spec-reuse sdk-compat
