@@ -64,6 +64,10 @@ type fakeDRS struct {
 	holdDownloads bool
 	downloading   chan struct{}
 	once          sync.Once
+	// polled is closed at the first progress call: an export was accepted
+	// and is being waited on.
+	polled     chan struct{}
+	polledOnce sync.Once
 }
 
 // startFake starts a fake DRS service on loopback for the test, with AK/SK
@@ -80,7 +84,7 @@ func startFake(t *testing.T, opts ...drsfake.Option) *fakeDRS {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeDRS{srv: srv, ProjectID: srv.ProjectIDs()[0], exported: map[string]int{}, downloading: make(chan struct{})}
+	f := &fakeDRS{srv: srv, ProjectID: srv.ProjectIDs()[0], exported: map[string]int{}, downloading: make(chan struct{}), polled: make(chan struct{})}
 	hs := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(hs.Close)
 	f.URL = hs.URL
@@ -88,6 +92,9 @@ func startFake(t *testing.T, opts ...drsfake.Option) *fakeDRS {
 }
 
 func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/export/progress") {
+		f.polledOnce.Do(func() { close(f.polled) })
+	}
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/jobs/export/template") {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))

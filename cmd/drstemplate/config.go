@@ -54,7 +54,7 @@ func addCloudFlags(cmd *cobra.Command, cfg *cloudConfig) {
 	fl.StringVar(&cfg.endpoint, "endpoint", "", "DRS endpoint URL instead of the region's (env "+envEndpoint+"): https, or http to loopback")
 	fl.StringVar(&cfg.projectID, "project-id", "", "project id, 32 hex characters (env "+auth.EnvProjectID+", or the profile file)")
 	fl.StringVar(&cfg.language, "language", "", "language of DRS's messages: en-us or zh-cn (env "+envLanguage+")")
-	fl.DurationVar(&cfg.timeout, "timeout", 0, "give up after this long, e.g. 10m (exit 3); 0 for no limit")
+	durationVar(fl, &cfg.timeout, "timeout", 0, "give up after this long, e.g. 10m (exit 3); 0 for no limit")
 	fl.StringVar(&cfg.tokenFile, "token-file", "", "read an IAM token from this file ('-' for standard input) instead of "+auth.EnvToken)
 	fl.StringVar(&cfg.iamAccount, "iam-account", "", "IAM account (domain) name for a password login (env "+auth.EnvIAMAccount+")")
 	fl.StringVar(&cfg.iamUser, "iam-user", "", "IAM user name for a password login (env "+auth.EnvIAMUser+")")

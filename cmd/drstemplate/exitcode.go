@@ -65,7 +65,7 @@ func exitCode(err error) int {
 	case isAuth(err):
 		return exitAuth
 	case errors.As(err, &usage), errors.Is(err, drstemplate.ErrInvalidInput),
-		errors.Is(err, tasksfile.ErrInvalid), errors.Is(err, manifest.ErrDamaged), errors.Is(err, manifest.ErrOtherTasks),
+		errors.Is(err, tasksfile.ErrInvalid), errors.Is(err, manifest.ErrDamaged), errors.Is(err, manifest.ErrOtherService),
 		errors.Is(err, endpoint.ErrInvalidEndpoint), errors.Is(err, endpoint.ErrInvalidRegion):
 		return exitUsage
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -28,6 +30,7 @@ type exportFlags struct {
 	exports      int
 	downloads    int
 	pollInterval time.Duration
+	noIDCheck    bool
 }
 
 func newExportCommand(g *globals) *cobra.Command {
@@ -40,22 +43,30 @@ with progress on stderr, and download one .xlsx per task into --out.
 
 Task ids come as arguments or from --tasks-file (one per line, '#' comments,
 '-' for standard input); they are checked before any call, and an error names
-the bad line. Large lists are exported in chunks (--max-per-export), several
-at a time; one task that DRS cannot export does not cost the others their
-templates: their files are written and reported, and the exit code is 1.
+the bad argument or line and says why. A DRS task id has 36 characters in
+groups of 8-4-4-4-12 lower-case letters and digits: that shape is what DRS
+shows, not a documented rule, so --no-id-check skips it.
+
+Large lists are exported in chunks (--max-per-export), several at a time;
+one task that DRS cannot export does not cost the others their templates:
+their files are written and reported, and the exit code is 1.
 
 As it goes, export keeps a manifest, ` + manifest.FileName + `, in --out: the task
-list, the exports DRS accepted, and each file's size and SHA-256. After a
-crash, a kill or Ctrl-C, run the same command with --resume: tasks whose files
-are there and verified are skipped, exports already accepted are waited on
-rather than submitted again, and the rest are exported. Without --resume, a
-manifest already in --out is an error (exit 2): nothing is overwritten.
+list, the exports DRS accepted, and each file's size and SHA-256. It is
+written once DRS has accepted an export: a run that submitted nothing (a bad
+credential, no connection) leaves nothing behind. After a crash, a kill, Ctrl-C
+or --timeout, run export --resume (the task ids may be left out: the
+manifest's are used): tasks whose files are there and verified are skipped,
+exports already accepted are waited on rather than submitted again, and the
+rest are exported. Without --resume, the tasks are exported afresh; a manifest
+already in --out records them alongside its earlier tasks, whose files stay.
+A manifest of another endpoint or project is an error (exit 2).
 
 With --no-wait, export only submits and prints the export id (JSON: the
 export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 		Example: `  drstemplate export 0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01 --region cn-north-4 --out templates
   drstemplate export --tasks-file tasks.txt --out templates -o json > result.json
-  drstemplate export --tasks-file tasks.txt --out templates --resume
+  drstemplate export --out templates --resume
   grep -v '^#' tasks.txt | drstemplate export --tasks-file - --out templates
   drstemplate export TASK_ID --no-wait`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,7 +96,8 @@ export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
 	fl.IntVar(&f.exports, "exports", drstemplate.DefaultExports, "exports in progress at once")
 	fl.IntVar(&f.downloads, "downloads", drstemplate.DefaultDownloads, "downloads at once")
-	fl.DurationVar(&f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
+	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
+	fl.BoolVar(&f.noIDCheck, "no-id-check", false, "send task ids that are not in DRS's 8-4-4-4-12 shape (only the basic checks remain)")
 	return cmd
 }
 
@@ -106,24 +118,27 @@ func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, erro
 		return nil, usagef("--out must not be empty")
 	case f.tasksFile != "" && len(args) > 0:
 		return nil, usagef("task ids come either as arguments or from --tasks-file, not both")
+	case f.tasksFile == "" && len(args) == 0 && f.resume:
+		return nil, nil // the manifest's
 	case f.tasksFile == "" && len(args) == 0:
 		return nil, &usageError{err: errors.New("no task ids: give them as arguments or with --tasks-file"), hint: cmd.CommandPath()}
 	}
+	shape := !f.noIDCheck
 	if f.tasksFile == "" {
-		if err := tasksfile.CheckArgs(args); err != nil {
+		if err := tasksfile.CheckArgs(args, shape); err != nil {
 			return nil, err
 		}
 		return args, nil
 	}
 	if f.tasksFile == "-" {
-		return tasksfile.Parse(cmd.InOrStdin(), "standard input")
+		return tasksfile.Parse(cmd.InOrStdin(), "standard input", shape)
 	}
 	file, err := os.Open(f.tasksFile)
 	if err != nil {
 		return nil, usagef("--tasks-file: %w", err)
 	}
 	defer func() { _ = file.Close() }()
-	return tasksfile.Parse(file, f.tasksFile)
+	return tasksfile.Parse(file, f.tasksFile, shape)
 }
 
 // clientOptions are the client options of the flags: --max-per-export,
@@ -169,18 +184,31 @@ func (e *acceptedExport) writeText(w io.Writer) error {
 
 // exportReport is the result of an export run: what -o json prints.
 type exportReport struct {
-	Dir      string       `json:"dir"`
-	Manifest string       `json:"manifest"`
-	Tasks    []taskReport `json:"tasks"`
-	Exported int          `json:"exported"`
-	Skipped  int          `json:"skipped"`
-	Failed   int          `json:"failed"`
+	Dir string `json:"dir"`
+	// Manifest is the manifest's path, "" when the run left none (it
+	// submitted nothing into a directory without one).
+	Manifest    string       `json:"manifest,omitempty"`
+	Tasks       []taskReport `json:"tasks"`
+	Exported    int          `json:"exported"`
+	Skipped     int          `json:"skipped"`
+	Failed      int          `json:"failed"`
+	Interrupted int          `json:"interrupted"`
+	TimedOut    int          `json:"timed_out"`
 }
+
+// Statuses of a task in the report.
+const (
+	statusExported    = "exported"
+	statusSkipped     = "skipped" // verified from an earlier run
+	statusFailed      = "failed"
+	statusInterrupted = "interrupted" // Ctrl-C or SIGTERM stopped the run first
+	statusTimedOut    = "timed_out"   // --timeout stopped the run first
+)
 
 // taskReport is what became of one task.
 type taskReport struct {
 	TaskID   string            `json:"task_id"`
-	Status   string            `json:"status"` // "exported", "skipped" (verified from an earlier run) or "failed"
+	Status   string            `json:"status"` // one of the status constants
 	ExportID string            `json:"export_id,omitempty"`
 	File     *drstemplate.File `json:"file,omitempty"`
 	Error    string            `json:"error,omitempty"`
@@ -188,39 +216,55 @@ type taskReport struct {
 
 // runExport is the whole export with c: the manifest read or started, the
 // client's ExportAndDownload run with the manifest kept as events come,
-// and the report (nil when nothing was tried). The client's log (logTo)
-// goes through the progress display while it is up. demo calls it too.
+// and the report (nil when nothing was tried). tasks nil (--resume without
+// ids) means the manifest's. The client's log (logTo) goes through the
+// progress display while it is up. demo calls it too.
 func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstemplate.Client, logTo *switchWriter, f *exportFlags, tasks []string) (*exportReport, error) {
 	project, err := c.ProjectID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	m, err := openManifest(f, c.Endpoint(), project, tasks)
+	m, existed, err := openManifest(f.out, c.Endpoint(), project)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := m.Plan(f.out)
-	if err != nil {
-		return nil, err
+	if tasks == nil {
+		if !existed {
+			return nil, usagef("--resume without task ids goes on with the tasks of %s, and there is none: give the task ids", manifest.Path(f.out))
+		}
+		tasks = slices.Clone(m.Tasks)
+	}
+	known := make(map[string]bool, len(m.Tasks))
+	for _, t := range m.Tasks {
+		known[t] = true
+	}
+	added := m.Add(tasks)
+	var plan manifest.Plan
+	if f.resume {
+		if plan, err = m.Plan(f.out, tasks); err != nil {
+			return nil, err
+		}
+	} else {
+		plan = manifest.Plan{ToDo: tasks}
 	}
 	if !g.quiet {
-		for _, t := range m.Tasks {
-			if why, ok := plan.Unverified[t]; ok {
-				_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "drstemplate: task %s is done again: %s\n", t, escapeControl(why))
-			}
-		}
-		for _, t := range plan.Recovered {
-			_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "drstemplate: task %s: its file was downloaded before the run stopped; recorded now\n", t)
-		}
+		sayManifest(cmd.ErrOrStderr(), f, m, tasks, added, existed, plan)
 	}
+	_, statErr := os.Stat(f.out)
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
 	if err := manifest.RemoveStale(f.out); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	if err := m.Write(f.out, time.Now()); err != nil {
-		return nil, err
+	// The manifest is written once there is something to record: an export
+	// accepted, a file, a recovered download, or — resuming — news of a
+	// task it already had. A run that submitted nothing leaves it as it was.
+	keep := len(plan.Recovered) > 0
+	if keep {
+		if err := m.Write(f.out, time.Now()); err != nil {
+			return nil, err
+		}
 	}
 
 	var results []drstemplate.Result
@@ -237,8 +281,11 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 			Submitted: plan.Submitted,
 			Events: func(e drstemplate.Event) {
 				// The manifest first: what the display says is recorded.
-				if m.Apply(e) && writeErr == nil {
-					writeErr = m.Write(f.out, time.Now())
+				if m.Apply(e) {
+					keep = keep || e.Kind != drstemplate.EventDone || e.Result.Err == nil || f.resume && known[e.Result.TaskID]
+					if keep && writeErr == nil {
+						writeErr = m.Write(f.out, time.Now())
+					}
 				}
 				rep.event(e)
 			},
@@ -246,62 +293,111 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 		logTo.set(cmd.ErrOrStderr())
 		rep.end()
 	}
-	if err := m.Write(f.out, time.Now()); err != nil && writeErr == nil {
-		writeErr = err
+	if keep {
+		if err := m.Write(f.out, time.Now()); err != nil && writeErr == nil {
+			writeErr = err
+		}
+	} else if errors.Is(statErr, fs.ErrNotExist) {
+		_ = os.Remove(f.out) // made by this run, which put nothing in it
 	}
-	report := newExportReport(f.out, m, plan.Done, results)
 	if results == nil && flowErr != nil {
 		return nil, errors.Join(flowErr, writeErr) // nothing was tried: no report
+	}
+	report := newExportReport(f.out, tasks, plan.Done, results, ctx.Err())
+	if keep || existed {
+		report.Manifest = manifest.Path(f.out)
+	}
+	if stop := stopped(ctx.Err(), report, f.out); stop != nil {
+		// The table shows every task, the failed ones with their reasons:
+		// the error says what stopped the run, not each task's "context
+		// canceled" again.
+		return report, errors.Join(stop, writeErr)
 	}
 	return report, errors.Join(flowErr, writeErr)
 }
 
-// openManifest reads the manifest in --out for --resume, or starts one.
-func openManifest(f *exportFlags, endpoint, project string, tasks []string) (*manifest.Manifest, error) {
-	m, err := manifest.Read(f.out)
+// sayManifest tells, on stderr, what the run does with a manifest already
+// in --out, and which recorded files it does not trust.
+func sayManifest(w io.Writer, f *exportFlags, m *manifest.Manifest, tasks, added []string, existed bool, plan manifest.Plan) {
+	path := escapeControl(manifest.Path(f.out))
+	switch {
+	case existed && !f.resume:
+		msg := fmt.Sprintf("drstemplate: %s records earlier exports of %s; this run exports %s afresh and records %s there too; the earlier files stay",
+			path, plural(len(m.Tasks)-len(added), "task"), plural(len(tasks), "task"), map[bool]string{true: "it", false: "them"}[len(tasks) == 1])
+		if n := m.Verified(f.out, tasks); n > 0 {
+			msg += fmt.Sprintf("; %d of them have their file there already and are exported again (--resume would skip them)", n)
+		}
+		_, _ = fmt.Fprintln(w, msg)
+	case existed && len(added) > 0:
+		_, _ = fmt.Fprintf(w, "drstemplate: %s, new to %s, %s exported afresh\n",
+			plural(len(added), "task"), path, map[bool]string{true: "is", false: "are"}[len(added) == 1])
+	}
+	for _, t := range tasks {
+		if why, ok := plan.Unverified[t]; ok {
+			_, _ = fmt.Fprintf(w, "drstemplate: task %s is done again: %s\n", t, escapeControl(why))
+		}
+	}
+	for _, t := range plan.Recovered {
+		_, _ = fmt.Fprintf(w, "drstemplate: task %s: its file was downloaded before the run stopped; recorded now\n", t)
+	}
+}
+
+// openManifest reads the manifest in dir, or starts one; existed says
+// which. A manifest of another endpoint or project is an error.
+func openManifest(dir, endpoint, project string) (m *manifest.Manifest, existed bool, err error) {
+	m, err = manifest.Read(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return manifest.New(endpoint, project, tasks), nil
+		return manifest.New(endpoint, project, nil), false, nil
 	case err != nil:
-		return nil, err
-	case !f.resume:
-		return nil, usagef("%s holds the manifest of an earlier export: add --resume to go on with it, or choose another --out", manifest.Path(f.out))
+		return nil, false, err
 	}
-	if err := m.Matches(endpoint, project, tasks); err != nil {
-		return nil, fmt.Errorf("%s: %w", manifest.Path(f.out), err)
+	if err := m.SameService(endpoint, project); err != nil {
+		return nil, false, fmt.Errorf("%s: %w; choose another --out", manifest.Path(dir), err)
 	}
-	return m, nil
+	return m, true, nil
 }
 
 // newExportReport puts the verified files and the run's results in the
-// task list's order.
-func newExportReport(dir string, m *manifest.Manifest, done, results []drstemplate.Result) *exportReport {
-	r := &exportReport{Dir: dir, Manifest: manifest.Path(dir), Tasks: []taskReport{}}
+// order of tasks. stopped is the run's context's error: a task it stopped
+// is "interrupted" or "timed_out", not "failed".
+func newExportReport(dir string, tasks []string, done, results []drstemplate.Result, stopped error) *exportReport {
+	r := &exportReport{Dir: dir, Tasks: []taskReport{}}
 	by := map[string]taskReport{}
 	for _, d := range done {
 		file := d.File
-		by[d.TaskID] = taskReport{TaskID: d.TaskID, Status: "skipped", ExportID: d.ExportID, File: &file}
+		by[d.TaskID] = taskReport{TaskID: d.TaskID, Status: statusSkipped, ExportID: d.ExportID, File: &file}
 	}
 	for _, res := range results {
-		t := taskReport{TaskID: res.TaskID, ExportID: res.ExportID, Status: "exported"}
-		if res.Err != nil {
-			t.Status, t.Error = "failed", res.Err.Error()
-		} else {
+		t := taskReport{TaskID: res.TaskID, ExportID: res.ExportID, Status: statusExported}
+		switch {
+		case res.Err == nil:
 			file := res.File
 			t.File = &file
+		case stopped != nil && errors.Is(res.Err, stopped):
+			t.Status = statusInterrupted
+			if errors.Is(stopped, context.DeadlineExceeded) {
+				t.Status = statusTimedOut
+			}
+		default:
+			t.Status, t.Error = statusFailed, res.Err.Error()
 		}
 		by[res.TaskID] = t
 	}
-	for _, id := range m.Tasks {
+	for _, id := range tasks {
 		t, ok := by[id]
 		if !ok {
 			continue
 		}
 		switch t.Status {
-		case "exported":
+		case statusExported:
 			r.Exported++
-		case "skipped":
+		case statusSkipped:
 			r.Skipped++
+		case statusInterrupted:
+			r.Interrupted++
+		case statusTimedOut:
+			r.TimedOut++
 		default:
 			r.Failed++
 		}
@@ -310,25 +406,79 @@ func newExportReport(dir string, m *manifest.Manifest, done, results []drstempla
 	return r
 }
 
-// writeText prints the report: a table and a summary line.
+// stopError is the error of an export run that Ctrl-C, SIGTERM or
+// --timeout stopped: it says what was done and how to go on, and matches
+// the context's error (context.Canceled or context.DeadlineExceeded), which
+// sets the exit code.
+type stopError struct {
+	msg string
+	ctx error
+}
+
+func (e *stopError) Error() string { return e.msg }
+func (e *stopError) Unwrap() error { return e.ctx }
+
+// stopped is the stopError of a run stopped by ctxErr, nil if it was not.
+func stopped(ctxErr error, r *exportReport, out string) error {
+	if ctxErr == nil {
+		return nil
+	}
+	how := "interrupted"
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		how = "timed out (--timeout)"
+	}
+	accepted := 0
+	for _, t := range r.Tasks {
+		if (t.Status == statusInterrupted || t.Status == statusTimedOut) && t.ExportID != "" {
+			accepted++
+		}
+	}
+	msg := fmt.Sprintf("%s: %d of %s done", how, r.Exported+r.Skipped, plural(len(r.Tasks), "task"))
+	if left := r.Interrupted + r.TimedOut; left > 0 {
+		msg += fmt.Sprintf(", %d stopped (DRS had accepted the exports of %d of them)", left, accepted)
+	}
+	if r.Manifest != "" {
+		msg += fmt.Sprintf("; to go on where it stopped: drstemplate export --resume --out %s", escapeControl(out))
+	}
+	return &stopError{msg: msg, ctx: ctxErr}
+}
+
+// writeText prints the report: a table, why each failed task failed, and
+// a summary line.
 func (r *exportReport) writeText(w io.Writer) error {
 	rows := make([][]string, 0, len(r.Tasks))
+	var why []string
 	for _, t := range r.Tasks {
+		status := strings.ReplaceAll(t.Status, "_", " ")
 		switch {
 		case t.File != nil:
-			rows = append(rows, []string{t.TaskID, t.Status, t.File.Path, humanSize(t.File.Size)})
+			rows = append(rows, []string{t.TaskID, status, t.File.Path, humanSize(t.File.Size)})
 		default:
-			msg := t.Error
-			if len(msg) > 120 {
-				msg = msg[:120] + "…"
+			rows = append(rows, []string{t.TaskID, status, "-", "-"})
+			if t.Error != "" {
+				why = append(why, "task "+t.TaskID+": "+t.Error)
 			}
-			rows = append(rows, []string{t.TaskID, t.Status, msg, ""})
 		}
 	}
 	if err := table(w, []string{"TASK", "STATUS", "FILE", "SIZE"}, rows); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%s: %d exported, %d already there, %d failed; manifest %s\n",
-		plural(len(r.Tasks), "task"), r.Exported, r.Skipped, r.Failed, escapeControl(r.Manifest))
+	for _, line := range why {
+		if _, err := fmt.Fprintln(w, escapeControl(line)); err != nil {
+			return err
+		}
+	}
+	counts := fmt.Sprintf("%d exported, %d already there, %d failed", r.Exported, r.Skipped, r.Failed)
+	if r.Interrupted > 0 {
+		counts += fmt.Sprintf(", %d interrupted", r.Interrupted)
+	}
+	if r.TimedOut > 0 {
+		counts += fmt.Sprintf(", %d timed out", r.TimedOut)
+	}
+	where := "no manifest written: nothing was submitted"
+	if r.Manifest != "" {
+		where = "manifest " + escapeControl(r.Manifest)
+	}
+	_, err := fmt.Fprintf(w, "%s: %s; %s\n", plural(len(r.Tasks), "task"), counts, where)
 	return err
 }

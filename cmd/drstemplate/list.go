@@ -20,6 +20,7 @@ func newListCommand(g *globals) *cobra.Command {
 	var cfg cloudConfig
 	var tasks []string
 	var limit int
+	var noIDCheck bool
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the project's template files",
@@ -34,7 +35,7 @@ a comma-separated list); --limit stops after that many files.`,
 				return usagef("--limit %d must not be negative", limit)
 			}
 			if len(tasks) > 0 {
-				if err := tasksfile.CheckArgs(tasks); err != nil {
+				if err := tasksfile.CheckArgs(tasks, !noIDCheck); err != nil {
 					return usagef("--task: %w", err)
 				}
 			}
@@ -50,6 +51,7 @@ a comma-separated list); --limit stops after that many files.`,
 	addCloudFlags(cmd, &cfg)
 	cmd.Flags().StringSliceVar(&tasks, "task", nil, "only the files of this task id (repeatable)")
 	cmd.Flags().IntVar(&limit, "limit", 0, "stop after this many files (0: all)")
+	cmd.Flags().BoolVar(&noIDCheck, "no-id-check", false, "take --task ids that are not in DRS's 8-4-4-4-12 shape")
 	return cmd
 }
 

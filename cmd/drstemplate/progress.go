@@ -92,6 +92,10 @@ func (r *lineReporter) event(e drstemplate.Event) {
 		r.printf("task %s: downloading %s", e.Result.TaskID, e.Result.File.Name)
 	case drstemplate.EventDone:
 		r.done++
+		if how := stoppedHow(e.Result.Err); how != "" {
+			r.printf("task %s: %s (%d/%d)%s", e.Result.TaskID, how, r.done, r.total, acceptedNote(e.Result.ExportID))
+			return
+		}
 		if e.Result.Err != nil {
 			r.printf("task %s: failed (%d/%d): %v", e.Result.TaskID, r.done, r.total, e.Result.Err)
 			return
@@ -187,7 +191,7 @@ func (r *barReporter) paint(s string) string {
 	switch word {
 	case "done", "success", "succeeded", "completed":
 		code = "32"
-	case "failed", "error", "interrupted":
+	case "failed", "error", "interrupted", "timed":
 		code = "31"
 	}
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
@@ -292,10 +296,11 @@ func (r *barReporter) taskLine(t string) *progressLine {
 	return r.lines[r.ofTask[t]]
 }
 
-// close finishes a line: done, or failed with the start of the reason.
+// close finishes a line: done, interrupted, timed out, or failed with the
+// start of the reason.
 func (r *barReporter) close(l *progressLine, err error) {
-	if errors.Is(err, context.Canceled) {
-		l.finish("interrupted")
+	if how := stoppedHow(err); how != "" {
+		l.finish(how)
 		l.bar.Abort(false)
 		return
 	}
@@ -349,4 +354,27 @@ func (r *barReporter) end() {
 		r.overall.Abort(false)
 	}
 	r.p.Wait()
+}
+
+// stoppedHow says how err stopped a task short of failing: "interrupted"
+// (Ctrl-C or SIGTERM cancelled the run) or "timed out" (--timeout); "" for
+// any other error, or none.
+func stoppedHow(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	}
+	return ""
+}
+
+// acceptedNote says, for a task a run stopped, whether DRS had accepted
+// its export: then export --resume waits on it rather than submitting it
+// again.
+func acceptedNote(exportID string) string {
+	if exportID == "" {
+		return ": not submitted yet"
+	}
+	return ": its export " + exportID + " was accepted; export --resume goes on with it"
 }

@@ -1,10 +1,16 @@
 // Package taskid is the one rule for a DRS task id, shared by the client
 // (before an export request), the command's task-list parser and its
 // export manifest: 1 to [MaxLength] bytes of valid UTF-8, printable, without
-// white space, and once in a list.
+// white space, and once in a list ([Check]).
+//
+// On top of it, [CheckShape] also asks for the shape every DRS task id in
+// Huawei's documentation and SDKs has ([ShapeProblem]): that shape is
+// observed, not documented, so whoever applies it keeps a way to skip it
+// (the command's --no-id-check).
 package taskid
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -56,6 +62,52 @@ func Check(ids []string) *Fault {
 			return &Fault{Index: i, Repeats: j}
 		}
 		seen[id] = i
+	}
+	return nil
+}
+
+// ShapeLength is the length of a task id of the DRS shape.
+const ShapeLength = 36
+
+// ShapeExample is a task id of the DRS shape, from Huawei's documentation
+// (its last group is not hexadecimal: the shape is not a UUID's).
+const ShapeExample = "2e69ebb1-f06d-4eb2-a789-2883629jb204"
+
+// ShapeProblem says how id departs from the DRS shape — 36 characters,
+// groups of 8, 4, 4, 4 and 12 lower-case ASCII letters or digits joined by
+// '-' — or returns "" when it has it.
+func ShapeProblem(id string) string {
+	for i, r := range id {
+		if r != '-' && (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			what := "only lower-case letters, digits and '-' belong in a task id"
+			if r >= 'A' && r <= 'Z' {
+				what = "DRS task ids are lower-case"
+			}
+			return fmt.Sprintf("has %q at character %d: %s", r, utf8.RuneCountInString(id[:i])+1, what)
+		}
+	}
+	if len(id) != ShapeLength {
+		return fmt.Sprintf("has %d characters, not %d", len(id), ShapeLength)
+	}
+	for i := range len(id) {
+		dash := i == 8 || i == 13 || i == 18 || i == 23
+		if dash != (id[i] == '-') {
+			return "is not in groups of 8-4-4-4-12 characters joined by '-'"
+		}
+	}
+	return ""
+}
+
+// CheckShape is [Check] that also asks every id for the DRS shape
+// ([ShapeProblem]).
+func CheckShape(ids []string) *Fault {
+	if f := Check(ids); f != nil {
+		return f
+	}
+	for i, id := range ids {
+		if why := ShapeProblem(id); why != "" {
+			return &Fault{Index: i, Problem: why}
+		}
 	}
 	return nil
 }

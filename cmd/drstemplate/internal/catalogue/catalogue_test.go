@@ -135,7 +135,10 @@ var catalogue = []badInput{
 			return err
 		}, libErr: is(drstemplate.ErrInvalidInput),
 		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.txt", strings.Join(manyIDs(101), "\n")) },
-		args:  []string{"export", "--no-wait", "--tasks-file", "{dir}/tasks.txt"}, exit: 2, stderr: "101", noCalls: true},
+		args:  []string{"export", "--no-wait", "--no-id-check", "--tasks-file", "{dir}/tasks.txt"}, exit: 2, stderr: "101", noCalls: true},
+	{class: "task ids", name: "not in DRS's shape",
+		args: []string{"export", "0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01", "12345,", "--out", "{out}"}, exit: 2,
+		stderr: `argument 2: "12345," is not a DRS task id: it has ',' at character 6`, noCalls: true},
 
 	// Regions and endpoints: refused when the client is made.
 	{class: "regions", name: "with a path in it", lib: newWith(drstemplate.WithRegion("cn/../evil")), libErr: is(endpoint.ErrInvalidRegion),
@@ -163,10 +166,10 @@ var catalogue = []badInput{
 		server: func(_ *testing.T, h *hostile) {
 			h.name = func(task string) string { return task + "_mysql_20300101000000.xlsx" }
 		},
-		lib: exportTo("../../escape"), args: []string{"export", "../../escape", "--out", "{out}"}, exit: 0,
+		lib: exportTo("../../escape"), args: []string{"export", "--no-id-check", "../../escape", "--out", "{out}"}, exit: 0,
 		written: []string{"_.._escape_mysql_20300101000000.xlsx"}},
 	{class: "unsafe server file names", name: "Windows paths and hidden files",
-		lib: exportTo(`C:\evil\t1`, ".hidden"), args: []string{"export", `C:\evil\t1`, ".hidden", "--out", "{out}"}, exit: 0,
+		lib: exportTo(`C:\evil\t1`, ".hidden"), args: []string{"export", "--no-id-check", `C:\evil\t1`, ".hidden", "--out", "{out}"}, exit: 0,
 		written: []string{"C__evil_t1_mysql_20300101000000.xlsx", "hidden_mysql_20300101000000.xlsx"}},
 	{class: "unsafe server file names", name: "terminal escapes",
 		lib: downloadTo("x\x1b]0;pwned\x07.xlsx"), args: []string{"download", "x\x1b]0;pwned\x07.xlsx", "--out", "{out}"}, exit: 0,

@@ -1,6 +1,8 @@
-// Package manifest keeps the record that lets `drstemplate export --resume`
-// finish an interrupted export: the task list, the exports DRS accepted, and
-// for each task the template file written (name, size, SHA-256).
+// Package manifest keeps the record of the exports made into a directory,
+// which lets `drstemplate export --resume` finish an interrupted one: the
+// task list, the exports DRS accepted, and for each task its latest export
+// and the template file written (name, size, SHA-256). A later export into
+// the same directory adds its tasks to the record (see [Manifest.Add]).
 //
 // The file, FileName in the output directory, is JSON (see docs/cli-json.md
 // for its shape). It is rewritten whole after every step that changes it,
@@ -43,12 +45,13 @@ var (
 	// ErrDamaged: the file is not a manifest this program can trust (not
 	// JSON, another version, inconsistent contents, over MaxSize).
 	ErrDamaged = errors.New("the manifest is damaged")
-	// ErrOtherTasks: the manifest records another task list or endpoint
-	// than the one asked for.
-	ErrOtherTasks = errors.New("the manifest is of another export")
+	// ErrOtherService: the manifest records exports at another endpoint or
+	// for another project.
+	ErrOtherService = errors.New("the manifest is of another endpoint or project")
 )
 
-// Manifest is the record of one export run, resumed or not.
+// Manifest is the record of the exports made into one directory, for one
+// project at one endpoint.
 type Manifest struct {
 	// Version is the format version, [Version].
 	Version int `json:"version"`
@@ -208,48 +211,48 @@ func clipped(s string) string {
 	return s
 }
 
-// Matches checks that m records an export of the same tasks (in any order)
-// at the same endpoint and project; the error matches ErrOtherTasks and
-// says what differs.
-func (m *Manifest) Matches(endpoint, projectID string, tasks []string) error {
+// SameService checks that m records exports made at endpoint for
+// projectID: a manifest holds the tasks of one project of one service. The
+// error matches ErrOtherService and names both.
+func (m *Manifest) SameService(endpoint, projectID string) error {
 	if m.Endpoint != endpoint || m.ProjectID != projectID {
-		return fmt.Errorf("%w: it was made at %s, project %s; this run is for %s, project %s",
-			ErrOtherTasks, m.Endpoint, m.ProjectID, endpoint, projectID)
+		return fmt.Errorf("%w: it records exports at %s, project %s; this run is for %s, project %s",
+			ErrOtherService, m.Endpoint, m.ProjectID, endpoint, projectID)
 	}
+	return nil
+}
+
+// Add appends to the task list the tasks not already in it, in their order,
+// and returns them: a manifest is the record of its directory, so a new
+// export there joins it rather than replacing it.
+func (m *Manifest) Add(tasks []string) []string {
 	have := make(map[string]bool, len(m.Tasks))
 	for _, t := range m.Tasks {
 		have[t] = true
 	}
-	var missing, extra int
-	first := ""
+	var added []string
 	for _, t := range tasks {
 		if !have[t] {
-			extra++
-			if first == "" {
-				first = "task " + t + " is not in it"
+			have[t] = true
+			added = append(added, t)
+		}
+	}
+	m.Tasks = append(m.Tasks, added...)
+	return added
+}
+
+// Verified counts the tasks among tasks whose recorded file is in dir with
+// its recorded size and SHA-256.
+func (m *Manifest) Verified(dir string, tasks []string) int {
+	n := 0
+	for _, t := range tasks {
+		if st := m.State[t]; st != nil && st.File != nil {
+			if _, err := Verify(dir, *st.File); err == nil {
+				n++
 			}
 		}
 	}
-	if n := len(m.Tasks) - (len(tasks) - extra); n > 0 {
-		missing = n
-		if first == "" {
-			want := make(map[string]bool, len(tasks))
-			for _, t := range tasks {
-				want[t] = true
-			}
-			for _, t := range m.Tasks {
-				if !want[t] {
-					first = "its task " + t + " is not asked for"
-					break
-				}
-			}
-		}
-	}
-	if extra+missing > 0 {
-		return fmt.Errorf("%w: it lists %d tasks, this run asks for %d (%d not in it, %d of it not asked for; %s)",
-			ErrOtherTasks, len(m.Tasks), len(tasks), extra, missing, first)
-	}
-	return nil
+	return n
 }
 
 // RemoveStale removes the temporary files that a write into dir cut short

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,31 +143,34 @@ func TestParseDamaged(t *testing.T) {
 	}
 }
 
-func TestMatches(t *testing.T) {
+func TestSameService(t *testing.T) {
 	m := New(endpoint, project, []string{"t1", "t2", "t3"})
 	for _, tc := range []struct {
 		name     string
 		ep, proj string
-		tasks    []string
-		want     string
+		ok       bool
 	}{
-		{"same", endpoint, project, []string{"t1", "t2", "t3"}, ""},
-		{"same in another order", endpoint, project, []string{"t3", "t1", "t2"}, ""},
-		{"one more", endpoint, project, []string{"t1", "t2", "t3", "t4"}, "task t4 is not in it"},
-		{"one less", endpoint, project, []string{"t1", "t2"}, "its task t3 is not asked for"},
-		{"other endpoint", "http://127.0.0.1:1", project, []string{"t1", "t2", "t3"}, "made at"},
-		{"other project", endpoint, strings.Repeat("f", 32), []string{"t1", "t2", "t3"}, "made at"},
+		{"same", endpoint, project, true},
+		{"other endpoint", "http://127.0.0.1:1", project, false},
+		{"other project", endpoint, strings.Repeat("f", 32), false},
 	} {
-		err := m.Matches(tc.ep, tc.proj, tc.tasks)
-		if tc.want == "" {
-			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
-			}
-			continue
+		err := m.SameService(tc.ep, tc.proj)
+		if tc.ok != (err == nil) || err != nil && (!errors.Is(err, ErrOtherService) || !strings.Contains(err.Error(), tc.ep)) {
+			t.Errorf("%s: %v", tc.name, err)
 		}
-		if !errors.Is(err, ErrOtherTasks) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: %v; want ErrOtherTasks with %q", tc.name, err, tc.want)
-		}
+	}
+}
+
+// TestAdd: a later export's tasks join the list, once each, in order; the
+// earlier tasks and their state stay.
+func TestAdd(t *testing.T) {
+	m := New(endpoint, project, []string{"t1", "t2"})
+	m.State["t1"] = &Task{ExportID: "e1"}
+	if got := m.Add([]string{"t3", "t1", "t4", "t3"}); !slices.Equal(got, []string{"t3", "t4"}) {
+		t.Errorf("Add returned %q", got)
+	}
+	if !slices.Equal(m.Tasks, []string{"t1", "t2", "t3", "t4"}) || m.State["t1"].ExportID != "e1" {
+		t.Errorf("after Add: %q, %+v", m.Tasks, m.State)
 	}
 }
 
@@ -209,7 +213,7 @@ func TestPlan(t *testing.T) {
 	done("failed", "e2", drstemplate.File{}, fmt.Errorf("task failed: %w", drstemplate.ErrExportFailed))
 	done("cancelled", "e2", drstemplate.File{}, context.Canceled)
 
-	p, err := m.Plan(dir)
+	p, err := m.Plan(dir, m.Tasks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +251,7 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, err := again.Plan(dir)
+	p2, err := again.Plan(dir, again.Tasks)
 	p.Recovered = nil // recorded by the first Plan: a plain file now
 	if err != nil || !cmp.Equal(p, p2) {
 		t.Errorf("the plan after a round trip differs: %v\n%s", err, cmp.Diff(p, p2))
@@ -286,7 +290,7 @@ func FuzzParse(f *testing.F) {
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("not stable:\n%s\n%s", out, out2)
 		}
-		if _, err := m.Plan(t.TempDir()); err != nil {
+		if _, err := m.Plan(t.TempDir(), m.Tasks); err != nil {
 			t.Fatalf("Plan of an accepted manifest: %v", err)
 		}
 	})

@@ -88,13 +88,14 @@ type Plan struct {
 	Recovered []string
 }
 
-// Plan works out what is left to do in dir: a task whose recorded file is
-// there with its size and SHA-256 is done; a task whose export is recorded
-// and still of use is waited on; the others are exported afresh.
-func (m *Manifest) Plan(dir string) (Plan, error) {
+// Plan works out what is left to do in dir for tasks (of m's task list): a
+// task whose recorded file is there with its size and SHA-256 is done; a
+// task whose export is recorded and still of use is waited on; the others
+// are exported afresh.
+func (m *Manifest) Plan(dir string, tasks []string) (Plan, error) {
 	p := Plan{Unverified: map[string]string{}}
 	byExport := map[string][]string{}
-	for _, t := range m.Tasks {
+	for _, t := range tasks {
 		st := m.State[t]
 		if st != nil && st.File != nil {
 			f, err := Verify(dir, *st.File)

@@ -7,7 +7,9 @@
 // end of the line; white space around an id and blank lines are ignored; a
 // UTF-8 byte order mark and CRLF line ends are accepted. An id is 1 to
 // MaxIDLength bytes of printable characters without white space, and appears
-// once.
+// once; with shape set, it also has the DRS shape (36 characters in groups
+// of 8-4-4-4-12 lower-case letters and digits; internal/taskid), which the
+// command checks unless --no-id-check.
 package tasksfile
 
 import (
@@ -38,8 +40,9 @@ var ErrInvalid = errors.New("invalid task list")
 
 // Parse reads a task list from r. name says where it comes from in
 // messages ("tasks.txt", "standard input"): an error reads
-// "tasks.txt:3: ...". It returns the ids in their order.
-func Parse(r io.Reader, name string) ([]string, error) {
+// "tasks.txt:3: ...". shape asks each id for the DRS shape. It returns the
+// ids in their order.
+func Parse(r io.Reader, name string, shape bool) ([]string, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 512), MaxLineLength+2) // room for "\r\n"
 	var ids []string
@@ -74,7 +77,7 @@ func Parse(r io.Reader, name string) ([]string, error) {
 		return nil, fmt.Errorf("%w: %s holds no task id", ErrInvalid, name)
 	}
 	short := func(i int) string { return "line " + where[i][strings.LastIndexByte(where[i], ':')+1:] }
-	if err := check(ids, func(i int) string { return where[i] }, short); err != nil {
+	if err := check(ids, shape, func(i int) string { return where[i] }, short); err != nil {
 		return nil, err
 	}
 	return ids, nil
@@ -82,7 +85,7 @@ func Parse(r io.Reader, name string) ([]string, error) {
 
 // CheckArgs checks task ids given as command-line arguments with the rules
 // of Parse; an error names the argument by position ("argument 2").
-func CheckArgs(ids []string) error {
+func CheckArgs(ids []string, shape bool) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("%w: no task ids", ErrInvalid)
 	}
@@ -90,14 +93,21 @@ func CheckArgs(ids []string) error {
 		return fmt.Errorf("%w: %d task ids, more than %d", ErrInvalid, len(ids), MaxIDs)
 	}
 	arg := func(i int) string { return "argument " + strconv.Itoa(i+1) }
-	return check(ids, arg, arg)
+	return check(ids, shape, arg, arg)
 }
 
-// check applies the task-id rule (internal/taskid) and finds repeats;
-// at(i) names where ids[i] came from ("tasks.txt:3"), short(i) the same
-// place within its source ("line 3"), for the message about a repeat.
-func check(ids []string, at, short func(int) string) error {
+// check applies the task-id rule (internal/taskid), with the DRS shape if
+// asked, and finds repeats; at(i) names where ids[i] came from
+// ("tasks.txt:3"), short(i) the same place within its source ("line 3"),
+// for the message about a repeat.
+func check(ids []string, shape bool, at, short func(int) string) error {
 	f := taskid.Check(ids)
+	if f == nil && shape {
+		if f = taskid.CheckShape(ids); f != nil {
+			return fmt.Errorf("%w: %s: %s is not a DRS task id: it %s (a task id looks like %s; --no-id-check skips this check)",
+				ErrInvalid, at(f.Index), quote(ids[f.Index]), f.Problem, taskid.ShapeExample)
+		}
+	}
 	switch {
 	case f == nil:
 		return nil

@@ -29,7 +29,7 @@ func TestParse(t *testing.T) {
 		{"over-long line", "a\n" + strings.Repeat("#", MaxLineLength+10), nil, "tasks.txt:2: line longer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Parse(strings.NewReader(tc.in), "tasks.txt")
+			got, err := Parse(strings.NewReader(tc.in), "tasks.txt", false)
 			if tc.err == "" {
 				if err != nil || !slices.Equal(got, tc.want) {
 					t.Fatalf("Parse = %q, %v; want %q", got, err, tc.want)
@@ -51,7 +51,7 @@ func TestParseTooMany(t *testing.T) {
 		b.WriteString(string(rune('a' + i%26)))
 		b.WriteString("\n")
 	}
-	_, err := Parse(strings.NewReader(b.String()), "big")
+	_, err := Parse(strings.NewReader(b.String()), "big", false)
 	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "more than") {
 		t.Fatalf("Parse of %d ids: %v", MaxIDs+1, err)
 	}
@@ -59,7 +59,7 @@ func TestParseTooMany(t *testing.T) {
 
 func TestParseReadError(t *testing.T) {
 	boom := errors.New("boom")
-	_, err := Parse(iotest.ErrReader(boom), "standard input")
+	_, err := Parse(iotest.ErrReader(boom), "standard input", false)
 	if !errors.Is(err, boom) || errors.Is(err, ErrInvalid) {
 		t.Fatalf("Parse error = %v; want the reader's, not ErrInvalid", err)
 	}
@@ -76,7 +76,7 @@ func TestCheckArgs(t *testing.T) {
 		{[]string{"a", "b", "a"}, `argument 3: task "a" repeats argument 1`},
 		{[]string{"a b"}, "argument 1: \"a b\" has white space"},
 	} {
-		err := CheckArgs(tc.ids)
+		err := CheckArgs(tc.ids, false)
 		if tc.err == "" {
 			if err != nil {
 				t.Errorf("CheckArgs(%q) = %v", tc.ids, err)
@@ -97,7 +97,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		ids, err := Parse(strings.NewReader(in), "fuzz")
+		ids, err := Parse(strings.NewReader(in), "fuzz", false)
 		if err != nil {
 			if ids != nil {
 				t.Fatalf("ids %q with error %v", ids, err)
@@ -111,12 +111,47 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[id] = true
 		}
-		again, err := Parse(strings.NewReader(strings.Join(ids, "\n")), "again")
+		again, err := Parse(strings.NewReader(strings.Join(ids, "\n")), "again", false)
 		if err != nil || !slices.Equal(again, ids) {
 			t.Fatalf("round trip: %q, %v; want %q", again, err, ids)
 		}
-		if err := CheckArgs(ids); err != nil {
+		if err := CheckArgs(ids, false); err != nil {
 			t.Fatalf("CheckArgs refuses what Parse accepted: %v", err)
 		}
 	})
+}
+
+// TestShape: with shape asked, what cannot be a DRS task id is refused
+// before any call, naming the argument or line and why.
+func TestShape(t *testing.T) {
+	const good = "0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01"
+	for _, tc := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{good}, ""},
+		{[]string{good, "12345"}, `argument 2: "12345" is not a DRS task id: it has 5 characters, not 36`},
+		{[]string{"a/b"}, `argument 1: "a/b" is not a DRS task id: it has '/' at character 2`},
+		{[]string{good[:35]}, "it has 35 characters, not 36"},
+		{[]string{good + ","}, "it has ',' at character 37"},
+		{[]string{good, good}, `argument 2: task "` + good + `" repeats argument 1`},
+	} {
+		err := CheckArgs(tc.ids, true)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("CheckArgs(%q) = %v", tc.ids, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CheckArgs(%q) = %v; want %q", tc.ids, err, tc.want)
+		}
+		if err := CheckArgs(tc.ids, false); err != nil && !strings.Contains(tc.want, "repeats") {
+			t.Errorf("CheckArgs(%q) without the shape = %v", tc.ids, err)
+		}
+	}
+	_, err := Parse(strings.NewReader("# tasks\n"+good+"\n12345\n"), "tasks.txt", true)
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `tasks.txt:3: "12345" is not a DRS task id`) || !strings.Contains(err.Error(), "--no-id-check") {
+		t.Errorf("Parse with the shape: %v", err)
+	}
 }
