@@ -231,8 +231,12 @@ func (w *waiter) stopped(ctx context.Context) error {
 	if w.last != "" {
 		last = "last status " + strconv.Quote(string(w.last))
 	}
-	msg := fmt.Sprintf("waiting for export %s: %s after %s and %d progress calls",
-		w.id, last, time.Since(w.start).Round(time.Millisecond), w.calls)
+	calls := strconv.Itoa(w.calls) + " progress calls"
+	if w.calls == 1 {
+		calls = "1 progress call"
+	}
+	msg := fmt.Sprintf("waiting for export %s: %s after %s and %s",
+		w.id, last, time.Since(w.start).Round(time.Millisecond), calls)
 	if w.lastError != nil && w.failures > 0 {
 		return fmt.Errorf("%s (last call failed: %w): %w", msg, w.lastError, err)
 	}

@@ -122,6 +122,24 @@ func TestCommandsText(t *testing.T) {
 	if res.code != exitOK || res.stdout != "" || !strings.Contains(res.stderr, "no differences") {
 		t.Errorf("diff of a workbook with itself: exit %d, %q, %q", res.code, res.stdout, res.stderr)
 	}
+	// diff(1)'s codes with --exit-code: trouble is 2, not "they differ".
+	notWorkbook := filepath.Join(t.TempDir(), "notes.xlsx")
+	if err := os.WriteFile(notWorkbook, []byte("not a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"diff", "--exit-code", rep.Tasks[0].File.Path, filepath.Join(out, "missing.xlsx")}, exitDiffTrouble},
+		{[]string{"diff", "--exit-code", notWorkbook, rep.Tasks[0].File.Path}, exitDiffTrouble},
+		{[]string{"diff", rep.Tasks[0].File.Path, filepath.Join(out, "missing.xlsx")}, exitFailed},
+		{[]string{"diff", rep.Tasks[0].File.Path, rep.Tasks[1].File.Path}, exitOK},
+	} {
+		if res := run(t, tc.args...); res.code != tc.code || !strings.HasPrefix(res.stderr, "drstemplate: ") && tc.code != exitOK {
+			t.Errorf("%q: exit %d, want %d\n%s", tc.args, res.code, tc.code, res.stderr)
+		}
+	}
 	res = run(t, "version")
 	if !strings.HasPrefix(res.stdout, "drstemplate ") {
 		t.Errorf("version: %q", res.stdout)

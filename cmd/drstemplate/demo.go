@@ -280,7 +280,8 @@ func (d *demoFake) introduce(say func(string, ...any), out string, startup time.
 		engines[t.Engine] = true
 	}
 	say("drstemplate demo: the whole export against drsfake, a fake DRS service in this process\n\n")
-	say("1. started drsfake at %s (%s) with %d tasks: %s\n", d.base, ms(startup), len(d.tasks), strings.Join(sortedKeys(engines), ", "))
+	say("1. started drsfake at %s (%s) with %s of %s: %s\n", d.base, ms(startup),
+		plural(len(d.tasks), "task"), plural(len(engines), "engine"), strings.Join(sortedKeys(engines), ", "))
 	say("   AK/SK credentials made up for it: access key %s (the secret key is not shown)\n\n", demoAccessKey)
 	say("2. drstemplate export --endpoint %s --project-id %s %s --out %s\n",
 		d.base, d.fake.ProjectIDs()[0], "<6 task ids>", out)

@@ -27,7 +27,7 @@ func TestDemo(t *testing.T) {
 		if res.code != exitOK {
 			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, res.code, res.stdout, res.stderr)
 		}
-		for _, want := range []string{"started drsfake at http://127.0.0.1:", "6 tasks: 6 exported", "ExportCreationTemplate", "ShowExportProgress",
+		for _, want := range []string{"started drsfake at http://127.0.0.1:", "with 6 tasks of 5 engines: gaussdbv5, mongodb, mysql, postgresql, redis", "6 tasks: 6 exported", "ExportCreationTemplate", "ShowExportProgress",
 			"DownloadCreateTemplate", "drstemplate inspect " + out, `Sheet "Task"`, "orders-mysql-to-rds", "Done in"} {
 			if !strings.Contains(res.stdout, want) {
 				t.Errorf("run %d: the summary lacks %q:\n%s", i+1, want, res.stdout)

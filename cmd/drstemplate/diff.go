@@ -9,8 +9,16 @@ import (
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 )
 
-// errDiffer is diff --exit-code's error when the workbooks differ.
+// errDiffer is diff --exit-code's error when the workbooks differ: exit 1.
 var errDiffer = errors.New("the workbooks differ")
+
+// diffTrouble is an error of diff --exit-code other than a difference (a
+// file missing or not a workbook): exit 2, as diff(1) does, so that a
+// script can tell it from "they differ".
+type diffTrouble struct{ err error }
+
+func (e *diffTrouble) Error() string { return e.err.Error() }
+func (e *diffTrouble) Unwrap() error { return e.err }
 
 func newDiffCommand(g *globals) *cobra.Command {
 	var exitCode bool
@@ -27,37 +35,52 @@ row's key and the column. Identical workbooks print nothing (and "no
 differences" on stderr). -o json prints the changes as data; see
 docs/cli-json.md.
 
-diff exits 0 whether or not they differ; with --exit-code, 1 when they do.`,
+diff exits 0 whether or not they differ (and 1 if it cannot read a file);
+with --exit-code it exits as diff(1) does: 0 the same, 1 different, 2
+trouble (a file missing, unreadable or not a workbook).`,
 		Example: `  drstemplate diff old/task_mysql_20260101000000.xlsx new/task_mysql_20260301000000.xlsx
   drstemplate diff a.xlsx b.xlsx --exit-code -q && echo same`,
 		Args: usageArgs(cobra.ExactArgs(2)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := workbook.Open(args[0])
-			if err != nil {
-				return err
+			err := runDiff(cmd, g, args[0], args[1])
+			if exitCode && err != nil && !errors.Is(err, errDiffer) {
+				return &diffTrouble{err}
 			}
-			b, err := workbook.Open(args[1])
-			if err != nil {
-				return err
+			if !exitCode && errors.Is(err, errDiffer) {
+				return nil
 			}
-			changes := workbook.Diff(a, b)
-			if g.json() {
-				err = writeJSON(cmd.OutOrStdout(), changes)
-			} else {
-				err = workbook.WriteDiff(cmd.OutOrStdout(), changes)
-				if changes.Empty() && !g.quiet {
-					_, _ = fmt.Fprintln(cmd.ErrOrStderr(), "no differences")
-				}
-			}
-			if err != nil {
-				return err
-			}
-			if exitCode && !changes.Empty() {
-				return errDiffer
-			}
-			return nil
+			return err
 		},
 	}
-	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit 1 when the workbooks differ, as diff(1) does")
+	cmd.Flags().BoolVar(&exitCode, "exit-code", false, "exit as diff(1): 0 the same, 1 different, 2 trouble")
 	return cmd
+}
+
+// runDiff compares the workbooks at paths a and b and prints the changes;
+// it returns errDiffer when there are some.
+func runDiff(cmd *cobra.Command, g *globals, pathA, pathB string) error {
+	a, err := workbook.Open(pathA)
+	if err != nil {
+		return err
+	}
+	b, err := workbook.Open(pathB)
+	if err != nil {
+		return err
+	}
+	changes := workbook.Diff(a, b)
+	if g.json() {
+		err = writeJSON(cmd.OutOrStdout(), changes)
+	} else {
+		err = workbook.WriteDiff(cmd.OutOrStdout(), changes)
+		if changes.Empty() && !g.quiet {
+			_, _ = fmt.Fprintln(cmd.ErrOrStderr(), "no differences")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !changes.Empty() {
+		return errDiffer
+	}
+	return nil
 }

@@ -23,6 +23,9 @@ const (
 	exitTimeout     = 3
 	exitAuth        = 4
 	exitInterrupted = 130
+
+	// exitDiffTrouble is diff --exit-code's "trouble", as diff(1)'s.
+	exitDiffTrouble = 2
 )
 
 // usageError is a mistake in how the command was called: flags, arguments,
@@ -55,9 +58,12 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 // in the order interrupted, timed out, authentication, usage, failed.
 func exitCode(err error) int {
 	var usage *usageError
+	var trouble *diffTrouble
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &trouble):
+		return exitDiffTrouble
 	case errors.Is(err, context.Canceled):
 		return exitInterrupted
 	case errors.Is(err, context.DeadlineExceeded):
@@ -87,10 +93,12 @@ func isAuth(err error) bool {
 }
 
 // errorLines renders err for stderr: one line per line of its message,
-// each prefixed "drstemplate: ", control characters escaped.
+// each prefixed "drstemplate: " once (a line that has the prefix already
+// keeps just that one), control characters escaped.
 func errorLines(err error) string {
 	var b strings.Builder
 	for line := range strings.SplitSeq(strings.TrimRight(err.Error(), "\n"), "\n") {
+		line = strings.TrimPrefix(line, "drstemplate: ")
 		b.WriteString("drstemplate: ")
 		b.WriteString(escapeControl(line))
 		b.WriteByte('\n')
@@ -144,6 +152,7 @@ When several reasons apply, the first in this order wins: interrupted,
 timed out, authentication, usage, failed.
 
 diff exits 0 whether or not the workbooks differ, unless --exit-code is
-given: then 1 means they differ.`,
+given: then it follows diff(1): 0 the same, 1 different, 2 trouble (a file
+missing, unreadable or not a workbook).`,
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,13 @@ func TestBadInput(t *testing.T) {
 		{[]string{"export", "--tasks-file", filepath.Join(dir, "missing.txt")}, "--tasks-file: open"},
 		{[]string{"export", task1, task1}, `argument 2: task "` + task1 + `" repeats argument 1`},
 		{[]string{"export", "bad\x01id"}, `argument 1: "bad\x01id" has control`},
+		{[]string{"export", "12345"}, `argument 1: "12345" is not a DRS task id: it has 5 characters, not 36 (a task id looks like 2e69ebb1-f06d-4eb2-a789-2883629jb204; --no-id-check skips this check)`},
+		{[]string{"export", task1, task2[:35]}, `argument 2: "` + task2[:35] + `" is not a DRS task id: it has 35 characters, not 36`},
+		{[]string{"export", "a/b"}, `argument 1: "a/b" is not a DRS task id: it has '/' at character 2`},
+		{[]string{"export", task1 + ","}, `argument 1: "` + task1 + `," is not a DRS task id: it has ',' at character 37`},
+		{[]string{"export", strings.ToUpper(task1)}, "DRS task ids are lower-case"},
+		{[]string{"list", "--task", "12345"}, `--task: invalid task list: argument 1: "12345" is not a DRS task id`},
+		{[]string{"export", task1, "--timeout", "2"}, `invalid argument "2" for "--timeout" flag: 2 has no unit: use a unit, e.g. 2m (minutes) or 2s (seconds)`},
 		{[]string{"export", task1, "--timeout", "-1s"}, "--timeout -1s must not be negative"},
 		{[]string{"export", task1, "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"export", task1, "--exports", "0"}, "--exports 0"},
@@ -238,5 +246,35 @@ func TestErrorsSayDrstemplateOnce(t *testing.T) {
 		if !strings.HasPrefix(res.stderr, "drstemplate: ") && !strings.Contains(res.stderr, "\ndrstemplate: ") {
 			t.Errorf("%v: no line starts with the program's name: %q", args, res.stderr)
 		}
+	}
+}
+
+// TestErrorLinesPrefixOnce: every line of an error gets "drstemplate: "
+// once, also when the error's text carries the prefix already.
+func TestErrorLinesPrefixOnce(t *testing.T) {
+	for _, tc := range []struct{ err, want string }{
+		{"boom", "drstemplate: boom\n"},
+		{"drstemplate: boom", "drstemplate: boom\n"},
+		{"drstemplate: a\ndrstemplate: b\nc", "drstemplate: a\ndrstemplate: b\ndrstemplate: c\n"},
+		{"a \x1b[31mred\x1b[0m", `drstemplate: a \x1b[31mred\x1b[0m` + "\n"},
+	} {
+		if got := errorLines(errors.New(tc.err)); got != tc.want {
+			t.Errorf("errorLines(%q) = %q, want %q", tc.err, got, tc.want)
+		}
+	}
+}
+
+// TestNoIDCheck: --no-id-check sends an id outside DRS's shape to DRS, and
+// the basic checks still apply.
+func TestNoIDCheck(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	res := run(t, "export", "--no-id-check", "--no-wait", "task-12345")
+	if fake.exports()["task-12345"] != 1 {
+		t.Errorf("--no-id-check: the id was not sent (exit %d)\n%s", res.code, res.stderr)
+	}
+	res = run(t, "export", "--no-id-check", "--no-wait", "a b")
+	if res.code != exitUsage || !strings.Contains(res.stderr, "has white space") {
+		t.Errorf("--no-id-check with a space in an id: exit %d\n%s", res.code, res.stderr)
 	}
 }
