@@ -156,8 +156,8 @@ func projectIDSource(id string, creds auth.Credentials) (func(context.Context) (
 		ProjectID(context.Context) (string, error)
 	})
 	if !ok {
-		return nil, fmt.Errorf("%w: no project id: set one (WithProjectID, %s or project_id in the profile file)",
-			ErrInvalidInput, auth.EnvProjectID)
+		return nil, fmt.Errorf("%w: %w: set one (WithProjectID, %s or project_id in the profile file)",
+			ErrInvalidInput, ErrNoProjectID, auth.EnvProjectID)
 	}
 	var (
 		mu    sync.Mutex

@@ -43,6 +43,11 @@ var (
 	// contract: a success status other than the documented one, or a body
 	// that cannot be decoded (for example an HTML page from a proxy).
 	ErrUnexpectedResponse = errors.New("unexpected response")
+	// ErrNoProjectID reports a client that has no project id and no way to
+	// find one: none given with [WithProjectID], none in the environment or
+	// the profile file, and credentials that cannot look one up. It comes
+	// from [New], and matches ErrInvalidInput too.
+	ErrNoProjectID = errors.New("no project id")
 )
 
 // APIError is an error answer of DRS (or of the API gateway in front of it):

@@ -54,6 +54,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{"endpoint with user info", []drstemplate.Option{creds, drstemplate.WithEndpoint("https://user:secret@drs.example.com")}, endpoint.ErrInvalidEndpoint, ""},
 		{"no credentials anywhere", []drstemplate.Option{drstemplate.WithRegion("cn-north-4")}, auth.ErrNoCredentials, "HUAWEICLOUD_SDK_AK"},
 		{"no project id", []drstemplate.Option{drstemplate.WithRegion("cn-north-4"), creds}, drstemplate.ErrInvalidInput, "no project id"},
+		{"no project id, by its sentinel", []drstemplate.Option{drstemplate.WithRegion("cn-north-4"), creds}, drstemplate.ErrNoProjectID, "WithProjectID"},
 		{"another project than the access key's", []drstemplate.Option{drstemplate.WithRegion("cn-north-4"),
 			drstemplate.WithProjectID("0123456789abcdef0123456789abcdef"),
 			drstemplate.WithCredentials(&auth.AccessKey{ID: testAK, Secret: testSK, ProjectID: "fedcba9876543210fedcba9876543210"})},

@@ -103,8 +103,17 @@ func (cfg *cloudConfig) newClient(cmd *cobra.Command, g *globals, logTo io.Write
 		_, _ = fmt.Fprintf(logTo, "drstemplate: credentials from the %s\n", creds.Source)
 	}
 	c, err := drstemplate.New(append(opts, extra...)...)
+	if errors.Is(err, drstemplate.ErrNoProjectID) {
+		// The library's message names its option; a user of the command
+		// sets a flag, a variable or the profile file.
+		return nil, usagef("no project id: give --project-id, set %s, or put project_id in the profile file (%s, or the file %s names)",
+			auth.EnvProjectID, "~/.huaweicloud/credentials", auth.EnvCredentialsFile)
+	}
 	if err != nil {
 		return nil, err
+	}
+	if g.verbose {
+		_, _ = fmt.Fprintf(logTo, "drstemplate: DRS endpoint %s (every call goes to a path under it)\n", c.Endpoint())
 	}
 	return c, nil
 }
