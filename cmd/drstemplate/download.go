@@ -30,8 +30,8 @@ fetched in one call, as DRS sends them (a .zip, extracted safely).`,
 		Example: `  drstemplate download 0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01_mysql_20260301100001.xlsx --out templates`,
 		Args:    usageArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, names []string) error {
-			if out == "" {
-				return usagef("--out must not be empty")
+			if err := checkOut(out); err != nil {
+				return err
 			}
 			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, _ *switchWriter) (output, error) {
 				files, err := c.DownloadToDir(ctx, out, names, &drstemplate.DownloadOptions{Overwrite: overwrite})

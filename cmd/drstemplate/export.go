@@ -114,10 +114,13 @@ func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, erro
 		return nil, usagef("--max-per-export %d: want 1 to 1000", f.maxPerExport)
 	case f.pollInterval < 0:
 		return nil, usagef("--poll-interval %v must not be negative", f.pollInterval)
-	case f.out == "":
-		return nil, usagef("--out must not be empty")
 	case f.tasksFile != "" && len(args) > 0:
 		return nil, usagef("task ids come either as arguments or from --tasks-file, not both")
+	}
+	if err := checkOut(f.out); err != nil {
+		return nil, err
+	}
+	switch {
 	case f.tasksFile == "" && len(args) == 0 && f.resume:
 		return nil, nil // the manifest's
 	case f.tasksFile == "" && len(args) == 0:

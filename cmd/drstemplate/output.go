@@ -46,6 +46,20 @@ func isTerminal(w any) bool {
 	return ok && term.IsTerminal(int(f.Fd())) //nolint:gosec // a file descriptor fits an int
 }
 
+// terminalColumns is the width the terminal w reports, 0 if it reports
+// none (or w is not a terminal).
+func terminalColumns(w any) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	cols, _, err := term.GetSize(int(f.Fd())) //nolint:gosec // a file descriptor fits an int
+	if err != nil {
+		return 0
+	}
+	return cols
+}
+
 // colorAllowed reports whether output to a terminal may use colour:
 // NO_COLOR (https://no-color.org) set to anything non-empty forbids it, and
 // so does TERM=dumb.

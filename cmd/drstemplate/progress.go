@@ -35,12 +35,14 @@ type reporter interface {
 const maxTaskLines = 12
 
 // newReporter picks the display: none with -q, a live one (mpb) when
-// stderr is a terminal, plain lines otherwise.
+// stderr is a terminal that reports its width, plain lines otherwise (a
+// terminal reporting 0 columns, as some CI consoles and serial lines do,
+// would show nothing of a live display).
 func newReporter(g *globals, stderr io.Writer) reporter {
 	switch {
 	case g.quiet:
 		return nopReporter{stderr}
-	case isTerminal(stderr):
+	case isTerminal(stderr) && terminalColumns(stderr) > 0:
 		return newBarReporter(stderr, colorAllowed())
 	}
 	return &lineReporter{w: stderr, start: time.Now(), seen: map[string]drstemplate.Status{}}

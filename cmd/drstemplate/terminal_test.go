@@ -147,6 +147,27 @@ func TestProgressTerminal(t *testing.T) {
 	}
 }
 
+// TestProgressZeroColumns: a terminal that reports 0 columns gets the
+// plain progress lines (a live display would show nothing there).
+func TestProgressZeroColumns(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	term := openPTY(t)
+	if err := pty.Setsize(term.ptmx, &pty.Winsize{Rows: 0, Cols: 0}); err != nil {
+		t.Skipf("cannot set the terminal's size: %v", err)
+	}
+	_, code := runWithStderr(t, strings.NewReader(""), term.tty, "export", "--out", t.TempDir(), task1, task2)
+	got := term.screen()
+	if code != exitOK {
+		t.Fatalf("exit %d; terminal:\n%s", code, got)
+	}
+	for _, want := range []string{"exporting 2 tasks", "done (2/2)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the terminal lacks %q:\n%q", want, got)
+		}
+	}
+}
+
 // TestProgressNotTerminal: without a terminal, progress is plain lines on
 // stderr, nothing with -q, and -v adds the client's debug lines.
 func TestProgressNotTerminal(t *testing.T) {
