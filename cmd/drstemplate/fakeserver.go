@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +40,7 @@ type fakeServerFlags struct {
 	rateBurst      int
 }
 
-func newFakeServerCommand() *cobra.Command {
+func newFakeServerCommand(g *globals) *cobra.Command {
 	var f fakeServerFlags
 	cmd := &cobra.Command{
 		Use:   "fake-server",
@@ -53,8 +51,10 @@ It serves the four DRS template calls under /v5/ and IAM's POST /v3/auth/tokens,
 checks X-Auth-Token and AK/SK signatures like the real gateway, runs exports
 pending → running → success over --export-duration, and writes real .xlsx files.
 
-On start it prints the base URL, the project id, the task ids, a curl command
-and the credentials it accepts. Printing credentials is intended: they are
+On start it prints the base URL, the project id, the task ids, the credentials
+it accepts, "export" lines to paste into a shell so that drstemplate (and
+Huawei's SDKs) use the fake, and a curl command; with -o json, one JSON object
+with the same (docs/cli-json.md). Printing credentials is intended: they are
 made-up test credentials of this fake (seeded by --seed unless given), never
 real ones. It listens on loopback only, unless --allow-remote.
 
@@ -68,7 +68,7 @@ anyone who can reach the fake could use them.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
-			return runFakeServer(cmd.Context(), cmd, &f)
+			return runFakeServer(cmd.Context(), cmd, g, &f)
 		},
 	}
 	fl := cmd.Flags()
@@ -201,7 +201,7 @@ func checkLoopback(addr string, allowRemote bool) error {
 	return fmt.Errorf("--addr %q is not a loopback address; the fake accepts made-up credentials, so pass --allow-remote to listen there anyway", addr)
 }
 
-func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) error {
+func runFakeServer(ctx context.Context, cmd *cobra.Command, g *globals, f *fakeServerFlags) error {
 	if err := checkLoopback(f.addr, f.allowRemote); err != nil {
 		return err
 	}
@@ -227,7 +227,10 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	printBanner(cmd.OutOrStdout(), "http://"+ln.Addr().String(), fake, creds, f.securityToken)
+	banner := newFakeBanner("http://"+ln.Addr().String(), fake, creds, f.securityToken)
+	if err := printOutput(cmd.OutOrStdout(), g, banner); err != nil {
+		return fmt.Errorf("printing the banner: %w", err)
+	}
 
 	select {
 	case err := <-served:
@@ -244,7 +247,11 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, f *fakeServerFlags) 
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving: %w", err)
 	}
-	_, _ = fmt.Fprintln(cmd.OutOrStdout(), "drsfake: stopped")
+	stoppedTo := cmd.OutOrStdout()
+	if g.json() {
+		stoppedTo = cmd.ErrOrStderr() // stdout holds one JSON object
+	}
+	_, _ = fmt.Fprintln(stoppedTo, "drsfake: stopped")
 	return nil
 }
 
@@ -273,38 +280,4 @@ func newHTTPServer(fake http.Handler, base context.Context) *http.Server {
 		DisableGeneralOptionsHandler: true,
 		BaseContext:                  func(net.Listener) context.Context { return base },
 	}
-}
-
-// printBanner tells the user where the fake is and how to call it.
-func printBanner(w io.Writer, base string, fake *drsfake.Server, creds drsfake.Credentials, securityToken string) {
-	project := fake.ProjectIDs()[0]
-	var b strings.Builder
-	fmt.Fprintf(&b, "drsfake: a fake Huawei Cloud DRS service (made-up test credentials, printed on purpose)\n")
-	fmt.Fprintf(&b, "Base URL:    %s\n", base)
-	fmt.Fprintf(&b, "IAM URL:     %s/v3/auth/tokens\n", base)
-	fmt.Fprintf(&b, "Region:      %s\n", fake.Region())
-	fmt.Fprintf(&b, "Project ID:  %s\n", project)
-	for _, p := range fake.ProjectIDs()[1:] {
-		fmt.Fprintf(&b, "Project ID:  %s (%s)\n", p, fake.ProjectName(p))
-	}
-	fmt.Fprintf(&b, "Tasks:\n")
-	for _, t := range fake.Tasks() {
-		fail := ""
-		if t.FailExport {
-			fail = "  (exports fail)"
-		}
-		fmt.Fprintf(&b, "  %s  %-10s  %s%s\n", t.ID, t.Engine, t.Name, fail)
-	}
-	fmt.Fprintf(&b, "Credentials:\n")
-	fmt.Fprintf(&b, "  X-Auth-Token:    %s\n", creds.Token)
-	fmt.Fprintf(&b, "  Access key (AK): %s\n", creds.AccessKey)
-	fmt.Fprintf(&b, "  Secret key (SK): %s\n", creds.SecretKey)
-	if securityToken != "" {
-		fmt.Fprintf(&b, "  Security token:  %s\n", securityToken)
-	}
-	fmt.Fprintf(&b, "  IAM user:        account %s, user %s, password %s\n", creds.User.Account, creds.User.Name, creds.User.Password)
-	fmt.Fprintf(&b, "Try:\n")
-	fmt.Fprintf(&b, "  curl -sS -H 'X-Auth-Token: %s' %s/v5/%s/templates\n", creds.Token, base, project)
-	fmt.Fprintf(&b, "Press Ctrl-C to stop.\n")
-	_, _ = io.WriteString(w, b.String())
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
@@ -53,6 +54,10 @@ func startCommand(t *testing.T, args ...string) (banner map[string]string, tasks
 			if sc.Scan() {
 				curl = strings.TrimSpace(sc.Text())
 			}
+		}
+		if strings.HasPrefix(line, "export ") {
+			banner[line] = "" // a line to paste: the key is the line
+			continue
 		}
 		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok && !inTasks {
 			banner[k] = strings.TrimSpace(v)
@@ -335,5 +340,63 @@ func TestCheckLoopback(t *testing.T) {
 		if err := checkLoopback(tc.addr, true); err != nil {
 			t.Errorf("checkLoopback(%q, allowRemote) = %v", tc.addr, err)
 		}
+	}
+}
+
+// TestFakeServerBanner: the text banner's "export" lines, pasted, point
+// drstemplate at the fake; -o json prints one JSON object with the URL,
+// the project and the credentials, and nothing else on stdout.
+func TestFakeServerBanner(t *testing.T) {
+	cleanEnv(t)
+	banner, _, _, stop := startCommand(t, "fake-server", "--addr", "127.0.0.1:0", "--seed", "5", "--tasks", "1", "--export-duration", "0s")
+	defer func() { _ = stop() }()
+	var exports int
+	for k := range banner {
+		line, ok := strings.CutPrefix(k, "export ")
+		if !ok {
+			continue
+		}
+		exports++
+		name, value, _ := strings.Cut(line, "=")
+		t.Setenv(name, value)
+	}
+	if exports != 4 {
+		t.Fatalf("%d export lines, want 4 (endpoint, AK, SK, project): %v", exports, banner)
+	}
+	if res := run(t, "list"); res.code != exitOK {
+		t.Errorf("list with the pasted environment: exit %d\n%s", res.code, res.stderr)
+	}
+
+	pr, pw := io.Pipe()
+	var stderr bytes.Buffer
+	root := newRootCommand()
+	root.SetOut(pw)
+	root.SetErr(&stderr)
+	root.SetArgs([]string{"fake-server", "-o", "json", "--addr", "127.0.0.1:0", "--seed", "5", "--tasks", "1"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		err := root.ExecuteContext(ctx)
+		_ = pw.Close()
+		done <- err
+	}()
+	var b fakeBanner
+	if err := json.NewDecoder(pr).Decode(&b); err != nil {
+		cancel()
+		t.Fatalf("fake-server -o json: %v", err)
+	}
+	want := drsfake.DefaultCredentials(5)
+	if !strings.HasPrefix(b.URL, "http://127.0.0.1:") || len(b.ProjectID) != 32 || b.Credentials.AccessKey != want.AccessKey ||
+		b.Credentials.SecretKey != want.SecretKey || b.Credentials.Token != want.Token || len(b.Tasks) != 1 ||
+		b.Env[envEndpoint] != b.URL || b.Env[auth.EnvProjectID] != b.ProjectID {
+		t.Errorf("the JSON banner: %+v", b)
+	}
+	cancel()
+	rest, _ := io.ReadAll(pr)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(string(rest)) != "" || !strings.Contains(stderr.String(), "drsfake: stopped") {
+		t.Errorf("after the JSON object: stdout %q, stderr %q", rest, stderr.String())
 	}
 }

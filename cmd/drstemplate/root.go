@@ -60,7 +60,7 @@ DRSTEMPLATE_REGION. See "drstemplate help exit-codes" for exit codes.`,
 		newDiffCommand(g),
 		newDemoCommand(g),
 		newVersionCommand(g),
-		newFakeServerCommand(),
+		newFakeServerCommand(g),
 		newExitCodesTopic(),
 	)
 	return root
