@@ -68,6 +68,8 @@ type fakeDRS struct {
 	// and is being waited on.
 	polled     chan struct{}
 	polledOnce sync.Once
+	// unavailable is how many of the next requests get a 503.
+	unavailable int
 }
 
 // startFake starts a fake DRS service on loopback for the test, with AK/SK
@@ -94,6 +96,18 @@ func startFake(t *testing.T, opts ...drsfake.Option) *fakeDRS {
 func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
 	if strings.HasSuffix(r.URL.Path, "/export/progress") {
 		f.polledOnce.Do(func() { close(f.polled) })
+	}
+	f.mu.Lock()
+	busy := f.unavailable > 0
+	if busy {
+		f.unavailable--
+	}
+	f.mu.Unlock()
+	if busy {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"error_code":"DRS.0503","error_msg":"the service is busy"}`)
+		return
 	}
 	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/jobs/export/template") {
 		body, _ := io.ReadAll(r.Body)

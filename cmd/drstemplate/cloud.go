@@ -40,6 +40,7 @@ func runCloud(cmd *cobra.Command, g *globals, cfg *cloudConfig, opts []drstempla
 		return err
 	}
 	out, err := run(ctx, c, logTo)
+	err = withDNSHint(err, cfg)
 	if out != nil {
 		if werr := printOutput(cmd.OutOrStdout(), g, out); werr != nil && err == nil {
 			err = werr

@@ -98,9 +98,12 @@ func (cfg *cloudConfig) newClient(cmd *cobra.Command, g *globals, logTo io.Write
 	if lang := cmp.Or(cfg.language, envGet(envLanguage)); lang != "" {
 		opts = append(opts, drstemplate.WithLanguage(lang))
 	}
-	if g.verbose {
+	switch {
+	case g.verbose:
 		opts = append(opts, drstemplate.WithLogger(slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 		_, _ = fmt.Fprintf(logTo, "drstemplate: credentials from the %s\n", creds.Source)
+	case !g.quiet:
+		opts = append(opts, drstemplate.WithLogger(slog.New(retryNotices{logTo})))
 	}
 	c, err := drstemplate.New(append(opts, extra...)...)
 	if errors.Is(err, drstemplate.ErrNoProjectID) {

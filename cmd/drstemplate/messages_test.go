@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/drs-tools/drstemplate/auth"
 )
@@ -58,5 +63,69 @@ func TestNoProjectIDSpeaksCLI(t *testing.T) {
 	res = run(t, "list", "-v")
 	if res.code != exitOK || !strings.Contains(res.stderr, "drstemplate: DRS endpoint "+fake.URL) {
 		t.Errorf("list -v: exit %d\n%s", res.code, res.stderr)
+	}
+}
+
+// TestRetryNotices: without -v, a call about to be tried again says so on
+// stderr, with why and when; -q keeps it quiet.
+func TestRetryNotices(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	fake.mu.Lock()
+	fake.unavailable = 1
+	fake.mu.Unlock()
+	res := run(t, "list")
+	if res.code != exitOK || !strings.Contains(res.stderr, "drstemplate: ListTemplates: ") ||
+		!strings.Contains(res.stderr, "503") || !strings.Contains(res.stderr, "; trying again in ") {
+		t.Errorf("list after a 503: exit %d\n%s", res.code, res.stderr)
+	}
+	fake.mu.Lock()
+	fake.unavailable = 1
+	fake.mu.Unlock()
+	if res := run(t, "list", "-q"); res.code != exitOK || res.stderr != "" {
+		t.Errorf("list -q after a 503: exit %d, stderr %q", res.code, res.stderr)
+	}
+}
+
+// TestRetryNoticesHandler: only records of a call about to be tried again
+// (an error and a delay) make a line; the others are dropped.
+func TestRetryNoticesHandler(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(retryNotices{&b})
+	log.Debug("drstemplate: call", "operation", "ListTemplates", "attempt", 1, "status", 200)
+	log.Debug("drstemplate: export status", "export_id", "e1", "status", "running")
+	log.Debug("drstemplate: retrying", "operation", "ShowExportProgress", "attempt", 2, "delay", 1234*time.Millisecond,
+		"error", errors.New("dial tcp 127.0.0.1:1: connect: connection refused"))
+	log.Debug("drstemplate: download broke off, downloading again", "file", "a.xlsx", "delay", time.Second, "error", errors.New("unexpected EOF\x1b[2J"))
+	want := "drstemplate: ShowExportProgress: dial tcp 127.0.0.1:1: connect: connection refused; trying again in 1.2s (attempt 2)\n" +
+		`drstemplate: downloading a.xlsx: unexpected EOF\x1b[2J; trying again in 1s` + "\n"
+	if b.String() != want {
+		t.Errorf("notices:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestDNSHint: a host built from the region that does not resolve gets a
+// hint to check --region or give --endpoint; with --endpoint, no hint.
+func TestDNSHint(t *testing.T) {
+	cleanEnv(t)
+	t.Setenv(auth.EnvToken, "a-token")
+	t.Setenv(auth.EnvProjectID, "0123456789abcdef0123456789abcdef")
+	// Every name fails to resolve, without a DNS server (the package's tests
+	// do not run in parallel: swapping the default resolver is safe here).
+	saved := net.DefaultResolver
+	net.DefaultResolver = &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		return nil, errors.New("no DNS in this test")
+	}}
+	t.Cleanup(func() { net.DefaultResolver = saved })
+
+	res := run(t, "list", "-q", "--region", "xx-nowhere-9")
+	if res.code != exitFailed || !strings.Contains(res.stderr,
+		`drstemplate: drs.xx-nowhere-9.myhuaweicloud.com did not resolve: check the region "xx-nowhere-9" (--region or DRSTEMPLATE_REGION`) ||
+		!strings.Contains(res.stderr, "or give the DRS host with --endpoint") {
+		t.Errorf("list in an unknown region: exit %d\n%s", res.code, res.stderr)
+	}
+	res = run(t, "list", "-q", "--timeout", "1s", "--endpoint", "https://drs.example.invalid")
+	if res.code == exitOK || strings.Contains(res.stderr, "did not resolve") {
+		t.Errorf("list with an --endpoint that does not resolve: exit %d\n%s", res.code, res.stderr)
 	}
 }
