@@ -27,8 +27,8 @@ help:
 	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); n = index($$0, ":"); printf "\n  %-15s %s", substr($$0, 1, n - 1), substr($$0, n + 2); next } \
 	     /^## / { sub(/^## /, ""); printf " %s", $$0 } END { print "" }' $(MAKEFILE_LIST)
 	@echo
-	@echo "  The first run of any Go target downloads the modules and compiles them (a few minutes"
-	@echo "  on a fresh machine, with nothing printed meanwhile); later runs take seconds."
+	@echo "  The first run of any Go target downloads the modules (about 19 MB) and compiles them:"
+	@echo "  1.5 to 7 minutes on two cores, silent while compiling; later runs take seconds."
 
 ## generate: regenerate gen/ from api/ (the only way gen/ is produced)
 generate:
@@ -51,7 +51,7 @@ test:
 
 ## demo: the whole export against the embedded fake DRS service, into ./drstemplate-demo/
 demo:
-	@echo "make demo: building drstemplate (on a fresh machine the first build downloads and compiles the modules: a few minutes)" >&2
+	@echo "make demo: building drstemplate (on a fresh machine the first build downloads about 19 MB of modules and compiles them: 1.5 to 7 minutes, silent while compiling)" >&2
 	go run ./cmd/drstemplate demo
 
 ## docs-cli: regenerate the CLI reference in docs/cli/ (a test fails when it is stale)

@@ -138,21 +138,25 @@ func newExitCodesTopic() *cobra.Command {
        failed: the others' files are still written and reported (and the
        manifest lets --resume retry the failed ones).
   2    usage error: an unknown command or flag, a bad flag value or
-       argument, a bad task id (the message names the line of --tasks-file),
-       a manifest in --out that is damaged or of another task list.
-  3    timed out: --timeout passed before the command finished.
+       argument, a bad task id (the message names the argument or the line
+       of --tasks-file, and why), --out naming a file, a manifest in --out
+       that is damaged or of another endpoint or project. diff --exit-code:
+       trouble (a file missing, unreadable or not a workbook).
+  3    timed out: --timeout passed before the command finished. export
+       marks the tasks it stopped "timed out", keeps the manifest, and says
+       the "drstemplate export --resume" that goes on.
   4    authentication failed: no credentials configured, credentials
        incomplete, ambiguous or invalid, a password login refused, or DRS
        refusing the credentials (expired token, wrong AK/SK, clock skew).
   130  interrupted (Ctrl-C or SIGTERM): calls in flight are cancelled, no
-       partial file is left, and the manifest is kept so that
-       "drstemplate export --resume" goes on where the run stopped.
+       partial file is left, the tasks stopped are marked "interrupted", and
+       the manifest is kept so that "drstemplate export --resume" goes on
+       where the run stopped.
 
 When several reasons apply, the first in this order wins: interrupted,
 timed out, authentication, usage, failed.
 
 diff exits 0 whether or not the workbooks differ, unless --exit-code is
-given: then it follows diff(1): 0 the same, 1 different, 2 trouble (a file
-missing, unreadable or not a workbook).`,
+given: then it follows diff(1): 0 the same, 1 different, 2 trouble.`,
 	}
 }
