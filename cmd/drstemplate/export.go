@@ -306,11 +306,12 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 	if results == nil && flowErr != nil {
 		return nil, errors.Join(flowErr, writeErr) // nothing was tried: no report
 	}
-	report := newExportReport(f.out, tasks, plan.Done, results, ctx.Err())
+	cause := stopCause(ctx, results)
+	report := newExportReport(f.out, tasks, plan.Done, results, cause)
 	if keep || existed {
 		report.Manifest = manifest.Path(f.out)
 	}
-	if stop := stopped(ctx.Err(), report, f.out); stop != nil {
+	if stop := stopped(cause, report, f.out); stop != nil {
 		// The table shows every task, the failed ones with their reasons:
 		// the error says what stopped the run, not each task's "context
 		// canceled" again.
@@ -362,8 +363,8 @@ func openManifest(dir, endpoint, project string) (m *manifest.Manifest, existed 
 }
 
 // newExportReport puts the verified files and the run's results in the
-// order of tasks. stopped is the run's context's error: a task it stopped
-// is "interrupted" or "timed_out", not "failed".
+// order of tasks. stopped is what stopped the run (stopCause): a task it
+// stopped is "interrupted" or "timed_out", not "failed".
 func newExportReport(dir string, tasks []string, done, results []drstemplate.Result, stopped error) *exportReport {
 	r := &exportReport{Dir: dir, Tasks: []taskReport{}}
 	by := map[string]taskReport{}
@@ -407,6 +408,25 @@ func newExportReport(dir string, tasks []string, done, results []drstemplate.Res
 		r.Tasks = append(r.Tasks, t)
 	}
 	return r
+}
+
+// stopCause is what stopped the run, if anything: ctx's error — or
+// context.DeadlineExceeded when ctx has a deadline and a task ended on it:
+// a wait gives up once no progress call fits before the deadline, a
+// moment before ctx ends.
+func stopCause(ctx context.Context, results []drstemplate.Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		return nil
+	}
+	for _, r := range results {
+		if errors.Is(r.Err, context.DeadlineExceeded) {
+			return context.DeadlineExceeded
+		}
+	}
+	return nil
 }
 
 // stopError is the error of an export run that Ctrl-C, SIGTERM or

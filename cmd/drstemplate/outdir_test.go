@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/drsfake"
@@ -129,7 +131,9 @@ func TestStoppedExport(t *testing.T) {
 		words  string // in the text and the error
 	}{
 		{"interrupted", nil, true, exitInterrupted, statusInterrupted, "interrupted"},
-		{"timed out", []string{"--timeout", "300ms"}, false, exitTimeout, statusTimedOut, "timed out"},
+		// A wait gives up when no progress call fits before the deadline,
+		// before the context ends: still "timed out".
+		{"timed out", []string{"--timeout", "1s", "--poll-interval", "250ms"}, false, exitTimeout, statusTimedOut, "timed out"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, format := range []string{"text", "json"} {
@@ -175,5 +179,32 @@ func TestStoppedExport(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStopCause: a run whose tasks ended on context.DeadlineExceeded while
+// the context, with its deadline still ahead, had not ended yet (a wait
+// gives up once no call fits) was stopped by --timeout all the same;
+// without a deadline such an error is a task's own failure.
+func TestStopCause(t *testing.T) {
+	timedOut := []drstemplate.Result{{TaskID: task1, Err: fmt.Errorf("waiting for export e1: %w", context.DeadlineExceeded)}}
+	withDeadline, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	cancelled, cancelNow := context.WithCancel(context.Background())
+	cancelNow()
+	for _, tc := range []struct {
+		name    string
+		ctx     context.Context
+		results []drstemplate.Result
+		want    error
+	}{
+		{"deadline ahead, a task timed out", withDeadline, timedOut, context.DeadlineExceeded},
+		{"deadline ahead, nothing timed out", withDeadline, []drstemplate.Result{{TaskID: task1}}, nil},
+		{"no deadline", context.Background(), timedOut, nil},
+		{"cancelled", cancelled, nil, context.Canceled},
+	} {
+		if got := stopCause(tc.ctx, tc.results); !errors.Is(got, tc.want) || (got == nil) != (tc.want == nil) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
