@@ -338,3 +338,32 @@ func TestFilesAtTheirSafeLocalNames(t *testing.T) {
 		t.Error("Write into a missing directory succeeded")
 	}
 }
+
+// TestVerifiedAndPlanOfSome: Verified counts the tasks whose recorded file
+// is there unchanged; Plan covers only the tasks asked for, in their order.
+func TestVerifiedAndPlanOfSome(t *testing.T) {
+	dir := t.TempDir()
+	m := New(endpoint, project, []string{"t1", "t2", "t3"})
+	f1 := writeFile(t, dir, "t1_mysql_20260301100001.xlsx", "PK one")
+	f2 := writeFile(t, dir, "t2_mysql_20260301100001.xlsx", "PK two")
+	m.State["t1"] = &Task{File: &f1}
+	m.State["t2"] = &Task{File: &f2}
+	if err := os.WriteFile(f2.Path, []byte("PK 2wo"), 0o644); err != nil { // same size, other bytes
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		tasks []string
+		want  int
+	}{{[]string{"t1", "t2", "t3"}, 1}, {[]string{"t2", "t3"}, 0}, {nil, 0}} {
+		if got := m.Verified(dir, tc.tasks); got != tc.want {
+			t.Errorf("Verified(%q) = %d, want %d", tc.tasks, got, tc.want)
+		}
+	}
+	p, err := m.Plan(dir, []string{"t3", "t2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.ToDo, []string{"t3", "t2"}) || len(p.Done) != 0 || p.Unverified["t2"] == "" {
+		t.Errorf("Plan of t3, t2: %+v", p)
+	}
+}
