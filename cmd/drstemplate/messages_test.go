@@ -129,3 +129,25 @@ func TestDNSHint(t *testing.T) {
 		t.Errorf("list with an --endpoint that does not resolve: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// TestFailedTaskTable: a failed task's row has no error text in its FILE
+// column; the reason follows the table on a line of its own.
+func TestFailedTaskTable(t *testing.T) {
+	useFake(t, startFake(t))
+	res := run(t, "export", "-q", "--out", t.TempDir(), task1, taskFail)
+	if res.code != exitFailed {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	var row, reason string
+	for line := range strings.SplitSeq(res.stdout, "\n") {
+		switch {
+		case strings.HasPrefix(line, taskFail+" "):
+			row = line
+		case strings.HasPrefix(line, "task "+taskFail+": "):
+			reason = line
+		}
+	}
+	if strings.Join(strings.Fields(row), " ") != taskFail+" failed - -" || !strings.Contains(reason, "failed") {
+		t.Errorf("the failed task's row %q and reason %q:\n%s", row, reason, res.stdout)
+	}
+}
