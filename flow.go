@@ -34,9 +34,9 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 	if o.Exports < 0 || o.Downloads < 0 || o.ClockSkew < 0 {
 		return nil, fmt.Errorf("%w: negative concurrency or clock skew", ErrInvalidInput)
 	}
-	o.Exports = cmp.Or(o.Exports, DefaultExports)
-	o.Downloads = cmp.Or(o.Downloads, DefaultDownloads)
-	o.ClockSkew = cmp.Or(o.ClockSkew, DefaultClockSkew)
+	o.Exports = cmp.Or(o.Exports, defaultExports)
+	o.Downloads = cmp.Or(o.Downloads, defaultDownloads)
+	o.ClockSkew = cmp.Or(o.ClockSkew, defaultClockSkew)
 	wait, err := o.Wait.withDefaults()
 	if err != nil {
 		return nil, err

@@ -38,11 +38,11 @@ type ExportAndDownloadOptions struct {
 	Events func(Event)
 }
 
-// Defaults of [ExportAndDownloadOptions].
+// The defaults of [ExportAndDownloadOptions], documented on its fields.
 const (
-	DefaultExports   = 4
-	DefaultDownloads = 8
-	DefaultClockSkew = time.Minute
+	defaultExports   = 4
+	defaultDownloads = 8
+	defaultClockSkew = time.Minute
 )
 
 // EventKind says what an [Event] reports.

@@ -86,10 +86,10 @@ func TestPollEfficiency(t *testing.T) {
 		case 30 * time.Second:
 			// Full jitter cannot promise 3s here without many more calls for
 			// long exports; MaxDelay bounds it.
-			if late[seeds-1] > DefaultPollMaxDelay {
+			if late[seeds-1] > defaultPollMaxDelay {
 				t.Errorf("30s export noticed up to %s late, want at most MaxDelay", late[seeds-1])
 			}
 		}
 	}
-	t.Logf("default wait (MinDelay %s, MaxDelay %s), %d seeds:\n%s", DefaultPollMinDelay, DefaultPollMaxDelay, seeds, table.String())
+	t.Logf("default wait (MinDelay %s, MaxDelay %s), %d seeds:\n%s", defaultPollMinDelay, defaultPollMaxDelay, seeds, table.String())
 }

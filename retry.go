@@ -41,12 +41,12 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
-// Defaults of [RetryPolicy].
+// The defaults of [RetryPolicy], documented on its fields.
 const (
-	DefaultMaxAttempts   = 4
-	DefaultRetryMinDelay = 500 * time.Millisecond
-	DefaultRetryMaxDelay = 10 * time.Second
-	DefaultMaxRetryAfter = 30 * time.Second
+	defaultMaxAttempts   = 4
+	defaultRetryMinDelay = 500 * time.Millisecond
+	defaultRetryMaxDelay = 10 * time.Second
+	defaultMaxRetryAfter = 30 * time.Second
 )
 
 // withDefaults fills in the zero fields and checks the others.
@@ -54,10 +54,10 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 	if p.MaxAttempts < 0 || p.MinDelay < 0 || p.MaxDelay < 0 || p.MaxRetryAfter < 0 {
 		return p, fmt.Errorf("%w: negative retry setting %+v", ErrInvalidInput, p)
 	}
-	p.MaxAttempts = cmp.Or(p.MaxAttempts, DefaultMaxAttempts)
-	p.MinDelay = cmp.Or(p.MinDelay, DefaultRetryMinDelay)
-	p.MaxDelay = cmp.Or(p.MaxDelay, DefaultRetryMaxDelay)
-	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, DefaultMaxRetryAfter)
+	p.MaxAttempts = cmp.Or(p.MaxAttempts, defaultMaxAttempts)
+	p.MinDelay = cmp.Or(p.MinDelay, defaultRetryMinDelay)
+	p.MaxDelay = cmp.Or(p.MaxDelay, defaultRetryMaxDelay)
+	p.MaxRetryAfter = cmp.Or(p.MaxRetryAfter, defaultMaxRetryAfter)
 	if p.MaxDelay < p.MinDelay {
 		return p, fmt.Errorf("%w: retry MaxDelay %s is below MinDelay %s", ErrInvalidInput, p.MaxDelay, p.MinDelay)
 	}

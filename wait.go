@@ -45,11 +45,11 @@ type WaitOptions struct {
 	Progress func(Status)
 }
 
-// Defaults of [WaitOptions].
+// The defaults of [WaitOptions], documented on its fields.
 const (
-	DefaultPollMinDelay       = time.Second
-	DefaultPollMaxDelay       = 30 * time.Second
-	DefaultMaxTransientErrors = 5
+	defaultPollMinDelay       = time.Second
+	defaultPollMaxDelay       = 30 * time.Second
+	defaultMaxTransientErrors = 5
 )
 
 // withDefaults returns o with its zero fields filled in, or an error for
@@ -62,9 +62,9 @@ func (o *WaitOptions) withDefaults() (WaitOptions, error) {
 	if w.InitialDelay < 0 || w.MinDelay < 0 || w.MaxDelay < 0 || w.MaxTransientErrors < 0 {
 		return w, fmt.Errorf("%w: negative wait setting", ErrInvalidInput)
 	}
-	w.MinDelay = cmp.Or(w.MinDelay, DefaultPollMinDelay)
-	w.MaxDelay = cmp.Or(w.MaxDelay, max(DefaultPollMaxDelay, w.MinDelay))
-	w.MaxTransientErrors = cmp.Or(w.MaxTransientErrors, DefaultMaxTransientErrors)
+	w.MinDelay = cmp.Or(w.MinDelay, defaultPollMinDelay)
+	w.MaxDelay = cmp.Or(w.MaxDelay, max(defaultPollMaxDelay, w.MinDelay))
+	w.MaxTransientErrors = cmp.Or(w.MaxTransientErrors, defaultMaxTransientErrors)
 	if w.MaxDelay < w.MinDelay {
 		return w, fmt.Errorf("%w: wait MaxDelay %s is below MinDelay %s", ErrInvalidInput, w.MaxDelay, w.MinDelay)
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
 	"github.com/drs-tools/drstemplate/drsfake"
@@ -297,8 +296,6 @@ func (d *demoFake) export(ctx context.Context, cmd *cobra.Command, g *globals, o
 			accessKey: demoAccessKey, secretKey: demoSecretKey,
 		},
 		out:          out,
-		exports:      drstemplate.DefaultExports,
-		downloads:    drstemplate.DefaultDownloads,
 		pollInterval: 300 * time.Millisecond,
 	}
 	ids := make([]string, len(d.tasks))

@@ -94,8 +94,8 @@ export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 	fl.BoolVar(&f.noWait, "no-wait", false, "only submit the export and print its export id")
 	fl.BoolVar(&f.overwrite, "overwrite", false, "replace files already in --out (without it such a task fails and the file is kept)")
 	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
-	fl.IntVar(&f.exports, "exports", drstemplate.DefaultExports, "exports in progress at once")
-	fl.IntVar(&f.downloads, "downloads", drstemplate.DefaultDownloads, "downloads at once")
+	fl.IntVar(&f.exports, "exports", 0, "exports in progress at once (default: the client's, 4)")
+	fl.IntVar(&f.downloads, "downloads", 0, "downloads at once (default: the client's, 8)")
 	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
 	fl.BoolVar(&f.noIDCheck, "no-id-check", false, "send task ids that are not in DRS's 8-4-4-4-12 shape (only the basic checks remain)")
 	return cmd
@@ -106,9 +106,9 @@ func (f *exportFlags) taskIDs(cmd *cobra.Command, args []string) ([]string, erro
 	switch {
 	case f.noWait && (f.resume || f.overwrite):
 		return nil, usagef("--no-wait only submits: it cannot go with --resume or --overwrite")
-	case f.exports < 1:
+	case f.exports < 0 || f.exports == 0 && cmd.Flags().Changed("exports"):
 		return nil, usagef("--exports %d: want at least 1", f.exports)
-	case f.downloads < 1:
+	case f.downloads < 0 || f.downloads == 0 && cmd.Flags().Changed("downloads"):
 		return nil, usagef("--downloads %d: want at least 1", f.downloads)
 	case f.maxPerExport < 0 || f.maxPerExport > 1000 || f.maxPerExport == 0 && cmd.Flags().Changed("max-per-export"):
 		return nil, usagef("--max-per-export %d: want 1 to 1000", f.maxPerExport)
