@@ -37,6 +37,16 @@ func (c *Client) call(ctx context.Context, op operation, want int, send func(ctx
 	})
 }
 
+// callOnce is call for a request that cannot be sent again, such as an
+// upload read from a stream as it comes: one attempt, whatever its outcome.
+func (c *Client) callOnce(ctx context.Context, op operation, want int, send func(ctx context.Context, project string) (*http.Response, error)) (*http.Response, error) {
+	project, err := c.projectID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.attempt(ctx, op, want, 1, func() (*http.Response, error) { return send(ctx, project) })
+}
+
 // attempt makes one attempt of a call of op. The body of a JSON answer is
 // read whole here, so that one that breaks off fails the attempt rather
 // than the decoding after it; the download's body is the product, passed on
@@ -51,7 +61,7 @@ func (c *Client) attempt(ctx context.Context, op operation, want, attempt int, s
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
 		}
 		err = fmt.Errorf("%s: %w", op, err)
-	case resp.StatusCode == want && !op.streamed():
+	case op.result(resp.StatusCode, want) && !op.streamed():
 		if rerr := readBody(resp); rerr != nil {
 			err = fmt.Errorf("%s: reading the answer: %w", op, rerr)
 		}

@@ -119,11 +119,15 @@ func mustDefaults(p RetryPolicy) RetryPolicy {
 	return p
 }
 
-// contentType sets Content-Type: application/json on every request, GETs
-// included: Huawei documents it as mandatory on all four calls, and its
-// SDKs send it.
+// contentType sets Content-Type: application/json on every request that
+// has none, GETs included: Huawei documents it as mandatory on every call,
+// and its SDKs send it. A request that has one keeps it: the import's
+// multipart/form-data names the boundary of its parts, and a JSON type on
+// it would also make the signer read and hash the streamed body.
 func contentType(_ context.Context, req *http.Request) error {
-	req.Header.Set("Content-Type", "application/json")
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	return nil
 }
 
@@ -209,6 +213,12 @@ func (c *Client) apiError(ctx context.Context, op operation, resp *http.Response
 	if err != nil && ctx.Err() != nil {
 		return fmt.Errorf("%s: reading the HTTP %d answer: %w", op, resp.StatusCode, ctx.Err())
 	}
+	return newAPIError(op, resp, body)
+}
+
+// newAPIError is the *APIError of an error answer whose body (or its
+// start) has been read.
+func newAPIError(op operation, resp *http.Response, body []byte) *APIError {
 	info := huaweierr.ParseResponse(resp, body)
 	return &APIError{
 		Operation:  op.String(),

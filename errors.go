@@ -39,6 +39,14 @@ var (
 	// ErrFileExists reports a file that is already in the target directory;
 	// it is kept, and the download discarded, unless overwriting was asked for.
 	ErrFileExists = errors.New("the file already exists")
+	// ErrNotWorkbook reports a file [Client.Import] refused before sending
+	// anything: empty, not an .xlsx workbook, or larger than
+	// [MaxImportSize]. It comes with [ErrInvalidInput].
+	ErrNotWorkbook = errors.New("not a workbook that can be imported")
+	// ErrBatchFailed reports a batch job that DRS ended as failed: its
+	// validation failed (ASYNC_JOB_VALIDATE_FAILED), so it cannot be
+	// committed, or a status that names a failure.
+	ErrBatchFailed = errors.New("the batch job failed")
 	// ErrUnexpectedResponse reports a response that does not follow the
 	// contract: a success status other than the documented one, or a body
 	// that cannot be decoded (for example an HTML page from a proxy).

@@ -129,6 +129,20 @@ func (l *callLog) count(method, suffix string) int {
 	return n
 }
 
+// countStatus returns how many requests with method and a path ending in
+// suffix were answered with status.
+func (l *callLog) countStatus(method, suffix string, status int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, c := range l.calls {
+		if strings.HasSuffix(c.path, suffix) && c.method == method && c.status == status {
+			n++
+		}
+	}
+	return n
+}
+
 // Path suffixes of the four operations, for callLog.count.
 const (
 	pathExport   = "/jobs/export/template"

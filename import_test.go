@@ -1,0 +1,290 @@
+package drstemplate_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/drsfake"
+)
+
+// Path suffixes of the batch-import operations, for callLog.count.
+const (
+	pathBlank      = "/jobs/template"
+	pathBatchJobs  = "/batch-async-jobs"
+	pathCommitTail = "/commit"
+)
+
+// taskSheet is the rows of a task sheet the fake accepts: a task named
+// name whose source is host:3306.
+func taskSheet(name, host string) [][]string {
+	return [][]string{{"Setting", "Value"}, {"Task name", name}, {"Task type", "migration"},
+		{"Engine", "mysql"}, {"Source endpoint", host + ":3306"}, {"Target endpoint", "10.9.9.9:3306"}}
+}
+
+// workbookOf writes a workbook with one sheet per entry of sheets, in
+// order, each named "Task1", "Task2"…
+func workbookOf(t testing.TB, sheets ...[][]string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	for i, rows := range sheets {
+		name := "Task" + string(rune('1'+i))
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			vals := make([]any, len(row))
+			for j, v := range row {
+				vals[j] = v
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(name, cell, &vals); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// zipWith returns a zip container of one entry.
+func zipWith(t testing.TB, name, content string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, content); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// onlyReader hides every method of r but Read: a stream of unknown size.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+// TestBlankTemplate: the blank template of each engine is streamed whole,
+// a zip holding a workbook; an engine DRS refuses is an *APIError.
+func TestBlankTemplate(t *testing.T) {
+	e := newEnv(t, envConfig{})
+	ctx := context.Background()
+	for _, engine := range []string{"", "postgresql"} {
+		var buf bytes.Buffer
+		n, err := e.client.BlankTemplate(ctx, engine, &buf)
+		if err != nil {
+			t.Fatalf("engine %q: %v", engine, err)
+		}
+		if n != int64(buf.Len()) {
+			t.Errorf("engine %q: returned %d, wrote %d", engine, n, buf.Len())
+		}
+		zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatalf("engine %q: not a whole zip: %v", engine, err)
+		}
+		want := drsfake.BlankTemplateName(cmpOr(engine, "mysql")) + ".xlsx"
+		if len(zr.File) != 1 || zr.File[0].Name != want {
+			t.Errorf("engine %q: entries %v, want %s", engine, zr.File, want)
+		}
+	}
+	var buf bytes.Buffer
+	_, err := e.client.BlankTemplate(ctx, "oracle", &buf)
+	var apiErr *drstemplate.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != drsfake.CodeTemplateDownloadFailed || buf.Len() != 0 {
+		t.Errorf("engine oracle: %v (wrote %d bytes), want an *APIError %s and nothing written", err, buf.Len(), drsfake.CodeTemplateDownloadFailed)
+	}
+	if _, err := e.client.BlankTemplate(ctx, "my\nsql", &buf); !errors.Is(err, drstemplate.ErrInvalidInput) {
+		t.Errorf("engine with a newline: %v, want ErrInvalidInput", err)
+	}
+}
+
+// TestBlankTemplateNotZip: an answer that is not a zip is refused before a
+// byte is written, whatever its Content-Type says.
+func TestBlankTemplateNotZip(t *testing.T) {
+	e := newEnv(t, envConfig{wrap: rewrite(pathBlank, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+		rec.Body.Reset()
+		rec.Body.WriteString("<html>maintenance</html>")
+	})})
+	var buf bytes.Buffer
+	_, err := e.client.BlankTemplate(context.Background(), "", &buf)
+	if !errors.Is(err, drstemplate.ErrNotTemplate) || buf.Len() != 0 {
+		t.Errorf("got %v and %d bytes, want ErrNotTemplate and nothing written", err, buf.Len())
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// TestImportRefusedBeforeSending: files that are not workbooks are refused
+// before any request, whether the reader knows its size or not.
+func TestImportRefusedBeforeSending(t *testing.T) {
+	big := make([]byte, drstemplate.MaxImportSize+1)
+	copy(big, workbookOf(t, taskSheet("a", "10.0.0.1")))
+	cases := []struct {
+		name string
+		data []byte
+		// streamed: refused before sending even as a plain io.Reader (the
+		// sized reader is refused for all).
+		streamed bool
+	}{
+		{"empty", nil, true},
+		{"text", []byte("Setting,Value\nTask name,a\n"), true},
+		{"html", []byte("<html><body>not a workbook</body></html>"), true},
+		{"zip without a workbook", zipWith(t, "notes.txt", "hello"), false},
+		{"zip cut short", workbookOf(t, taskSheet("a", "10.0.0.1"))[:200], false},
+		{"larger than the bound", big, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, envConfig{})
+			readers := map[string]io.Reader{"sized": bytes.NewReader(tc.data)}
+			if tc.streamed {
+				readers["stream"] = onlyReader{bytes.NewReader(tc.data)}
+			}
+			for kind, r := range readers {
+				job, err := e.client.Import(context.Background(), "tasks.xlsx", r, nil)
+				if !errors.Is(err, drstemplate.ErrNotWorkbook) || !errors.Is(err, drstemplate.ErrInvalidInput) || job.ID != "" {
+					t.Errorf("%s: %+v, %v; want ErrNotWorkbook and ErrInvalidInput", kind, job, err)
+				}
+			}
+			if n := e.calls.count("", pathBlank); n != 0 {
+				t.Errorf("%d requests reached the fake, want none", n)
+			}
+		})
+	}
+}
+
+// TestImportStreamTooLarge: a stream that grows past the bound is cut off
+// and refused; the fake creates no batch job.
+func TestImportStreamTooLarge(t *testing.T) {
+	e := newEnv(t, envConfig{})
+	data := make([]byte, drstemplate.MaxImportSize+100)
+	copy(data, workbookOf(t, taskSheet("a", "10.0.0.1")))
+	_, err := e.client.Import(context.Background(), "tasks.xlsx", onlyReader{bytes.NewReader(data)}, nil)
+	if !errors.Is(err, drstemplate.ErrNotWorkbook) {
+		t.Fatalf("got %v, want ErrNotWorkbook", err)
+	}
+	if n := e.calls.countStatus(http.MethodPost, pathBlank, http.StatusOK); n != 0 {
+		t.Errorf("the fake accepted %d imports, want none", n)
+	}
+}
+
+// TestImportInput: arguments refused before anything is read or sent.
+func TestImportInput(t *testing.T) {
+	e := newEnv(t, envConfig{})
+	book := workbookOf(t, taskSheet("a", "10.0.0.1"))
+	for _, tc := range []struct {
+		name, file string
+		r          io.Reader
+		opts       *drstemplate.ImportOptions
+	}{
+		{"no name", "", bytes.NewReader(book), nil},
+		{"a path", "dir/tasks.xlsx", bytes.NewReader(book), nil},
+		{"a control character", "tasks\n.xlsx", bytes.NewReader(book), nil},
+		{"nil reader", "tasks.xlsx", nil, nil},
+		{"unknown type", "tasks.xlsx", bytes.NewReader(book), &drstemplate.ImportOptions{Type: "backup"}},
+	} {
+		if _, err := e.client.Import(context.Background(), tc.file, tc.r, tc.opts); !errors.Is(err, drstemplate.ErrInvalidInput) {
+			t.Errorf("%s: %v, want ErrInvalidInput", tc.name, err)
+		}
+	}
+	if n := e.calls.count("", pathBlank); n != 0 {
+		t.Errorf("%d requests reached the fake, want none", n)
+	}
+}
+
+// TestImportRefusedRows: the fake's refusal comes back as an *ImportError
+// listing every row, with the 400's code; an *APIError too.
+func TestImportRefusedRows(t *testing.T) {
+	e := newEnv(t, envConfig{})
+	bad := taskSheet("a", "10.0.0.1")
+	bad[3][1] = "oracle-ish"   // Engine, row 4
+	bad[4][1] = "no-port-here" // Source endpoint, row 5
+	book := workbookOf(t, bad, taskSheet("b", "10.0.0.2"))
+	for kind, r := range map[string]io.Reader{"sized": bytes.NewReader(book), "stream": onlyReader{bytes.NewReader(book)}} {
+		job, err := e.client.Import(context.Background(), "tasks.xlsx", r, nil)
+		var refused *drstemplate.ImportError
+		if !errors.As(err, &refused) {
+			t.Fatalf("%s: %v, want an *ImportError", kind, err)
+		}
+		if job.ID != "" || refused.Code != drsfake.CodeImportParseFailed || refused.API == nil || refused.API.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s: job %+v, refusal %+v", kind, job, refused)
+		}
+		var apiErr *drstemplate.APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != drsfake.CodeImportParseFailed {
+			t.Errorf("%s: errors.As *APIError: %v", kind, apiErr)
+		}
+		var got []string
+		for _, row := range refused.Rows {
+			got = append(got, row.Sheet+"/"+row.Row+"="+row.Value)
+			if row.Message == "" {
+				t.Errorf("%s: row %+v has no message", kind, row)
+			}
+		}
+		if want := "Task1/4=oracle-ish Task1/5=no-port-here"; strings.Join(got, " ") != want {
+			t.Errorf("%s: rows %v, want %s", kind, got, want)
+		}
+		if !strings.Contains(err.Error(), "2 rows refused") || !strings.Contains(err.Error(), `"oracle-ish"`) {
+			t.Errorf("%s: message %q does not name the rows", kind, err)
+		}
+	}
+	if n := e.calls.countStatus(http.MethodPost, pathBlank, http.StatusOK); n != 0 {
+		t.Errorf("the fake accepted %d imports, want none", n)
+	}
+}
+
+// TestImportFile: an *os.File is sent whole, with its length, and the
+// batch job it creates is reported.
+func TestImportFile(t *testing.T) {
+	e := newEnv(t, envConfig{aksk: true})
+	path := filepath.Join(t.TempDir(), "tasks.xlsx")
+	book := workbookOf(t, taskSheet("a", "10.0.0.1"))
+	if err := os.WriteFile(path, book, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	if _, err := f.Seek(100, io.SeekStart); err != nil { // read from its start all the same
+		t.Fatal(err)
+	}
+	job, err := e.client.Import(context.Background(), "tasks.xlsx", f, &drstemplate.ImportOptions{Type: "migration"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if job.ID == "" || job.File != "tasks.xlsx" || job.Size != int64(len(book)) {
+		t.Errorf("job %+v", job)
+	}
+}
+
