@@ -287,4 +287,3 @@ func TestImportFile(t *testing.T) {
 		t.Errorf("job %+v", job)
 	}
 }
-
