@@ -7,11 +7,15 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -285,5 +289,108 @@ func TestImportFile(t *testing.T) {
 	}
 	if job.ID == "" || job.File != "tasks.xlsx" || job.Size != int64(len(book)) {
 		t.Errorf("job %+v", job)
+	}
+}
+
+// dialFailsOnce is a transport whose first request fails as a connection
+// that was never made would.
+type dialFailsOnce struct {
+	next   http.RoundTripper
+	failed atomic.Bool
+}
+
+func (d *dialFailsOnce) RoundTrip(r *http.Request) (*http.Response, error) {
+	if d.failed.CompareAndSwap(false, true) {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	return d.next.RoundTrip(r)
+}
+
+// TestImportAndCommitRetries: the import and the commit are not
+// idempotent: sent again only where DRS cannot have acted on them — the
+// gateway throttled them (429) or the connection was never made — and an
+// import read from a stream never, as its body is gone.
+func TestImportAndCommitRetries(t *testing.T) {
+	book := workbookOf(t, taskSheet("a", "10.0.0.1"))
+	const attempts = 6 // newEnv's RetryPolicy
+	cases := []struct {
+		name  string
+		rates drsfake.FaultRates
+		dial  bool
+		// attempts of a sized import, a streamed one, a commit
+		sized, stream, commit int
+	}{
+		{name: "429", rates: drsfake.FaultRates{Throttle: 1}, sized: attempts, stream: 1, commit: attempts},
+		{name: "500", rates: drsfake.FaultRates{InternalError: 1}, sized: 1, stream: 1, commit: 1},
+		{name: "503", rates: drsfake.FaultRates{Unavailable: 1}, sized: 1, stream: 1, commit: 1},
+		{name: "reset", rates: drsfake.FaultRates{Reset: 1}, sized: 1, stream: 1, commit: 1},
+		{name: "dial", dial: true, sized: 1, stream: 0, commit: 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				faults := drsfake.Faults{RetryAfter: time.Second, PerOperation: map[drsfake.Operation]drsfake.FaultRates{
+					drsfake.OpImportBatchCreateJobs: tc.rates, drsfake.OpCommitAsyncJob: tc.rates,
+				}}
+				var dialer *dialFailsOnce
+				cfg := envConfig{fake: []drsfake.Option{drsfake.WithFaults(faults), drsfake.WithImportValidation(0)}}
+				if tc.dial {
+					cfg.fake = cfg.fake[1:]
+					cfg.httpClient = func(rt http.RoundTripper) *http.Client {
+						dialer = &dialFailsOnce{next: rt}
+						return &http.Client{Transport: dialer}
+					}
+				}
+				e := newEnv(t, cfg)
+				ctx := context.Background()
+
+				job, err := e.client.Import(ctx, "a.xlsx", bytes.NewReader(book), nil)
+				if got := e.calls.count(http.MethodPost, pathBlank); got != tc.sized {
+					t.Errorf("sized import: %d attempts reached the fake, want %d (%v)", got, tc.sized, err)
+				}
+				if tc.dial {
+					if err != nil {
+						t.Fatalf("sized import after a failed dial: %v", err)
+					}
+					dialer.failed.Store(false)
+				}
+				_, err = e.client.Import(ctx, "a.xlsx", onlyReader{bytes.NewReader(book)}, nil)
+				if got := e.calls.count(http.MethodPost, pathBlank) - tc.sized; got != tc.stream {
+					t.Errorf("streamed import: %d attempts reached the fake, want %d (%v)", got, tc.stream, err)
+				}
+				if tc.dial && err == nil {
+					t.Error("streamed import after a failed dial succeeded: it cannot have been sent")
+				}
+				if tc.rates.Throttle > 0 && !errors.Is(err, drstemplate.ErrThrottled) {
+					t.Errorf("streamed import: %v, want the answer it got (ErrThrottled)", err)
+				}
+				if !tc.dial {
+					if err := e.fake.SetFaults(drsfake.Faults{}); err != nil {
+						t.Fatal(err)
+					}
+					if job, err = e.client.Import(ctx, "a.xlsx", bytes.NewReader(book), nil); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.fake.SetFaults(faults); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					dialer.failed.Store(false)
+				}
+				if _, err := e.client.WaitBatch(ctx, job.ID, nil); err != nil {
+					t.Fatal(err)
+				}
+				if tc.dial {
+					dialer.failed.Store(false)
+				}
+				_, err = e.client.CommitBatch(ctx, job.ID)
+				if got := e.calls.count(http.MethodPost, pathCommitTail); got != tc.commit {
+					t.Errorf("commit: %d attempts reached the fake, want %d (%v)", got, tc.commit, err)
+				}
+			})
+		})
 	}
 }

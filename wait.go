@@ -14,8 +14,9 @@ import (
 	"github.com/drs-tools/drstemplate/gen/drsapi"
 )
 
-// WaitOptions say how [Client.Wait] polls. The zero value (or nil) means
-// the defaults.
+// WaitOptions say how [Client.Wait] polls an export and [Client.WaitBatch]
+// a batch job: one pacing, one loop. The zero value (or nil) means the
+// defaults.
 //
 // The first progress call is made InitialDelay after Wait starts. The delay
 // after the n-th call is drawn at random ("full jitter") between MinDelay
@@ -40,9 +41,12 @@ type WaitOptions struct {
 	// retried by the client's RetryPolicy — before the wait gives up
 	// (default 5). Other errors (400, 401, 403, 404) end it at once.
 	MaxTransientErrors int
-	// Progress, when set, is called with every status observed, in order,
-	// unknown values included; never concurrently.
+	// Progress, when set, is called by Wait with every status observed, in
+	// order, unknown values included; never concurrently.
 	Progress func(Status)
+	// BatchProgress is Progress for WaitBatch: it is called with every
+	// batch job status observed.
+	BatchProgress func(BatchStatus)
 }
 
 // The defaults of [WaitOptions], documented on its fields.
@@ -117,42 +121,88 @@ func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (
 	if strings.TrimSpace(exportID) == "" {
 		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
 	}
-	w := waiter{c: c, id: exportID, o: o, start: time.Now(), rand: rand.Float64}
-	if c.jitter != nil {
-		w.rand = c.jitter
-	}
-	return w.run(ctx)
+	return newWaiter(c, "export", exportID, o, c.Poll, o.Progress, func(st Status) (bool, error) {
+		switch {
+		case st.Succeeded():
+			return true, nil
+		case st.Failed():
+			return true, fmt.Errorf("%w: export %s ended %q", ErrExportFailed, exportID, st)
+		}
+		return false, nil
+	}).run(ctx)
 }
 
-// waiter is one Wait in progress.
-type waiter struct {
-	c     *Client
-	id    string
-	o     WaitOptions
-	start time.Time
-	rand  func() float64
+// WaitBatch polls the batch job with the given id, as [Client.Wait] polls
+// an export and with the same options, until DRS has validated it (it then
+// waits for [Client.CommitBatch]), it ended otherwise (committed, or
+// failed), the context ends, or a call fails for good. Its statuses are
+// reported to opts.BatchProgress. The id may come from another process.
+//
+// It returns the final status. A job whose validation failed gives an
+// error matching [ErrBatchFailed]: it cannot be committed. A wait cut short
+// by the context's deadline matches context.DeadlineExceeded.
+func (c *Client) WaitBatch(ctx context.Context, id string, opts *WaitOptions) (BatchStatus, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return "", err
+	}
+	if err := checkBatchID(id); err != nil {
+		return "", err
+	}
+	return newWaiter(c, "batch job", id, o, c.PollBatch, o.BatchProgress, func(st BatchStatus) (bool, error) {
+		if st.Failed() {
+			return true, fmt.Errorf("%w: batch job %s ended %q", ErrBatchFailed, id, st)
+		}
+		return st.Done(), nil
+	}).run(ctx)
+}
+
+// waiter is one wait in progress, for a job whose statuses are S: an
+// export (Wait) or a batch job (WaitBatch). It is the one polling loop of
+// the package: poll asks once, end says whether a status ends the wait and
+// with which error.
+type waiter[S ~string] struct {
+	c        *Client
+	what, id string // "export" and its id, for messages and logs
+	o        WaitOptions
+	poll     func(ctx context.Context, id string) (S, error)
+	progress func(S)
+	end      func(S) (done bool, err error)
+	start    time.Time
+	rand     func() float64
 
 	calls     int           // progress calls made
-	last      Status        // the last status observed
+	last      S             // the last status observed
 	failures  int           // transient failures in a row
 	callTime  time.Duration // how long the last call took
 	lastError error         // the last transient failure
 	final     bool          // the next call is the last before the deadline
 }
 
-func (w *waiter) run(ctx context.Context) (Status, error) {
+// newWaiter returns a waiter of the job what with the given id.
+func newWaiter[S ~string](c *Client, what, id string, o WaitOptions, poll func(context.Context, string) (S, error),
+	progress func(S), end func(S) (bool, error)) *waiter[S] {
+	w := &waiter[S]{c: c, what: what, id: id, o: o, poll: poll, progress: progress, end: end, start: time.Now(), rand: rand.Float64}
+	if c.jitter != nil {
+		w.rand = c.jitter
+	}
+	return w
+}
+
+func (w *waiter[S]) run(ctx context.Context) (S, error) {
 	next := w.o.InitialDelay
 	for {
 		if w.final || !w.sleep(ctx, next) {
 			return w.last, w.stopped(ctx)
 		}
-		st, err := w.poll(ctx)
+		st, err := w.pollOnce(ctx)
 		kind, after := classify(err)
+		if err == nil {
+			if done, endErr := w.end(st); done {
+				return st, endErr
+			}
+		}
 		switch {
-		case err == nil && st.Succeeded():
-			return st, nil
-		case err == nil && st.Failed():
-			return st, fmt.Errorf("%w: export %s ended %q", ErrExportFailed, w.id, st)
 		case err != nil && ctx.Err() != nil:
 			return w.last, w.stopped(ctx)
 		case err != nil && kind == permanent:
@@ -161,7 +211,7 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 			w.failures++
 			w.lastError = err
 			if w.failures > w.o.MaxTransientErrors {
-				return w.last, fmt.Errorf("waiting for export %s: %d progress calls in a row failed: %w", w.id, w.failures, err)
+				return w.last, fmt.Errorf("waiting for %s %s: %d progress calls in a row failed: %w", w.what, w.id, w.failures, err)
 			}
 		}
 		// Polling is not retrying: the pace is the wait's own, but a
@@ -171,10 +221,10 @@ func (w *waiter) run(ctx context.Context) (Status, error) {
 	}
 }
 
-// poll makes one progress call and reports what it saw.
-func (w *waiter) poll(ctx context.Context) (Status, error) {
+// pollOnce makes one progress call and reports what it saw.
+func (w *waiter[S]) pollOnce(ctx context.Context) (S, error) {
 	began := time.Now()
-	st, err := w.c.Poll(ctx, w.id)
+	st, err := w.poll(ctx, w.id)
 	w.callTime = time.Since(began)
 	w.calls++
 	if err != nil {
@@ -182,12 +232,13 @@ func (w *waiter) poll(ctx context.Context) (Status, error) {
 	}
 	w.failures = 0
 	w.last = st
-	if w.o.Progress != nil {
-		w.o.Progress(st)
+	if w.progress != nil {
+		w.progress(st)
 	}
 	if w.c.log.Enabled(ctx, slog.LevelDebug) {
-		w.c.log.DebugContext(ctx, "drstemplate: export status", "export_id", w.id, "status", string(st),
-			"known", st.Known(), "calls", w.calls, "elapsed", time.Since(w.start).Round(time.Millisecond))
+		known, _ := any(st).(interface{ Known() bool })
+		w.c.log.DebugContext(ctx, "drstemplate: "+w.what+" status", strings.ReplaceAll(w.what, " ", "_")+"_id", w.id, "status", string(st),
+			"known", known != nil && known.Known(), "calls", w.calls, "elapsed", time.Since(w.start).Round(time.Millisecond))
 	}
 	return st, nil
 }
@@ -196,7 +247,7 @@ func (w *waiter) poll(ctx context.Context) (Status, error) {
 // wakes up early enough for one last call — as long as the last call took,
 // and a twentieth of the time left — and marks that call as the final one.
 // It reports false when the context ended or no call fits any more.
-func (w *waiter) sleep(ctx context.Context, d time.Duration) bool {
+func (w *waiter[S]) sleep(ctx context.Context, d time.Duration) bool {
 	if deadline, ok := ctx.Deadline(); ok {
 		left := time.Until(deadline)
 		if w.calls > 0 && left <= w.callTime {
@@ -222,7 +273,7 @@ func (w *waiter) sleep(ctx context.Context, d time.Duration) bool {
 
 // stopped describes a wait the context ended: what it last saw, after how
 // long and how many calls; it wraps the context's error.
-func (w *waiter) stopped(ctx context.Context) error {
+func (w *waiter[S]) stopped(ctx context.Context) error {
 	err := ctx.Err()
 	if err == nil {
 		err = context.DeadlineExceeded // no call fits before the deadline
@@ -235,8 +286,8 @@ func (w *waiter) stopped(ctx context.Context) error {
 	if w.calls == 1 {
 		calls = "1 progress call"
 	}
-	msg := fmt.Sprintf("waiting for export %s: %s after %s and %s",
-		w.id, last, time.Since(w.start).Round(time.Millisecond), calls)
+	msg := fmt.Sprintf("waiting for %s %s: %s after %s and %s",
+		w.what, w.id, last, time.Since(w.start).Round(time.Millisecond), calls)
 	if w.lastError != nil && w.failures > 0 {
 		return fmt.Errorf("%s (last call failed: %w): %w", msg, w.lastError, err)
 	}

@@ -1,0 +1,77 @@
+package drstemplate_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/drsfake"
+)
+
+// TestBatchStatusPaths: each way through a batch job, on the fake's clock
+// (a testing/synctest bubble): validated then committed; validation failed
+// and the commit refused; a commit before validation refused; an unknown
+// job.
+func TestBatchStatusPaths(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithImportValidation(2 * time.Second)}})
+		ctx := context.Background()
+
+		good, err := e.client.Import(ctx, "good.xlsx", bytes.NewReader(workbookOf(t, taskSheet("good", "10.0.0.1"))), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Before validation ends: validating, and no commit.
+		if st, err := e.client.PollBatch(ctx, good.ID); err != nil || st != drstemplate.BatchValidating || st.Done() {
+			t.Errorf("at once: %q, %v; want %s", st, err, drstemplate.BatchValidating)
+		}
+		var apiErr *drstemplate.APIError
+		if _, err := e.client.CommitBatch(ctx, good.ID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Errorf("commit before validation: %v, want an *APIError 400", err)
+		}
+		var seen []drstemplate.BatchStatus
+		st, err := e.client.WaitBatch(ctx, good.ID, &drstemplate.WaitOptions{BatchProgress: func(s drstemplate.BatchStatus) { seen = append(seen, s) }})
+		if err != nil || !st.Validated() {
+			t.Fatalf("wait: %q, %v; want validated", st, err)
+		}
+		if len(seen) == 0 || seen[len(seen)-1] != drstemplate.BatchValidated {
+			t.Errorf("progress %v", seen)
+		}
+		st, err = e.client.CommitBatch(ctx, good.ID)
+		if err != nil || !st.Committed() {
+			t.Fatalf("commit: %q, %v", st, err)
+		}
+		if st, err := e.client.PollBatch(ctx, good.ID); err != nil || !st.Committed() {
+			t.Errorf("after the commit: %q, %v", st, err)
+		}
+		if _, err := e.client.CommitBatch(ctx, good.ID); !errors.As(err, &apiErr) {
+			t.Errorf("a second commit: %v, want an *APIError", err)
+		}
+
+		// Source and target the same database: validation fails.
+		same := taskSheet("same", "10.9.9.9")
+		bad, err := e.client.Import(ctx, "bad.xlsx", bytes.NewReader(workbookOf(t, same)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err = e.client.WaitBatch(ctx, bad.ID, nil)
+		if !errors.Is(err, drstemplate.ErrBatchFailed) || !st.Failed() {
+			t.Errorf("wait: %q, %v; want ErrBatchFailed", st, err)
+		}
+		if _, err := e.client.CommitBatch(ctx, bad.ID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+			t.Errorf("commit after failed validation: %v, want an *APIError 400", err)
+		}
+
+		if _, err := e.client.PollBatch(ctx, "0b5c2c8e-0000-4000-8000-000000000000"); !errors.Is(err, drstemplate.ErrNotFound) {
+			t.Errorf("unknown job: %v, want ErrNotFound", err)
+		}
+		if _, err := e.client.CommitBatch(ctx, "0b5c2c8e-0000-4000-8000-000000000000"); !errors.Is(err, drstemplate.ErrNotFound) {
+			t.Errorf("commit of an unknown job: %v, want ErrNotFound", err)
+		}
+	})
+}
