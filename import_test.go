@@ -70,6 +70,23 @@ func workbookOf(t testing.TB, sheets ...[][]string) []byte {
 	return buf.Bytes()
 }
 
+// editWorkbook returns book with the cell of sheet set to value.
+func editWorkbook(book []byte, sheet, cell, value string) []byte {
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		panic(err)
+	}
+	defer func() { _ = f.Close() }()
+	if err := f.SetCellStr(sheet, cell, value); err != nil {
+		panic(err)
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
 // zipWith returns a zip container of one entry.
 func zipWith(t testing.TB, name, content string) []byte {
 	t.Helper()

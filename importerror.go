@@ -90,8 +90,19 @@ func (e *ImportError) Error() string {
 
 // String describes the row in one line, its value clipped.
 func (r ImportRow) String() string {
-	return fmt.Sprintf("sheet %s row %s value %s: %s", strconv.Quote(clip.String(r.Sheet, 64)), clip.String(r.Row, 8),
-		strconv.Quote(clip.String(r.Value, 64)), clip.String(r.Message, 256))
+	return fmt.Sprintf("sheet %s row %s value %s: %s", strconv.Quote(clip.String(r.Sheet, 64)), oneLine(clip.String(r.Row, 8)),
+		strconv.Quote(clip.String(r.Value, 64)), oneLine(clip.String(r.Message, 256)))
+}
+
+// oneLine replaces the control characters of s, line breaks included, by
+// spaces, and invalid UTF-8 by U+FFFD: what DRS says stays on one line.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
 
 // Unwrap returns API, when set.
