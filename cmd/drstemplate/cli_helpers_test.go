@@ -59,6 +59,7 @@ type fakeDRS struct {
 
 	mu       sync.Mutex
 	exported map[string]int // task id → times submitted
+	imports  int            // import requests that reached the fake
 	// holdDownloads, when set, makes downloads send half their body and
 	// wait for the request to end; downloading is closed at the first.
 	holdDownloads bool
@@ -94,6 +95,11 @@ func startFake(t *testing.T, opts ...drsfake.Option) *fakeDRS {
 }
 
 func (f *fakeDRS) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/jobs/template") {
+		f.mu.Lock()
+		f.imports++
+		f.mu.Unlock()
+	}
 	if strings.HasSuffix(r.URL.Path, "/export/progress") {
 		f.polledOnce.Do(func() { close(f.polled) })
 	}
@@ -149,6 +155,13 @@ func (f *fakeDRS) hold(on bool) {
 	f.mu.Lock()
 	f.holdDownloads = on
 	f.mu.Unlock()
+}
+
+// importCount returns how many import requests reached the fake.
+func (f *fakeDRS) importCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.imports
 }
 
 // exports returns how many times each task was submitted.

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/drs-tools/drstemplate"
+)
+
+func newBatchCommand(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "batch",
+		Short: "Show, wait for, or commit the batch job of an import",
+		Long: `The batch job an import created, by its id (what "drstemplate import" prints):
+"batch status" shows its status, or waits for DRS to validate it; "batch commit"
+commits it, which creates its tasks. Any process can take a batch job up by id.`,
+		Args: usageArgs(cobra.NoArgs),
+	}
+	cmd.AddCommand(newBatchStatusCommand(g), newBatchCommitCommand(g))
+	return cmd
+}
+
+func newBatchStatusCommand(g *globals) *cobra.Command {
+	var cfg cloudConfig
+	var wait bool
+	var every time.Duration
+	cmd := &cobra.Command{
+		Use:   "status ID",
+		Short: "Show, or wait for, the status of a batch job",
+		Long: `Show the status of a batch job by its id, or with --wait poll, with progress
+on stderr, until DRS has validated it (it then waits to be committed), or it
+ended otherwise.
+
+Without --wait it exits 0 whatever the status; with --wait, a batch job whose
+validation failed exits 1.`,
+		Example: `  drstemplate batch status dc6016cf-f3b6-4c2d-b4d7-5084b0fdf456
+  drstemplate batch status dc6016cf-f3b6-4c2d-b4d7-5084b0fdf456 --wait --timeout 30m`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if every < 0 {
+				return usagef("--poll-interval %v must not be negative", every)
+			}
+			id := args[0]
+			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, logTo *switchWriter) (output, error) {
+				rep := &batchReport{ID: id, Rows: []drstemplate.ImportRow{}}
+				if !wait {
+					st, err := c.PollBatch(ctx, id)
+					if err != nil {
+						return nil, err
+					}
+					rep.setStatus(st)
+					return rep, nil
+				}
+				st, err := waitBatch(ctx, cmd, g, c, logTo, id, every)
+				rep.setStatus(st)
+				if err != nil && !st.Failed() {
+					return nil, err
+				}
+				return rep, err // a failed validation: printed, and exit 1
+			})
+		},
+	}
+	addCloudFlags(cmd, &cfg)
+	cmd.Flags().BoolVar(&wait, "wait", false, "poll until DRS has validated the batch job, or it ended")
+	cmd.Flags().DurationVar(&every, "poll-interval", 0, "with --wait, poll this often (default: from 1s backing off to 30s, with jitter)")
+	return cmd
+}
+
+func newBatchCommitCommand(g *globals) *cobra.Command {
+	var cfg cloudConfig
+	var wait bool
+	var every time.Duration
+	cmd := &cobra.Command{
+		Use:   "commit ID",
+		Short: "Commit a batch job: create its tasks",
+		Long: `Commit a batch job by its id: DRS creates its tasks, which starts their
+billing. DRS refuses a batch job it has not validated (exit 1); with --wait,
+the command first waits, with progress on stderr, for the validation, and
+commits only a batch job that passed it.
+
+A commit is sent once: it is sent again only when DRS cannot have seen it (the
+connection was never made, or the gateway throttled it).`,
+		Example: `  drstemplate batch commit dc6016cf-f3b6-4c2d-b4d7-5084b0fdf456
+  drstemplate batch commit dc6016cf-f3b6-4c2d-b4d7-5084b0fdf456 --wait`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if every < 0 {
+				return usagef("--poll-interval %v must not be negative", every)
+			}
+			id := args[0]
+			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, logTo *switchWriter) (output, error) {
+				rep := &batchReport{ID: id, Rows: []drstemplate.ImportRow{}}
+				if wait {
+					return waitAndCommit(ctx, cmd, g, c, logTo, rep, every, true)
+				}
+				st, err := c.CommitBatch(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				rep.setStatus(st)
+				return rep, nil
+			})
+		},
+	}
+	addCloudFlags(cmd, &cfg)
+	cmd.Flags().BoolVar(&wait, "wait", false, "wait for DRS to validate the batch job first")
+	cmd.Flags().DurationVar(&every, "poll-interval", 0, "with --wait, poll this often (default: from 1s backing off to 30s, with jitter)")
+	return cmd
+}
