@@ -118,6 +118,11 @@ func TestCommandsText(t *testing.T) {
 	if res.code != exitFailed {
 		t.Errorf("diff --exit-code of different workbooks: exit %d", res.code)
 	}
+	res = run(t, "diff", "--ignore", "Task ID", "--ignore", "Task name", rep.Tasks[0].File.Path, rep.Tasks[1].File.Path)
+	if res.code != exitOK || strings.Contains(res.stdout, "Task ID") || strings.Contains(res.stdout, "Task name") ||
+		!strings.Contains(res.stdout, "Engine") || !strings.Contains(res.stderr, "2 changes in rows left out by --ignore") {
+		t.Errorf("diff --ignore: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
 	res = run(t, "diff", "--exit-code", rep.Tasks[0].File.Path, rep.Tasks[0].File.Path)
 	if res.code != exitOK || res.stdout != "" || !strings.Contains(res.stderr, "no differences") {
 		t.Errorf("diff of a workbook with itself: exit %d, %q, %q", res.code, res.stdout, res.stderr)

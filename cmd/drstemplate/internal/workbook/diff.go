@@ -291,3 +291,65 @@ func columnLetters(i int) string {
 	}
 	return string(b)
 }
+
+// Split separates the changes of rows whose key ignore accepts from the
+// others: kept holds the rest, ignored those rows' changes (added,
+// removed, or changed cells) in sheets of both workbooks. Sheets added or
+// removed whole are kept whole. A sheet left without changes is dropped
+// from either side.
+func (c Changes) Split(ignore func(key string) bool) (kept, ignored Changes) {
+	kept, ignored = Changes{Sheets: []SheetChanges{}}, Changes{Sheets: []SheetChanges{}}
+	for _, s := range c.Sheets {
+		if s.Status != SheetChanged {
+			kept.Sheets = append(kept.Sheets, s)
+			continue
+		}
+		k, i := s, s
+		i.AddedColumns, i.RemovedColumns = []string{}, []string{}
+		k.RemovedRows, i.RemovedRows = splitRows(s.RemovedRows, ignore)
+		k.AddedRows, i.AddedRows = splitRows(s.AddedRows, ignore)
+		k.ChangedCells, i.ChangedCells = []CellChange{}, []CellChange{}
+		for _, cc := range s.ChangedCells {
+			if ignore(cc.Key) {
+				i.ChangedCells = append(i.ChangedCells, cc)
+			} else {
+				k.ChangedCells = append(k.ChangedCells, cc)
+			}
+		}
+		if !k.empty() {
+			kept.Sheets = append(kept.Sheets, k)
+		}
+		if !i.empty() {
+			ignored.Sheets = append(ignored.Sheets, i)
+		}
+	}
+	return kept, ignored
+}
+
+// splitRows separates the rows whose key ignore accepts.
+func splitRows(rows []RowChange, ignore func(string) bool) (kept, ignored []RowChange) {
+	kept, ignored = []RowChange{}, []RowChange{}
+	for _, r := range rows {
+		if ignore(r.Key) {
+			ignored = append(ignored, r)
+		} else {
+			kept = append(kept, r)
+		}
+	}
+	return kept, ignored
+}
+
+// empty reports whether the sheet's changes list nothing.
+func (s SheetChanges) empty() bool {
+	return len(s.AddedColumns)+len(s.RemovedColumns)+len(s.RemovedRows)+len(s.AddedRows)+len(s.ChangedCells) == 0
+}
+
+// Count is the number of changes c lists: columns and rows added or
+// removed, and cells changed.
+func (c Changes) Count() int {
+	n := 0
+	for _, s := range c.Sheets {
+		n += len(s.AddedColumns) + len(s.RemovedColumns) + len(s.RemovedRows) + len(s.AddedRows) + len(s.ChangedCells)
+	}
+	return n
+}
