@@ -46,6 +46,13 @@ func TestBatchStatusPaths(t *testing.T) {
 		if err != nil || !st.Committed() {
 			t.Fatalf("commit: %q, %v", st, err)
 		}
+		tasks, err := e.client.BatchTasks(ctx, good.ID)
+		if err != nil || len(tasks) != 1 || tasks[0].Name != "good" || tasks[0].ID == "" {
+			t.Fatalf("the committed job's tasks: %+v, %v", tasks, err)
+		}
+		if _, ok := taskByID(e.fake, tasks[0].ID); !ok {
+			t.Errorf("task %s is not among the fake's tasks after the commit", tasks[0].ID)
+		}
 		if st, err := e.client.PollBatch(ctx, good.ID); err != nil || !st.Committed() {
 			t.Errorf("after the commit: %q, %v", st, err)
 		}
@@ -74,4 +81,40 @@ func TestBatchStatusPaths(t *testing.T) {
 			t.Errorf("commit of an unknown job: %v, want ErrNotFound", err)
 		}
 	})
+}
+
+// taskByID finds a task of the fake by id.
+func taskByID(fake *drsfake.Server, id string) (drsfake.Task, bool) {
+	for _, t := range fake.Tasks() {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return drsfake.Task{}, false
+}
+
+// TestBatchTasksPages: a batch job of more tasks than a page lists them
+// all, in sheet order.
+func TestBatchTasksPages(t *testing.T) {
+	e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithPageSizeLimit(2), drsfake.WithImportValidation(0)}})
+	var sheets [][][]string
+	for i := range 5 {
+		sheets = append(sheets, taskSheet("t"+string(rune('a'+i)), "10.0.0."+string(rune('1'+i))))
+	}
+	job, err := e.client.Import(context.Background(), "five.xlsx", bytes.NewReader(workbookOf(t, sheets...)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := e.client.BatchTasks(context.Background(), job.ID)
+	if err != nil || len(tasks) != 5 {
+		t.Fatalf("%d tasks, %v", len(tasks), err)
+	}
+	for i, task := range tasks {
+		if want := "t" + string(rune('a'+i)); task.Name != want || task.ID == "" {
+			t.Errorf("task %d: %+v, want %s", i, task, want)
+		}
+	}
+	if n := e.calls.count(http.MethodGet, "/batch-async-jobs/"+job.ID); n != 3 {
+		t.Errorf("%d pages, want 3", n)
+	}
 }

@@ -189,3 +189,29 @@ func ExampleClient_CommitBatch() {
 	fmt.Println(st)
 	// Output: COMMIT_SUCCESS
 }
+
+func ExampleClient_BatchTasks() {
+	srv, c := startImportFake()
+	defer srv.Close()
+	ctx := context.Background()
+
+	job, err := c.Import(ctx, "tasks.xlsx", bytes.NewReader(exportedWorkbook(c)), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.WaitBatch(ctx, job.ID, nil); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.CommitBatch(ctx, job.ID); err != nil {
+		log.Fatal(err)
+	}
+	// The tasks the commit created, by id: their templates can be exported.
+	tasks, err := c.BatchTasks(ctx, job.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range tasks {
+		fmt.Println(t.Name, t.ID != "")
+	}
+	// Output: orders true
+}

@@ -16,6 +16,7 @@ const (
 	opBlank
 	opImport
 	opBatchStatus
+	opBatchTasks
 	opCommit
 )
 
@@ -36,6 +37,8 @@ func (o operation) String() string {
 		return "ImportBatchCreateJobs"
 	case opBatchStatus:
 		return "ListAsyncJobs"
+	case opBatchTasks:
+		return "ListAsyncJobDetail"
 	case opCommit:
 		return "CommitAsyncJob"
 	}
