@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -56,6 +57,9 @@ type demoReport struct {
 	Fake   string        `json:"fake"`
 	Export *exportReport `json:"export"`
 	Calls  []demoCall    `json:"calls"`
+	// RoundTrip is the round trip's: the edited copy imported, committed
+	// and exported again, and the diff.
+	RoundTrip *roundTripReport `json:"round_trip"`
 }
 
 // demoCall counts the calls of one operation the fake answered.
@@ -68,13 +72,21 @@ func newDemoCommand(g *globals) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Run the whole export against a built-in fake DRS service",
+		Short: "Run the whole export, and the round trip back, against a built-in fake DRS service",
 		Long: `Start drsfake, a fake DRS service, in this process on a free loopback port,
 with six tasks of several engines (MySQL, PostgreSQL, GaussDB, MongoDB,
 Redis), and run exactly what "drstemplate export" runs against it with AK/SK
 credentials — every request signed — downloading the templates into --out.
 Then print what was called, how long each step took, where the files are,
 and the contents of one workbook.
+
+Then go all the way round: change the task name and one setting in a copy of
+that workbook, import it, wait for the validation, commit (the fake creates
+the task), export the new task's template into --out/roundtrip and diff it
+with the original. The diff shows the two edits and nothing else, once the
+rows that identify a task and its export (Task ID, Template file, Exported at
+(UTC)) are left out with diff --ignore; those are shown apart, as they differ
+between any two tasks' templates.
 
 The credentials are made up and open nothing but this fake, which stops
 with the demo: only the access key id is shown. A directory left by an
@@ -203,7 +215,11 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 	}
 	exportTook := time.Since(exportStart)
 	if g.json() {
-		if werr := writeJSON(w, demoReport{Fake: fake.base, Export: rep, Calls: fake.calls.counts()}); werr != nil && err == nil {
+		var trip *roundTripReport
+		if err == nil {
+			trip, err = fake.roundTrip(ctx, cmd, g, out, demoOriginal(rep), say)
+		}
+		if werr := writeJSON(w, demoReport{Fake: fake.base, Export: rep, Calls: fake.calls.counts(), RoundTrip: trip}); werr != nil && err == nil {
 			err = werr
 		}
 		return err
@@ -225,8 +241,12 @@ func runDemo(ctx context.Context, cmd *cobra.Command, g *globals, out string) er
 	if err := workbook.WriteText(w, wb); err != nil {
 		return err
 	}
-	say("\nThe templates are in %s/ (%s and %s, for export --resume).\n", out, plural(len(rep.Tasks), "workbook"), manifest.FileName)
-	say("Next: drstemplate inspect FILE, drstemplate diff A B, drstemplate fake-server, drstemplate export --help.\n")
+	if _, err := fake.roundTrip(ctx, cmd, g, out, demoOriginal(rep), say); err != nil {
+		return err
+	}
+	say("\nThe templates are in %s/ (%s and %s, for export --resume; the round trip's in %s/).\n",
+		out, plural(len(rep.Tasks), "workbook"), manifest.FileName, filepath.Join(out, roundTripDir))
+	say("Next: drstemplate inspect FILE, drstemplate diff A B, drstemplate blank, drstemplate import --help, drstemplate fake-server.\n")
 	say("Done in %s.\n", ms(time.Since(started)))
 	return nil
 }
@@ -291,10 +311,7 @@ func (d *demoFake) introduce(say func(string, ...any), out string, startup time.
 // AK/SK, into out.
 func (d *demoFake) export(ctx context.Context, cmd *cobra.Command, g *globals, out string) (*exportReport, error) {
 	f := &exportFlags{
-		cloud: cloudConfig{
-			endpoint: d.base, projectID: d.fake.ProjectIDs()[0],
-			accessKey: demoAccessKey, secretKey: demoSecretKey,
-		},
+		cloud:        d.cloudConfig(),
 		out:          out,
 		pollInterval: 300 * time.Millisecond,
 	}
@@ -308,6 +325,15 @@ func (d *demoFake) export(ctx context.Context, cmd *cobra.Command, g *globals, o
 		return nil, err
 	}
 	return runExport(ctx, cmd, g, c, logTo, f, ids)
+}
+
+// cloudConfig is the configuration of a client of the fake, with its
+// AK/SK.
+func (d *demoFake) cloudConfig() cloudConfig {
+	return cloudConfig{
+		endpoint: d.base, projectID: d.fake.ProjectIDs()[0],
+		accessKey: demoAccessKey, secretKey: demoSecretKey,
+	}
 }
 
 // clearDemoDir makes out ready for the demo: missing or empty is fine; a
@@ -338,7 +364,21 @@ func clearDemoDir(out string) error {
 	if err := os.Remove(manifest.Path(out)); err != nil {
 		return fmt.Errorf("demo: clearing %s: %w", out, err)
 	}
+	if err := os.RemoveAll(filepath.Join(out, roundTripDir)); err != nil {
+		return fmt.Errorf("demo: clearing %s: %w", out, err)
+	}
 	return nil
+}
+
+// demoOriginal is the path of the template the round trip starts from:
+// the first task's, which has the setting it edits.
+func demoOriginal(rep *exportReport) string {
+	for _, t := range rep.Tasks {
+		if t.TaskID == demoTasks()[0].ID && t.File != nil {
+			return t.File.Path
+		}
+	}
+	return rep.Tasks[0].File.Path
 }
 
 // ms renders a duration for the summary: "12ms", "1.84s".

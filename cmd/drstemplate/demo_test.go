@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/drs-tools/drstemplate"
 
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
@@ -28,12 +31,27 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("run %d: exit %d\n%s\n%s", i+1, res.code, res.stdout, res.stderr)
 		}
 		for _, want := range []string{"started drsfake at http://127.0.0.1:", "with 6 tasks of 5 engines: gaussdbv5, mongodb, mysql, postgresql, redis", "6 tasks: 6 exported", "ExportCreationTemplate", "ShowExportProgress",
-			"DownloadCreateTemplate", "drstemplate inspect " + out, `Sheet "Task"`, "orders-mysql-to-rds", "Done in"} {
+			"DownloadCreateTemplate", "drstemplate inspect " + out, `Sheet "Task"`, "orders-mysql-to-rds", "Done in",
+			"AUTO_PARAM_VALIDATE_SUCCESS → COMMIT_SUCCESS", `diff --ignore "Task ID" --ignore "Template file" --ignore "Exported at (UTC)"`,
+			`~ Task / Task name / Value: "orders-mysql-to-rds" → "orders-mysql-to-rds-copy"` + "\n" + `~ Task / speed_limit_mbps / Value: "50" → "80"` + "\n\n",
+			"left out by --ignore"} {
 			if !strings.Contains(res.stdout, want) {
 				t.Errorf("run %d: the summary lacks %q:\n%s", i+1, want, res.stdout)
 			}
 		}
+		// The round trip's directory holds the edited copy and the new
+		// task's template.
+		trip := filepath.Join(out, roundTripDir)
+		if got := noPartialFiles(t, trip); len(got) != 2 {
+			t.Errorf("run %d: %s holds %v, want two workbooks", i+1, trip, got)
+		}
+		if err := os.Rename(trip, filepath.Join(filepath.Dir(out), "trip-aside")); err != nil {
+			t.Fatal(err)
+		}
 		xlsx := noPartialFiles(t, out)
+		if err := os.Rename(filepath.Join(filepath.Dir(out), "trip-aside"), trip); err != nil {
+			t.Fatal(err)
+		}
 		if len(xlsx) != 6 {
 			t.Fatalf("run %d: %d workbooks: %v", i+1, len(xlsx), xlsx)
 		}
@@ -55,6 +73,7 @@ func TestDemo(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil || rep.Export == nil || rep.Export.Exported != 6 || len(rep.Calls) != 4 {
 		t.Fatalf("demo -o json: %v\n%s", err, res.stdout)
 	}
+	checkRoundTrip(t, rep.RoundTrip)
 
 	other := t.TempDir()
 	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644); err != nil {
@@ -106,5 +125,40 @@ func noSecretInFiles(t *testing.T, dir string, secrets ...string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkRoundTrip checks the demo's round trip: the new task's template
+// differs from the original in the two edits, and otherwise only in the
+// three rows that identify a task and its export.
+func checkRoundTrip(t *testing.T, rt *roundTripReport) {
+	t.Helper()
+	if rt == nil {
+		t.Fatal("no round trip in the demo's JSON")
+	}
+	want := []workbook.CellChange{
+		{Key: "Task name", Column: "Value", Old: "orders-mysql-to-rds", New: "orders-mysql-to-rds-copy"},
+		{Key: "speed_limit_mbps", Column: "Value", Old: "50", New: "80"},
+	}
+	if rt.Changes.Count() != 2 || len(rt.Changes.Sheets) != 1 || !slices.Equal(rt.Changes.Sheets[0].ChangedCells, want) {
+		t.Errorf("the round trip's diff: %+v, want the two edits", rt.Changes)
+	}
+	var keys []string
+	for _, s := range rt.Identity.Sheets {
+		if len(s.AddedRows)+len(s.RemovedRows) > 0 {
+			t.Errorf("identity rows added or removed: %+v", s)
+		}
+		for _, c := range s.ChangedCells {
+			keys = append(keys, c.Key)
+		}
+	}
+	if !slices.Equal(keys, identityRows) {
+		t.Errorf("identity rows that changed: %v, want %v", keys, identityRows)
+	}
+	if rt.Task == "" || rt.BatchJob == "" || rt.Statuses[len(rt.Statuses)-1] != string(drstemplate.BatchCommitted) {
+		t.Errorf("round trip: %+v", rt)
+	}
+	if _, err := workbook.Open(rt.Exported); err != nil {
+		t.Errorf("the new task's template: %v", err)
 	}
 }
