@@ -21,6 +21,7 @@ import (
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/workbook"
+	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/endpoint"
 )
 
@@ -106,6 +107,29 @@ func downloadTo(names ...string) func(ctx context.Context, e *env) error {
 	return func(ctx context.Context, e *env) error {
 		_, err := e.client.DownloadToDir(ctx, e.out, names, nil)
 		return err
+	}
+}
+
+// importFile imports the file name of the case's input directory.
+func importFile(name string) func(ctx context.Context, e *env) error {
+	return func(ctx context.Context, e *env) error {
+		f, err := os.Open(filepath.Join(e.dir, name))
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		_, err = e.client.Import(ctx, name, f, nil)
+		return err
+	}
+}
+
+// refusedRows matches an *ImportError listing at least n rows (none when n
+// is 0).
+func refusedRows(n int) func(error) bool {
+	return func(err error) bool {
+		var refused *drstemplate.ImportError
+		return errors.As(err, &refused) && refused.Code == drsfake.CodeImportParseFailed &&
+			(n == 0 && len(refused.Rows) == 0 || n > 0 && len(refused.Rows) >= n)
 	}
 }
 
@@ -223,6 +247,34 @@ var catalogue = []badInput{
 		}, libErr: is(workbook.ErrNotWorkbook),
 		args: []string{"inspect", "{dir}/notes.xlsx"}, exit: 1, stderr: "not"},
 
+	// Import files: what is not a workbook is refused before anything is
+	// sent (exit 2); what DRS refuses comes back row by row (exit 1).
+	{class: "import files", name: "not a workbook",
+		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.xlsx", "Setting,Value\nTask name,orders\n") },
+		lib:   importFile("tasks.xlsx"), libErr: is(drstemplate.ErrNotWorkbook),
+		args: []string{"import", "{dir}/tasks.xlsx"}, exit: 2, stderr: "not a workbook", noCalls: true},
+	{class: "import files", name: "50 MB",
+		setup: func(t *testing.T, e *env) {
+			writeFile(t, e.dir, "tasks.xlsx", string(append(slices.Clone(xlsx), make([]byte, 50_000_000)...)))
+		},
+		lib: importFile("tasks.xlsx"), libErr: is(drstemplate.ErrNotWorkbook),
+		args: []string{"import", "{dir}/tasks.xlsx"}, exit: 2, stderr: "more than the 10485760", noCalls: true},
+	{class: "import files", name: "a zip bomb",
+		// A workbook with a part that inflates to 200 MB: the client sends
+		// its 200 KB (it checks the container, not what it inflates to) and
+		// DRS refuses it whole.
+		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.xlsx", string(zipBomb(t))) },
+		lib:   importFile("tasks.xlsx"), libErr: refusedRows(0),
+		args: []string{"import", "{dir}/tasks.xlsx"}, exit: 1, stderr: drsfake.CodeImportParseFailed},
+	{class: "import files", name: "an empty sheet",
+		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.xlsx", string(xlsx)) },
+		lib:   importFile("tasks.xlsx"), libErr: refusedRows(0),
+		args: []string{"import", "{dir}/tasks.xlsx"}, exit: 1, stderr: "header row"},
+	{class: "import files", name: "a row error on every row",
+		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.xlsx", string(everyRowRefused(t, 300))) },
+		lib:   importFile("tasks.xlsx"), libErr: refusedRows(300),
+		args: []string{"import", "{dir}/tasks.xlsx"}, exit: 1, stderr: "rows refused"},
+
 	// Error bodies and content types that are not what the contract says.
 	{class: "error bodies", name: "an HTML error page",
 		server: func(_ *testing.T, h *hostile) {
@@ -274,7 +326,11 @@ func TestBadInput(t *testing.T) {
 
 // newEnv starts the case's server and makes its directories.
 func newEnv(t *testing.T, tc badInput) *env {
-	h := &hostile{}
+	fake, err := drsfake.New(drsfake.WithAccessKey(accessKey, secretKey), drsfake.WithProjectID(project), drsfake.WithImportValidation(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hostile{drs: fake}
 	if tc.server != nil {
 		tc.server(t, h)
 	}
@@ -288,7 +344,6 @@ func newEnv(t *testing.T, tc badInput) *env {
 	if tc.setup != nil {
 		tc.setup(t, e)
 	}
-	var err error
 	e.client, err = drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(project),
 		drstemplate.WithCredentials(auth.AccessKey{ID: accessKey, Secret: secretKey, ProjectID: project}),
 		drstemplate.WithRetryPolicy(drstemplate.RetryPolicy{MaxAttempts: 2, MinDelay: 10 * time.Millisecond}))
@@ -349,7 +404,7 @@ func runCommand(t *testing.T, tc badInput) {
 
 // needsServer reports whether the command talks to DRS.
 func needsServer(args []string) bool {
-	return len(args) > 0 && slices.Contains([]string{"export", "status", "list", "download"}, args[0])
+	return len(args) > 0 && slices.Contains([]string{"export", "status", "list", "download", "blank", "import", "batch"}, args[0])
 }
 
 // checkMessage checks what a user sees: no secret, no raw control

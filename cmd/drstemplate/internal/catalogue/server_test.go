@@ -26,6 +26,10 @@ type hostile struct {
 	// progress, when set, answers ShowExportProgress.
 	progress http.HandlerFunc
 
+	// drs, when set, answers what the cases above do not: the batch
+	// import's calls, by drsfake's rules.
+	drs http.Handler
+
 	calls atomic.Int64
 	tasks atomic.Value // []string of the last export
 }
@@ -63,6 +67,8 @@ func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			files = append(files, map[string]string{"file_name": name, "last_modified": "2030-01-01T00:00:00Z"})
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"count": len(files), "export_report_obs_files": files})
+	case h.drs != nil:
+		h.drs.ServeHTTP(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -129,4 +135,55 @@ func big(n int) http.HandlerFunc {
 		_, _ = io.WriteString(w, "PK\x03\x04")
 		_, _ = w.Write(make([]byte, n-4))
 	}
+}
+
+// zipBomb is a workbook with a part that inflates to 200 MB.
+func zipBomb(t *testing.T) []byte {
+	t.Helper()
+	src, err := zip.NewReader(bytes.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range src.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/media/bomb.bin", Method: zip.Deflate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range 200 {
+		_, _ = w.Write(zeros)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// everyRowRefused is a task sheet of n settings whose every value is over
+// drsfake's bound of 1,024 characters.
+func everyRowRefused(t *testing.T, n int) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	rows := [][]any{{"Setting", "Value"}}
+	long := strings.Repeat("v", 1025)
+	for i := range n {
+		rows = append(rows, []any{fmt.Sprintf("setting_%03d", i), long})
+	}
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
