@@ -11,6 +11,18 @@
 // list, [Client.Download] streams a file to a writer and
 // [Client.DownloadToDir] writes files whole or not at all.
 //
+// # The way back: importing
+//
+// A filled workbook creates tasks in bulk. [Client.BlankTemplate] streams
+// DRS's blank batch-import template; [Client.Import] checks a workbook and
+// streams it to DRS as multipart/form-data, and returns the batch job DRS
+// made of it, or an [*ImportError] listing the rows DRS refused;
+// [Client.WaitBatch] waits, with the waiter and options of [Client.Wait],
+// until DRS has validated the job; [Client.CommitBatch] commits it, which
+// creates the tasks (and starts their billing): nothing commits
+// implicitly. [Client.BatchTasks] lists the tasks, whose templates can then
+// be exported. The batch job id is all these need, in any process.
+//
 // # Calls, retries and errors
 //
 // Every call is made by the client generated from the project's OpenAPI
@@ -18,7 +30,8 @@
 // through package auth, which authenticates it afresh (an IAM token, a
 // password login or an AK/SK signature). Calls that may be repeated are
 // retried on network errors, 429 and 5xx (see [RetryPolicy]); starting an
-// export only where DRS cannot have acted on it. Every error answer becomes
+// export, importing a workbook and committing a batch job only where DRS
+// cannot have acted on them. Every error answer becomes
 // an [*APIError]; errors.Is matches it with the sentinels of this package
 // ([ErrNotFound], [ErrThrottled]) and, for refused credentials, of package
 // auth (auth.ErrTokenRejected, auth.ErrInvalidSignature, auth.ErrClockSkew).

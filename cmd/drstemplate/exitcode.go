@@ -136,12 +136,16 @@ func newExitCodesTopic() *cobra.Command {
   1    the operation failed: a DRS call failed, an export ended "failed", a
        file is not a workbook, a file already exists. For export, some tasks
        failed: the others' files are still written and reported (and the
-       manifest lets --resume retry the failed ones).
+       manifest lets --resume retry the failed ones). For import, DRS
+       refused rows of the workbook (they are listed), or the batch job's
+       validation failed.
   2    usage error: an unknown command or flag, a bad flag value or
        argument, a bad task id (the message names the argument or the line
        of --tasks-file, and why), --out naming a file, a manifest in --out
-       that is damaged or of another endpoint or project. diff --exit-code:
-       trouble (a file missing, unreadable or not a workbook).
+       that is damaged or of another endpoint or project, a file to import
+       that is not a workbook or is over 10 MiB (nothing is sent).
+       diff --exit-code: trouble (a file missing, unreadable or not a
+       workbook).
   3    timed out: --timeout passed before the command finished. export
        marks the tasks it stopped "timed out", keeps the manifest, and says
        the "drstemplate export --resume" that goes on.
