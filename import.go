@@ -90,7 +90,11 @@ func (c *Client) Import(ctx context.Context, name string, r io.Reader, opts *Imp
 		if err != nil {
 			return nil, err
 		}
-		return c.api.ImportBatchCreateJobsWithBody(ctx, project, params, ctype, body, form.describe(length))
+		resp, err := c.api.ImportBatchCreateJobsWithBody(ctx, project, params, ctype, body, form.describe(length))
+		if err != nil {
+			_ = body.Close() // a request never made leaves it open: end its writer
+		}
+		return resp, err
 	}
 	call := c.call // attempted again where DRS cannot have acted (op.decide)
 	if !src.reopenable() {

@@ -411,3 +411,33 @@ func TestImportAndCommitRetries(t *testing.T) {
 		})
 	}
 }
+
+// TestImportAnswersOffContract: a 400 that is not the import's JSON is an
+// *APIError (not an *ImportError); a 200 without a batch job is
+// ErrUnexpectedResponse.
+func TestImportAnswersOffContract(t *testing.T) {
+	book := workbookOf(t, taskSheet("a", "10.0.0.1"))
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		check  func(error) bool
+	}{
+		{"an HTML 400", http.StatusBadRequest, "<html>Bad Request</html>", func(err error) bool {
+			var apiErr *drstemplate.APIError
+			var refused *drstemplate.ImportError
+			return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest && !errors.As(err, &refused)
+		}},
+		{"a 200 without a batch job", http.StatusOK, `{}`, func(err error) bool { return errors.Is(err, drstemplate.ErrUnexpectedResponse) }},
+	} {
+		e := newEnv(t, envConfig{wrap: rewrite(pathBlank, func(_ *http.Request, rec *httptest.ResponseRecorder) {
+			rec.Code = tc.status
+			rec.Body.Reset()
+			rec.Body.WriteString(tc.body)
+		})})
+		job, err := e.client.Import(context.Background(), "a.xlsx", bytes.NewReader(book), nil)
+		if !tc.check(err) || job.ID != "" {
+			t.Errorf("%s: %+v, %v", tc.name, job, err)
+		}
+	}
+}

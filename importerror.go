@@ -129,6 +129,11 @@ func readImportResult(resp *http.Response) (string, error) {
 		}
 	}
 	id, refused, err := parseImportResult(resp.StatusCode, body)
+	if err != nil && resp.StatusCode != http.StatusOK {
+		// A 400 that is not the import's answer (a proxy's page, say): an
+		// error answer like any other.
+		return "", newAPIError(opImport, resp, body)
+	}
 	if refused != nil && resp.StatusCode != http.StatusOK {
 		// The message as any error answer's: scrubbed of what the request
 		// carried.

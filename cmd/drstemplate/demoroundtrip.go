@@ -88,7 +88,7 @@ func (d *demoFake) roundTrip(ctx context.Context, cmd *cobra.Command, g *globals
 	}
 	rep.BatchJob = job.ID
 	p := newBatchProgress(g, cmd.ErrOrStderr())
-	st, err := c.WaitBatch(ctx, job.ID, &drstemplate.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 300 * time.Millisecond,
+	_, err = c.WaitBatch(ctx, job.ID, &drstemplate.WaitOptions{MinDelay: 100 * time.Millisecond, MaxDelay: 300 * time.Millisecond,
 		BatchProgress: func(s drstemplate.BatchStatus) {
 			p.status(job.ID, s)
 			if n := len(rep.Statuses); n == 0 || rep.Statuses[n-1] != string(s) {
@@ -98,7 +98,8 @@ func (d *demoFake) roundTrip(ctx context.Context, cmd *cobra.Command, g *globals
 	if err != nil {
 		return nil, err
 	}
-	if st, err = c.CommitBatch(ctx, job.ID); err != nil {
+	st, err := c.CommitBatch(ctx, job.ID)
+	if err != nil {
 		return nil, err
 	}
 	rep.Statuses = append(rep.Statuses, string(st))
