@@ -84,7 +84,7 @@ func (c *Client) Import(ctx context.Context, name string, r io.Reader, opts *Imp
 	if err != nil {
 		return BatchJob{Size: -1}, fmt.Errorf("%s: %w", clip.String(name, 128), err)
 	}
-	form := uploadForm{name: name, kind: o.Type, src: src}
+	form := uploadForm{name: name, kind: o.Type, src: src, boundary: multipart.NewWriter(io.Discard).Boundary()}
 	send := func(ctx context.Context, project string) (*http.Response, error) {
 		body, ctype, length, err := form.open()
 		if err != nil {
@@ -130,10 +130,12 @@ func checkUploadName(name string) error {
 }
 
 // uploadForm is the multipart/form-data of an import: the optional type
-// field, then the file part.
+// field, then the file part. Every body it opens has the same boundary, so
+// that one sent again (GetBody) matches the Content-Type of its request.
 type uploadForm struct {
 	name, kind string
 	src        *uploadSource
+	boundary   string
 }
 
 // open returns a fresh body of the form, the form's Content-Type and its
@@ -147,9 +149,12 @@ func (f uploadForm) open() (io.ReadCloser, string, int64, error) {
 	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
+	if err := mw.SetBoundary(f.boundary); err != nil {
+		return nil, "", 0, err // one multipart.NewWriter chose: valid
+	}
 	length := int64(-1)
 	if f.src.size >= 0 {
-		length = f.overhead(mw.Boundary()) + f.src.size
+		length = f.overhead() + f.src.size
 	}
 	go func() {
 		pw.CloseWithError(f.write(mw, file))
@@ -174,12 +179,12 @@ func (f uploadForm) write(mw *multipart.Writer, file io.Reader) error {
 	return mw.Close()
 }
 
-// overhead is the length of the form without the file's bytes, with the
-// given boundary: the form written with an empty file.
-func (f uploadForm) overhead(boundary string) int64 {
+// overhead is the length of the form without the file's bytes: the form
+// written with an empty file.
+func (f uploadForm) overhead() int64 {
 	var n countWriter
 	mw := multipart.NewWriter(&n)
-	if err := mw.SetBoundary(boundary); err != nil {
+	if err := mw.SetBoundary(f.boundary); err != nil {
 		return 0 // the boundary came from multipart.NewWriter: valid
 	}
 	_ = f.write(mw, eofReader{})

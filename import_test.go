@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
 )
 
@@ -440,4 +442,47 @@ func TestImportAnswersOffContract(t *testing.T) {
 			t.Errorf("%s: %+v, %v", tc.name, job, err)
 		}
 	}
+}
+
+// TestImportAfterTokenRevoked: when DRS refuses a password login's token,
+// the auth transport logs in again and resends the request — which an
+// upload from a sized reader allows (GetBody opens it afresh) and one from
+// a plain stream does not: that one gets the refusal.
+func TestImportAfterTokenRevoked(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		clearEnv(t)
+		const password = "Pa55word-never-printed"
+		fake, err := drsfake.New(drsfake.WithUser("acct", "user", password))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := servePipe(t, fake)
+		creds, err := auth.NewPassword(auth.PasswordLogin{
+			IAMEndpoint: &url.URL{Scheme: "http", Host: "127.0.0.1"}, Account: "acct", User: "user", Password: password,
+			ProjectName: fake.Region(), HTTPClient: &http.Client{Transport: tr},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := drstemplate.New(drstemplate.WithEndpoint("http://127.0.0.1"), drstemplate.WithTransport(tr), drstemplate.WithCredentials(creds))
+		if err != nil {
+			t.Fatal(err)
+		}
+		revoke := func() {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://127.0.0.1", nil)
+			if err := creds.Authenticate(req, nil, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			fake.RevokeToken(req.Header.Get(auth.HeaderAuthToken))
+		}
+		book := workbookOf(t, taskSheet("a", "10.0.0.1"))
+		revoke()
+		if _, err := c.Import(t.Context(), "a.xlsx", bytes.NewReader(book), nil); err != nil {
+			t.Errorf("a sized upload after the token was revoked: %v", err)
+		}
+		revoke()
+		if _, err := c.Import(t.Context(), "a.xlsx", onlyReader{bytes.NewReader(book)}, nil); !errors.Is(err, auth.ErrTokenRejected) {
+			t.Errorf("a streamed upload after the token was revoked: %v, want the refusal", err)
+		}
+	})
 }
