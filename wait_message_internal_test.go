@@ -19,7 +19,7 @@ func TestStoppedWaitCountsCalls(t *testing.T) {
 		{1, "and 1 progress call: context canceled"},
 		{2, "and 2 progress calls: context canceled"},
 	} {
-		w := &waiter{id: "e1", start: time.Now(), calls: tc.calls, last: "running"}
+		w := &waiter[Status]{what: "export", id: "e1", start: time.Now(), calls: tc.calls, last: "running"}
 		if err := w.stopped(ctx); !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%d calls: %q, want %q in it", tc.calls, err, tc.want)
 		}
