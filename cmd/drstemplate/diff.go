@@ -80,6 +80,9 @@ func runDiff(cmd *cobra.Command, g *globals, pathA, pathB string, ignore []strin
 		return err
 	}
 	changes, ignored := workbook.Diff(a, b).Split(func(key string) bool { return slices.Contains(ignore, key) })
+	if err := changes.CheckSize(); err != nil {
+		return err
+	}
 	if n := ignored.Count(); n > 0 && !g.quiet {
 		_, _ = fmt.Fprintf(cmd.ErrOrStderr(), "%s in rows left out by --ignore\n", plural(n, "change"))
 	}

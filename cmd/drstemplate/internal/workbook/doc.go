@@ -19,7 +19,12 @@
 // Limits: [MaxFileSize] (16 MiB) on the file, [MaxUnzippedSize] (16 MiB)
 // on its parts once unzipped, [MaxOtherXMLSize] (8 MiB) on its XML parts
 // other than worksheets, [MaxSheets] (256) sheets, a value or formula in row
-// [MaxRows] (100,000) at most, and [MaxCells] (1,000,000) cells read in all.
+// [MaxRows] (100,000) at most, [MaxCells] (1,000,000) cells read in all, and
+// [MaxTextSize] (16 MiB) of text shown by the cells in all — counted before
+// the library copies a shared string into each cell that shows it, so that a
+// few kilobytes showing one long string a million times are refused at once.
+// A diff prints at most [MaxDiffTextSize] (64 MiB) of text: check it with
+// [Changes.CheckSize] before writing.
 // A DRS template is a few kilobytes. A hostile file of a few kilobytes that
 // stays within the limits costs at most a few seconds and about 200 MB of
 // memory; measured on a busy 2-core machine: 16 MiB of empty sheet elements

@@ -14,6 +14,7 @@ var (
 	// cannot be read without its password, which this package does not take.
 	ErrEncrypted = errors.New("the workbook is encrypted (password-protected)")
 	// ErrTooLarge: the file or its contents exceed a documented limit
-	// ([MaxFileSize], [MaxUnzippedSize], [MaxRows], [MaxCells]).
+	// ([MaxFileSize], [MaxUnzippedSize], [MaxRows], [MaxCells], [MaxTextSize],
+	// [MaxDiffTextSize]).
 	ErrTooLarge = errors.New("the workbook is too large")
 )

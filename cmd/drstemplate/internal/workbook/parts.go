@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/html/charset"
@@ -99,11 +100,15 @@ func readRels(f *zip.File) (relationships, bool) {
 	return rels, true
 }
 
-// wellFormed reads a part through an XML decoder, as the workbook library
-// does. The library stops quietly at the first error inside a sheet's rows,
-// which would show a damaged sheet as a shorter one; this finds the error.
-// (RawToken with a stack of names costs less than Token's namespace work.)
-func wellFormed(f *zip.File) error {
+// wellFormed reads a sheet's part through an XML decoder, as the workbook
+// library does. The library stops quietly at the first error inside a
+// sheet's rows, which would show a damaged sheet as a shorter one; this
+// finds the error. On the way it adds to *text the size of the shared
+// strings (whose sizes are shared) the sheet's cells show, so that [Read]
+// refuses a sheet of many cells showing one long string before the library
+// copies it into each. (RawToken with a stack of names costs less than
+// Token's namespace work.)
+func wellFormed(f *zip.File, shared []int, text *int) error {
 	rc, err := f.Open()
 	if err != nil {
 		return err
@@ -112,6 +117,7 @@ func wellFormed(f *zip.File) error {
 	d := xml.NewDecoder(rc)
 	d.CharsetReader = charset.NewReaderLabel
 	var open []xml.Name
+	sharedCell := false // inside <c t="s">
 	for {
 		tok, err := d.RawToken()
 		switch {
@@ -125,6 +131,20 @@ func wellFormed(f *zip.File) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			open = append(open, t.Name)
+			if t.Name.Local == "c" {
+				sharedCell = attr(t, "t") == "s"
+			}
+		case xml.CharData:
+			if !sharedCell || len(open) == 0 || open[len(open)-1].Local != "v" {
+				continue
+			}
+			i, err := strconv.Atoi(strings.TrimSpace(string(t)))
+			if err != nil || i < 0 || i >= len(shared) {
+				continue // the library shows such a cell as its number
+			}
+			if *text += shared[i]; *text > MaxTextSize {
+				return errTooMuchText
+			}
 		case xml.EndElement:
 			if len(open) == 0 {
 				return fmt.Errorf("element </%s> closes nothing open", t.Name.Local)
@@ -133,6 +153,60 @@ func wellFormed(f *zip.File) error {
 				return fmt.Errorf("element <%s> closed by </%s>", top.Local, t.Name.Local)
 			}
 			open = open[:len(open)-1]
+		}
+	}
+}
+
+// errTooMuchText is [Read]'s error for cells showing more than MaxTextSize
+// bytes of text in all.
+var errTooMuchText = fmt.Errorf("%w: its cells show more than %d bytes of text", ErrTooLarge, MaxTextSize)
+
+// attr returns the value of the element's attribute of that local name.
+func attr(e xml.StartElement, local string) string {
+	for _, a := range e.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// sharedStringSizes returns the size in bytes of each string of the shared
+// strings part (nil if there is none or it cannot be read: the library then
+// shows such cells as numbers): the text of every <t> in each <si>, an
+// upper bound of what the library shows for it.
+func sharedStringSizes(f *zip.File) []int {
+	if f == nil {
+		return nil
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil
+	}
+	defer func() { _ = rc.Close() }()
+	d := xml.NewDecoder(rc)
+	d.CharsetReader = charset.NewReaderLabel
+	var sizes []int
+	depth, inT := 0, false
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return sizes
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth == 2 && t.Name.Local == "si" {
+				sizes = append(sizes, 0)
+			}
+			inT = t.Name.Local == "t"
+		case xml.EndElement:
+			depth--
+			inT = false
+		case xml.CharData:
+			if inT && len(sizes) > 0 {
+				sizes[len(sizes)-1] += len(t)
+			}
 		}
 	}
 }

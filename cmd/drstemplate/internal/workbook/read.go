@@ -41,6 +41,12 @@ const (
 	// cells with a value or a formula, and the empty cells before them in
 	// their rows.
 	MaxCells = 1_000_000
+	// MaxTextSize is the largest total size of the cells' text as
+	// displayed, in bytes (16 MiB). The shared strings table lets one long
+	// string be shown by every cell that refers to it: a workbook of a few
+	// kilobytes would otherwise expand to gigabytes of text, and the
+	// outputs of inspect and diff with it.
+	MaxTextSize = 16 << 20
 )
 
 // Open reads the workbook in the file at path; see [Read]. Its errors name
@@ -223,14 +229,19 @@ func readSheets(f *excelize.File, parts map[string]*zip.File, sheetPart map[stri
 		return nil, err
 	}
 	wb := &Workbook{Sheets: make([]Sheet, 0, len(names))}
-	cells := 0
+	var n counts
+	shared, sharedText := sharedStringSizes(parts[sharedStringsPart]), 0
 	for _, s := range f.WorkBook.Sheets.Sheet {
 		if part := parts[sheetPart[s.ID]]; part != nil {
-			if err := wellFormed(part); err != nil {
+			err := wellFormed(part, shared, &sharedText)
+			if errors.Is(err, ErrTooLarge) {
+				return nil, err
+			}
+			if err != nil {
 				return nil, damagedSheet(s.Name, err)
 			}
 		}
-		rows, err := readRows(f, s.Name, &cells)
+		rows, err := readRows(f, s.Name, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -269,9 +280,19 @@ func checkSheetsDistinct(f *excelize.File, parts map[string]string) error {
 	return nil
 }
 
-// readRows reads the displayed values of sheet, trimmed, adding the number
-// of cells read to *cells.
-func readRows(f *excelize.File, sheet string, cells *int) (_ [][]string, err error) {
+// sharedStringsPart is the shared strings part's name, where the workbook
+// library always looks for it.
+const sharedStringsPart = "xl/sharedStrings.xml"
+
+// counts are what [Read] has read so far, for its limits.
+type counts struct {
+	cells int // cells read, empty ones before a value included
+	text  int // bytes of the cells' displayed text
+}
+
+// readRows reads the displayed values of sheet, trimmed, adding what it
+// read to *n.
+func readRows(f *excelize.File, sheet string, n *counts) (_ [][]string, err error) {
 	it, err := f.Rows(sheet)
 	if err != nil {
 		return nil, damagedSheet(sheet, err)
@@ -282,25 +303,31 @@ func readRows(f *excelize.File, sheet string, cells *int) (_ [][]string, err err
 		}
 	}()
 	rows := [][]string{}
-	for n := 1; it.Next(); n++ {
+	for r := 1; it.Next(); r++ {
 		row, err := it.Columns()
 		if err != nil {
-			return nil, fmt.Errorf("%w: it is a damaged workbook (sheet %q, row %d: %w)", ErrNotWorkbook, sheet, n, err)
+			return nil, fmt.Errorf("%w: it is a damaged workbook (sheet %q, row %d: %w)", ErrNotWorkbook, sheet, r, err)
 		}
 		if len(row) == 0 {
 			continue
 		}
-		if n > MaxRows {
-			return nil, fmt.Errorf("%w: sheet %q has a value in row %d, past the limit of %d rows", ErrTooLarge, sheet, n, MaxRows)
+		if r > MaxRows {
+			return nil, fmt.Errorf("%w: sheet %q has a value in row %d, past the limit of %d rows", ErrTooLarge, sheet, r, MaxRows)
 		}
 		// Counted before trimming: formulas showing "" cost as much to read.
-		if *cells += len(row); *cells > MaxCells {
+		if n.cells += len(row); n.cells > MaxCells {
 			return nil, fmt.Errorf("%w: more than %d cells", ErrTooLarge, MaxCells)
+		}
+		for _, c := range row {
+			if n.text += len(c); n.text > MaxTextSize {
+				return nil, fmt.Errorf("%w: its cells show more than %d bytes of text (sheet %q, row %d)",
+					ErrTooLarge, MaxTextSize, sheet, r)
+			}
 		}
 		if row = trimRow(row); len(row) == 0 {
 			continue
 		}
-		for len(rows) < n-1 {
+		for len(rows) < r-1 {
 			rows = append(rows, []string{})
 		}
 		rows = append(rows, row)
