@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // openTrusted opens a file that holds credentials — the token cache, the
@@ -15,15 +17,11 @@ import (
 // set, a symbolic link is refused too. The error says what is wrong, for a
 // message.
 func openTrusted(path string, follow bool) (*os.File, os.FileInfo, error) {
-	f, err := openFile(path, follow)
+	f, fi, err := localfile.OpenRegular(path, follow)
 	if err != nil {
 		return nil, nil, err
 	}
-	fi, err := f.Stat()
 	switch {
-	case err != nil:
-	case !fi.Mode().IsRegular():
-		err = errors.New("not a regular file")
 	case !ownedByUser(fi):
 		err = errors.New("owned by another user")
 	case !private(fi):

@@ -10,6 +10,8 @@
 //   - [Dir.Sweep] removes the temporary files of writers that were killed.
 //   - [SafeName] turns a name chosen by a server into one path element that
 //     is safe to create.
+//   - [OpenRegular] opens a file only if it is a regular one, never blocking
+//     on a FIFO: the profile file, the token cache, a manifest, a workbook.
 //   - [IsZip] and [CheckZip] tell a zip container (an .xlsx, or a .zip of
 //     several) by its first bytes and check one whole.
 //

@@ -18,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -101,9 +100,11 @@ func New(endpoint, projectID string, tasks []string) *Manifest {
 func Path(dir string) string { return filepath.Join(dir, FileName) }
 
 // Read reads the manifest in dir. A missing one gives an error matching
-// fs.ErrNotExist; one that cannot be trusted, ErrDamaged with the reason.
+// fs.ErrNotExist; one that cannot be trusted, ErrDamaged with the reason;
+// one that is not a regular file (a FIFO: opening it does not block),
+// localfile.ErrNotRegular.
 func Read(dir string) (*Manifest, error) {
-	f, err := os.Open(Path(dir))
+	f, _, err := localfile.OpenRegular(Path(dir), false)
 	if err != nil {
 		return nil, err
 	}

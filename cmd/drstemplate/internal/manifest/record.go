@@ -180,16 +180,15 @@ func measure(dir string, f drstemplate.File, wholeZip bool) (drstemplate.File, e
 	if f.Path = LocalPath(dir, f); f.Path == "" {
 		return f, fmt.Errorf("file name %q: %w", clipped(f.Name), errMismatch)
 	}
-	file, err := os.Open(f.Path)
+	file, info, err := localfile.OpenRegular(f.Path, false)
+	if errors.Is(err, localfile.ErrNotRegular) {
+		return f, fmt.Errorf("%s %w (%w)", f.Path, errMismatch, err)
+	}
 	if err != nil {
 		return f, err
 	}
 	defer func() { _ = file.Close() }()
-	info, err := file.Stat()
-	if err != nil {
-		return f, err
-	}
-	if wholeZip && (!info.Mode().IsRegular() || localfile.CheckZip(file, info.Size()) != nil) {
+	if wholeZip && localfile.CheckZip(file, info.Size()) != nil {
 		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
 	}
 	h := sha256.New()

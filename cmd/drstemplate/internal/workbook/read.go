@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // Limits on what [Read] accepts. A file past one of them is refused with an
@@ -52,18 +53,14 @@ const (
 // Open reads the workbook in the file at path; see [Read]. Its errors name
 // the file (escaped: a file name may hold control characters too).
 func Open(path string) (*Workbook, error) {
-	f, err := os.Open(path)
+	f, fi, err := localfile.OpenRegular(path, true)
+	if errors.Is(err, localfile.ErrNotRegular) {
+		return nil, fmt.Errorf("%s: %w: it is %w", escape(path), ErrNotWorkbook, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = f.Close() }()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w: it is not a regular file", escape(path), ErrNotWorkbook)
-	}
 	wb, err := Read(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", escape(path), err)
