@@ -22,10 +22,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/localfile"
 	"github.com/drs-tools/drstemplate/internal/taskid"
 )
@@ -36,7 +35,7 @@ const FileName = "drstemplate-manifest.json"
 // Version is the manifest format this package writes and reads.
 const Version = 1
 
-// MaxSize bounds the manifest file read, in bytes.
+// MaxSize bounds the manifest file, written and read, in bytes.
 const MaxSize = 64 << 20
 
 // Errors, for errors.Is.
@@ -47,6 +46,9 @@ var (
 	// ErrOtherService: the manifest records exports at another endpoint or
 	// for another project.
 	ErrOtherService = errors.New("the manifest is of another endpoint or project")
+	// ErrTooLarge: Write was given a manifest larger than MaxSize, which
+	// Read would refuse; nothing is written.
+	ErrTooLarge = errors.New("the manifest is too large")
 )
 
 // Manifest is the record of the exports made into one directory, for one
@@ -158,13 +160,13 @@ func (m *Manifest) check() error {
 	}
 	exports := make(map[string]bool, len(m.Exports))
 	for _, e := range m.Exports {
-		if !plain(e.ID, 256) || exports[e.ID] || len(e.TaskIDs) == 0 {
+		if !recordable(e.ID) || exports[e.ID] || len(e.TaskIDs) == 0 {
 			return fmt.Errorf("export %q is invalid or repeated", clipped(e.ID))
 		}
 		exports[e.ID] = true
 		for _, t := range e.TaskIDs {
 			if !tasks[t] {
-				return fmt.Errorf("export %s covers task %q, not in the task list", e.ID, clipped(t))
+				return fmt.Errorf("export %q covers task %q, not in the task list", clipped(e.ID), clipped(t))
 			}
 		}
 	}
@@ -178,7 +180,7 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("task %s names export %q, not among the exports", id, clipped(st.ExportID))
 		case st.File != nil && !validFile(*st.File):
 			return fmt.Errorf("task %s has an invalid file record", id)
-		case st.Downloading != "" && !plain(st.Downloading, 1024):
+		case st.Downloading != "" && !recordable(st.Downloading):
 			return fmt.Errorf("task %s is downloading an invalid file name", id)
 		}
 	}
@@ -190,27 +192,25 @@ func (m *Manifest) check() error {
 // download wrote), a size, a SHA-256.
 func validFile(f drstemplate.File) bool {
 	local, err := localfile.SafeName(f.Name)
-	if err != nil || !plain(f.Name, 1024) || filepath.Base(f.Path) != local || f.Size < 0 {
+	if err != nil || !recordable(f.Name) || filepath.Base(f.Path) != local || f.Size < 0 {
 		return false
 	}
 	sum, err := hex.DecodeString(f.SHA256)
 	return err == nil && len(sum) == sha256.Size && f.SHA256 == strings.ToLower(f.SHA256)
 }
 
-// plain reports whether s is non-empty, at most max bytes of printable
-// UTF-8 without white space.
-func plain(s string, max int) bool {
-	return s != "" && len(s) <= max && utf8.ValidString(s) &&
-		strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) < 0
-}
+// recordable is the one rule for a string the manifest records as DRS
+// sent it — an export id, a file name — for writer and reader alike: not
+// empty. DRS may send any characters (spaces, control and format
+// characters, any length); the writer records them as they came, JSON
+// escaping what needs it, and they are compared, never used as paths (a
+// file's local name is its safe form, localfile.SafeName) and escaped in
+// messages (%q). Their length is bounded by the manifest's, MaxSize, which
+// Write keeps too.
+func recordable(s string) bool { return s != "" }
 
 // clipped cuts s for a message.
-func clipped(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
+func clipped(s string) string { return clip.String(s, 64) }
 
 // SameService checks that m records exports made at endpoint for
 // projectID: a manifest holds the tasks of one project of one service. The
@@ -277,6 +277,9 @@ func (m *Manifest) Write(dir string, now time.Time) error {
 		return err
 	}
 	b = append(b, '\n')
+	if len(b) > MaxSize {
+		return fmt.Errorf("writing the manifest: %w: %d bytes, more than %d", ErrTooLarge, len(b), MaxSize)
+	}
 	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return fmt.Errorf("writing the manifest: %w", err)
