@@ -12,7 +12,7 @@
 //     is safe to create.
 //   - [OpenRegular] opens a file only if it is a regular one, never blocking
 //     on a FIFO: the profile file, the token cache, a manifest, a workbook.
-//   - [IsZip] and [CheckZip] tell a zip container (an .xlsx, or a .zip of
+//   - [IsZip], [CheckZip] and [CheckWorkbook] tell a zip container (an .xlsx, or a .zip of
 //     several) by its first bytes and check one whole.
 //
 // Nothing here imports the root package: it sits below the client.

@@ -2,6 +2,8 @@ package localfile
 
 import (
 	"archive/zip"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -23,4 +25,31 @@ func IsZip(head []byte) bool {
 func CheckZip(r io.ReaderAt, size int64) error {
 	_, err := zip.NewReader(r, size)
 	return err
+}
+
+// ErrNoWorkbook is matched by the error of [CheckWorkbook] for a whole zip
+// container that holds no workbook.
+var ErrNoWorkbook = errors.New("a zip container without a workbook (xl/workbook.xml)")
+
+// WorkbookPart is the part every .xlsx workbook holds: its workbook part,
+// where Excel, LibreOffice and the libraries that write DRS's templates
+// put it.
+const WorkbookPart = "xl/workbook.xml"
+
+// CheckWorkbook checks, as [CheckZip] does, that the size bytes of r are a
+// whole zip container, and that it is a workbook: it holds [WorkbookPart]
+// (compared as the workbook library does, backslashes as slashes and
+// without case). A .zip of other files — or of several workbooks — gives
+// an error matching [ErrNoWorkbook].
+func CheckWorkbook(r io.ReaderAt, size int64) error {
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), WorkbookPart) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %d entries, none a workbook part", ErrNoWorkbook, len(zr.File))
 }

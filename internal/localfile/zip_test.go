@@ -3,6 +3,7 @@ package localfile
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"testing"
 )
 
@@ -39,5 +40,42 @@ func TestCheckZip(t *testing.T) {
 	cut := whole[:len(whole)-10]
 	if err := CheckZip(bytes.NewReader(cut), int64(len(cut))); err == nil {
 		t.Error("a zip cut short passed")
+	}
+}
+
+func TestCheckWorkbook(t *testing.T) {
+	zipOf := func(names ...string) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for _, n := range names {
+			w, _ := zw.Create(n)
+			_, _ = w.Write([]byte("<x/>"))
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		is   error // nil: a workbook
+	}{
+		{"a workbook", zipOf("[Content_Types].xml", "xl/workbook.xml"), nil},
+		{"written with backslashes and capitals", zipOf(`XL\Workbook.xml`), nil},
+		{"a zip of a text file", zipOf("readme.txt"), ErrNoWorkbook},
+		{"a zip of two workbooks", zipOf("a.xlsx", "b.xlsx"), ErrNoWorkbook},
+		{"a Word document", zipOf("[Content_Types].xml", "word/document.xml"), ErrNoWorkbook},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := CheckWorkbook(bytes.NewReader(tc.data), int64(len(tc.data))); !errors.Is(err, tc.is) {
+				t.Errorf("CheckWorkbook = %v, want %v", err, tc.is)
+			}
+		})
+	}
+	cut := zipOf("xl/workbook.xml")
+	cut = cut[:len(cut)-10]
+	if err := CheckWorkbook(bytes.NewReader(cut), int64(len(cut))); err == nil || errors.Is(err, ErrNoWorkbook) {
+		t.Errorf("a workbook cut short: %v, want the zip reader's error", err)
 	}
 }

@@ -197,9 +197,9 @@ func TestPlan(t *testing.T) {
 	}
 	// The listed name has a safe local form of its own: the download wrote
 	// there, and recovery must look there.
-	downloading("landed", "landed:1.xlsx")
-	fLanded := writeFile(t, dir, "landed_1.xlsx", zipOf(t, "landed"))
-	fLanded.Name = "landed:1.xlsx"
+	downloading("landed", "landed_my:sql.xlsx")
+	fLanded := writeFile(t, dir, "landed_my_sql.xlsx", zipOf(t, "landed"))
+	fLanded.Name = "landed_my:sql.xlsx"
 	downloading("cut", "cut.xlsx")
 	fDone := writeFile(t, dir, "done.xlsx", "PK done")
 	done("done", "e1", fDone, nil)
@@ -316,13 +316,31 @@ func TestFilesAtTheirSafeLocalNames(t *testing.T) {
 	if _, err := Verify(dir, unsafe); !errors.Is(err, errMismatch) {
 		t.Errorf("Verify of a name without a safe form = %v", err)
 	}
-	for name, content := range map[string]string{"text.xlsx": "just text", "cut.xlsx": zipOf(t, "cut")[:30]} {
+	writeFile(t, dir, "t_my_sql.xlsx", zipOf(t, "t"))
+	if _, err := recoverDownload(dir, "t", "t_my:sql.xlsx"); err != nil {
+		t.Errorf("recovering the task's workbook: %v", err)
+	}
+	// What a tampered manifest may name as the task's download.
+	otherZip := func() string {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		w, _ := zw.Create("notes.txt")
+		_, _ = w.Write([]byte("not a workbook"))
+		_ = zw.Close()
+		return b.String()
+	}()
+	for name, content := range map[string]string{
+		"t_text.xlsx":  "just text",
+		"t_cut.xlsx":   zipOf(t, "cut")[:30],
+		"t_other.zip":  otherZip,      // a whole zip, no workbook in it
+		"u_other.xlsx": zipOf(t, "u"), // another task's template
+	} {
 		writeFile(t, dir, name, content)
-		if _, err := recoverDownload(dir, name); !errors.Is(err, errMismatch) {
-			t.Errorf("recovering %s = %v, want a mismatch", name, err)
+		if _, err := recoverDownload(dir, "t", name); !errors.Is(err, errMismatch) {
+			t.Errorf("recovering %s for task t = %v, want a mismatch", name, err)
 		}
 	}
-	if _, err := recoverDownload(dir, "missing.xlsx"); !errors.Is(err, os.ErrNotExist) {
+	if _, err := recoverDownload(dir, "t", "t_missing.xlsx"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("recovering a missing file = %v", err)
 	}
 	if err := RemoveStale(dir); err != nil {

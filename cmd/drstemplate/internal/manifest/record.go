@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/internal/localfile"
@@ -109,7 +110,7 @@ func (m *Manifest) Plan(dir string, tasks []string) (Plan, error) {
 			p.Unverified[t] = err.Error()
 		}
 		if st != nil && st.File == nil && st.Downloading != "" {
-			f, err := recoverDownload(dir, st.Downloading)
+			f, err := recoverDownload(dir, t, st.Downloading)
 			switch {
 			case err == nil:
 				st.File, st.Downloading, st.Error = &f, "", ""
@@ -134,10 +135,15 @@ func (m *Manifest) Plan(dir string, tasks []string) (Plan, error) {
 	return p, nil
 }
 
-// recoverDownload takes the file a download of name wrote into dir, if it
-// is there (at the name's safe local form, where the download writes) and
-// a whole zip container (a workbook), and returns its record.
-func recoverDownload(dir, name string) (drstemplate.File, error) {
+// recoverDownload takes the file a download of name wrote into dir for
+// task, if it is there (at the name's safe local form, where the download
+// writes) and is that task's template: a name of the task's templates
+// ({task id}_{engine}_{time}.xlsx) and a whole workbook. A tampered
+// manifest cannot make another task's file, or any zip, the task's.
+func recoverDownload(dir, task, name string) (drstemplate.File, error) {
+	if !strings.HasPrefix(name, task+"_") {
+		return drstemplate.File{Name: name}, fmt.Errorf("file name %q is not of task %s's templates: %w", clipped(name), task, errMismatch)
+	}
 	return measure(dir, drstemplate.File{Name: name}, true)
 }
 
@@ -173,10 +179,10 @@ func LocalPath(dir string, f drstemplate.File) string {
 }
 
 // measure returns f with the Path, Size and SHA-256 of the file at its
-// name's safe local form in dir; with wholeZip, a file that is not a whole
-// zip container (a workbook) gives an error matching errMismatch, as does
-// a name without a safe form.
-func measure(dir string, f drstemplate.File, wholeZip bool) (drstemplate.File, error) {
+// name's safe local form in dir; with workbook, a file that is not a whole
+// workbook gives an error matching errMismatch, as does a name without a
+// safe form.
+func measure(dir string, f drstemplate.File, workbook bool) (drstemplate.File, error) {
 	if f.Path = LocalPath(dir, f); f.Path == "" {
 		return f, fmt.Errorf("file name %q: %w", clipped(f.Name), errMismatch)
 	}
@@ -188,7 +194,7 @@ func measure(dir string, f drstemplate.File, wholeZip bool) (drstemplate.File, e
 		return f, err
 	}
 	defer func() { _ = file.Close() }()
-	if wholeZip && localfile.CheckZip(file, info.Size()) != nil {
+	if workbook && localfile.CheckWorkbook(file, info.Size()) != nil {
 		return f, fmt.Errorf("%s %w (not a workbook)", f.Path, errMismatch)
 	}
 	h := sha256.New()
