@@ -113,7 +113,11 @@ func ensureDir(dir string) error {
 	}
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		err := localfile.MakeDir(dir, 0o750)
+		switch {
+		case errors.Is(err, localfile.ErrDanglingLink):
+			return fmt.Errorf("%w: %w", ErrInvalidInput, err)
+		case err != nil:
 			return err
 		}
 		return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/tasksfile"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // exportFlags are the flags of `drstemplate export`.
@@ -227,6 +228,20 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 	if err != nil {
 		return nil, err
 	}
+	_, statErr := os.Stat(f.out)
+	if err := makeOutDir(f.out); err != nil {
+		return nil, err
+	}
+	lock, err := localfile.Lock(f.out)
+	if err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	defer func() {
+		_ = lock.Unlock()
+		if errors.Is(statErr, fs.ErrNotExist) {
+			_ = os.Remove(f.out) // made by this run: removed if it put nothing in it
+		}
+	}()
 	m, existed, err := openManifest(f.out, c.Endpoint(), project)
 	if err != nil {
 		return nil, err
@@ -252,10 +267,6 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 	}
 	if !g.quiet {
 		sayManifest(cmd.ErrOrStderr(), f, m, tasks, added, existed, plan)
-	}
-	_, statErr := os.Stat(f.out)
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return nil, fmt.Errorf("--out: %w", err)
 	}
 	if err := manifest.RemoveStale(f.out); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
@@ -300,8 +311,6 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 		if err := m.Write(f.out, time.Now()); err != nil && writeErr == nil {
 			writeErr = err
 		}
-	} else if errors.Is(statErr, fs.ErrNotExist) {
-		_ = os.Remove(f.out) // made by this run, which put nothing in it
 	}
 	if results == nil && flowErr != nil {
 		return nil, errors.Join(flowErr, writeErr) // nothing was tried: no report
@@ -318,6 +327,19 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 		return report, errors.Join(stop, writeErr)
 	}
 	return report, errors.Join(flowErr, writeErr)
+}
+
+// makeOutDir makes the output directory dir, with its parents, unless it
+// is there; a symbolic link to nothing is a usage error that says so.
+func makeOutDir(dir string) error {
+	err := localfile.MakeDir(dir, 0o755)
+	switch {
+	case errors.Is(err, localfile.ErrDanglingLink):
+		return usagef("--out: %w", err)
+	case err != nil:
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
 }
 
 // sayManifest tells, on stderr, what the run does with a manifest already

@@ -12,6 +12,9 @@
 //     is safe to create.
 //   - [OpenRegular] opens a file only if it is a regular one, never blocking
 //     on a FIFO: the profile file, the token cache, a manifest, a workbook.
+//   - [Lock] takes a directory's advisory lock (a lock file, flock on Unix)
+//     and says who holds it; [MakeDir] makes a directory, naming a dangling
+//     symbolic link in its way.
 //   - [IsZip], [CheckZip] and [CheckWorkbook] tell a zip container (an .xlsx, or a .zip of
 //     several) by its first bytes and check one whole.
 //
