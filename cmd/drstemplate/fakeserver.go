@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -224,6 +225,10 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, g *globals, f *fakeS
 	base, stopRequests := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopRequests()
 	srv := newHTTPServer(fake, base)
+	// The server's own lines (a handler that panicked, a TLS or accept
+	// error) to stderr as log records, values quoted: the process's
+	// standard logger goes nowhere (see main).
+	srv.ErrorLog = slog.NewLogLogger(slog.NewTextHandler(cmd.ErrOrStderr(), nil), slog.LevelWarn)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 

@@ -10,12 +10,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
 )
 
 func main() {
+	// The standard logger is the standard library's own voice: net/http
+	// logs through it what a server sends on an idle connection
+	// ("Unsolicited response received on idle HTTP channel", quoting the
+	// server's bytes). No line of the command comes from it, and under -q
+	// or -o json stderr carries only the command's own, so its lines go
+	// nowhere. (Set here, not in the library, which leaves the process's
+	// logger to the program; fake-server gives its server a logger of its
+	// own.)
+	log.SetOutput(io.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := execute(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
