@@ -22,8 +22,9 @@ var (
 	// configured only in part (e.g. an access key without its secret key).
 	ErrIncompleteCredentials = errors.New("auth: incomplete credentials")
 	// ErrInvalidCredentials reports a credential setting that can never be
-	// sent or accepted (e.g. an access key id with a space in it); the
-	// message names where it was set.
+	// sent or accepted (e.g. an access key id with a space in it), or a
+	// profile file that cannot be used (missing, not a private regular
+	// file of this user's, malformed); the message names where it was set.
 	ErrInvalidCredentials = errors.New("auth: invalid credentials")
 	// ErrUnauthorized matches every refusal of a request's credentials
 	// ([Refusal]'s errors), and a [*LoginError] with HTTP status 401 or 403.

@@ -47,16 +47,16 @@ func (c Chain) profilePath() (string, error) {
 func readProfile(path string) (*level, error) {
 	f, _, err := openTrusted(path, true)
 	if err != nil {
-		return nil, fmt.Errorf("auth: profile file %s: %w", path, err)
+		return nil, refusedProfile(path, err)
 	}
 	defer func() { _ = f.Close() }()
 	data, err := io.ReadAll(io.LimitReader(f, ini.MaxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("auth: profile file %s: %w", path, err)
+		return nil, refusedProfile(path, err)
 	}
 	sections, err := ini.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("auth: profile file %s: %w", path, err)
+		return nil, refusedProfile(path, err)
 	}
 	basic, ok := sections["basic"]
 	if !ok {
@@ -72,6 +72,13 @@ func readProfile(path string) (*level, error) {
 			ErrNoCredentials, path)
 	}
 	return l, nil
+}
+
+// refusedProfile is readProfile's error for a profile file it cannot use
+// (missing, untrusted, unreadable, malformed): credentials that are
+// configured but cannot be used, matching ErrInvalidCredentials.
+func refusedProfile(path string, err error) error {
+	return fmt.Errorf("%w: profile file %s: %w", ErrInvalidCredentials, path, err)
 }
 
 // looksLikeInlineComment reports whether a value from the profile file

@@ -163,7 +163,7 @@ func TestChainProfileTrust(t *testing.T) {
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.Contains(err.Error(), "profile file "+tt.path) {
+		if !errors.Is(err, ErrInvalidCredentials) || !strings.Contains(err.Error(), tt.errHas) || !strings.Contains(err.Error(), "profile file "+tt.path) {
 			t.Errorf("%s: err = %v, want it to name the file and say %q", filepath.Base(tt.path), err, tt.errHas)
 		}
 	}

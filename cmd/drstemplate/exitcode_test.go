@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,21 @@ func TestExitCodes(t *testing.T) {
 		t.Setenv(envRegion, "cn-north-4")
 		res := run(t, "list")
 		if res.code != exitAuth || !strings.Contains(res.stderr, "no credentials") {
+			t.Fatalf("exit %d, stderr %q", res.code, res.stderr)
+		}
+	})
+	t.Run("4 a profile file others can read", func(t *testing.T) {
+		cleanEnv(t)
+		profile := filepath.Join(t.TempDir(), "credentials")
+		if err := os.WriteFile(profile, []byte("[basic]\nak = AKFILE\nsk = file-sk-secret\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv(auth.EnvCredentialsFile, profile)
+		res := run(t, "list", "--region", "cn-north-4")
+		if runtime.GOOS == "windows" {
+			return // modes do not say on Windows
+		}
+		if res.code != exitAuth || !strings.Contains(res.stderr, "group or others can access it") {
 			t.Fatalf("exit %d, stderr %q", res.code, res.stderr)
 		}
 	})
