@@ -123,13 +123,16 @@ func BenchmarkOperations(b *testing.B) {
 	}
 }
 
-// bigTemplate serves a .zip of one stored (uncompressed) entry of n bytes,
-// written as it is sent.
+// bigTemplate serves a workbook-shaped .zip: a workbook part, then one
+// stored (uncompressed) entry of n bytes, written as it is sent.
 func bigTemplate(n int64) http.Handler {
 	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096)
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", drsfake.XLSXContentType)
 		zw := zip.NewWriter(w)
+		if _, err := zw.Create("xl/workbook.xml"); err != nil {
+			return
+		}
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Store})
 		if err != nil {
 			return

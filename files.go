@@ -60,7 +60,7 @@ func safeName(name string) (string, error) {
 
 // writeFile writes a file named name (already safe) into dir without ever
 // leaving a partial file there (see localfile.Dir.Write): fill writes the
-// contents, which are checked to be a whole zip container (an .xlsx) before
+// contents, which are checked to be a whole workbook (an .xlsx) before
 // the file is kept. Unless overwrite is set, an existing file, even one that
 // appeared meanwhile, is kept and [ErrFileExists] returned.
 func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
@@ -85,11 +85,16 @@ func writeInto(d *localfile.Dir, name, listed string, overwrite bool, fill func(
 	return File{Name: listed, Path: w.Path, Size: w.Size, SHA256: w.SHA256}, nil
 }
 
-// wholeZip refuses a written file that is not a whole zip container: a
-// body cut short when the server sent no length reads as complete, and
-// only the zip's own directory, at its end, tells.
+// wholeZip refuses a written file that is not a whole workbook: a body cut
+// short when the server sent no length reads as complete, and only the
+// zip's own directory, at its end, tells (a body error: downloaded again);
+// a whole zip container without a workbook in it is no template either.
 func wholeZip(f *os.File, size int64) error {
-	if err := localfile.CheckZip(f, size); err != nil {
+	err := localfile.CheckWorkbook(f, size)
+	switch {
+	case errors.Is(err, localfile.ErrNoWorkbook):
+		return fmt.Errorf("%w: it is %w", ErrNotTemplate, err)
+	case err != nil:
 		return fmt.Errorf("%w: %w", ErrNotTemplate, &bodyError{err: fmt.Errorf("the file is cut short or damaged: %w", err)})
 	}
 	return nil
