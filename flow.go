@@ -57,8 +57,8 @@ func (c *Client) ExportAndDownload(ctx context.Context, dir string, taskIDs []st
 		index:     make(map[string]int, len(taskIDs)),
 		exports:   make(chan struct{}, o.Exports),
 		downloads: make(chan struct{}, o.Downloads),
-		listings:  &listings{c: c},
 	}
+	f.listings = &listings{c: c, tasks: f.index}
 	for i, id := range taskIDs {
 		f.index[id] = i
 		f.results[i].TaskID = id

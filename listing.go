@@ -15,7 +15,10 @@ import (
 // they begin, and a chunk marks the number reached when its wait returns;
 // any listing numbered above its mark will do.
 type listings struct {
-	c       *Client
+	c *Client
+	// tasks are the run's task ids: a listing keeps their files only, so
+	// that a long list costs its pages, not memory.
+	tasks   map[string]int
 	mu      sync.Mutex
 	begun   uint64   // listings begun so far: the number of the newest
 	current *listing // the newest listing: in flight, or ended
@@ -69,14 +72,16 @@ func (l *listings) since(ctx context.Context, mark uint64) ([]Template, uint64, 
 	}
 }
 
-// read reads the whole list.
+// read reads the whole list, keeping the files of the run's tasks.
 func (l *listings) read(ctx context.Context) ([]Template, error) {
 	var files []Template
 	for t, err := range l.c.Templates(ctx) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, t)
+		if _, ok := l.tasks[t.TaskID]; ok {
+			files = append(files, t)
+		}
 	}
 	return files, nil
 }

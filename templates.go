@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/clip"
 )
 
 // Template is a template file in the project's list.
@@ -34,6 +37,22 @@ const pageSize = 100
 // list that keeps changing under it.
 const maxStalePages = 5
 
+// MaxListedFiles is the most files one listing ([Client.Templates]) reads:
+// a project holds the templates of its tasks, which DRS keeps for a
+// limited time. A listing that announces or brings more ends with an error
+// matching [ErrUnexpectedResponse], so that a broken or hostile server
+// cannot make the client hold names without end.
+const MaxListedFiles = 100_000
+
+// maxListPages bounds the pages of one listing: twice what MaxListedFiles
+// takes (a list that changes is read again in part), and the stale pages.
+const maxListPages = 2*MaxListedFiles/pageSize + maxStalePages
+
+// maxNameLength is the contract's bound on a file name, in characters
+// (api/openapi.yaml: a downloaded file's maxLength): a longer listed name
+// could not be downloaded.
+const maxNameLength = 255
+
 // nameTimeLayout is the layout of the time in a template file name.
 const nameTimeLayout = "20060102150405"
 
@@ -54,9 +73,13 @@ func (c *Client) Templates(ctx context.Context) iter.Seq2[Template, error] {
 	return func(yield func(Template, error) bool) {
 		seen := make(map[string]struct{})
 		offset, count := 0, -1
-		stale := 0 // pages in a row that brought no file not seen before
-		for count < 0 || offset < count {
+		stale := 0             // pages in a row that brought no file not seen before
+		staleCounts := []int{} // the counts those pages announced
+		for pages := 1; count < 0 || offset < count; pages++ {
 			page, err := c.listPage(ctx, offset)
+			if err == nil {
+				err = checkPage(page, pages)
+			}
 			if err != nil {
 				yield(Template{}, err)
 				return
@@ -74,18 +97,21 @@ func (c *Client) Templates(ctx context.Context) iter.Seq2[Template, error] {
 				if _, dup := seen[f.FileName]; dup {
 					continue
 				}
+				if len(seen) == MaxListedFiles {
+					yield(Template{}, fmt.Errorf("%w: %s: more than %d files, the most a listing reads", ErrUnexpectedResponse, opList, MaxListedFiles))
+					return
+				}
 				seen[f.FileName] = struct{}{}
 				fresh++
 				if !yield(newTemplate(f), nil) {
 					return
 				}
 			}
-			if stale = stale + 1; fresh > 0 {
-				stale = 0
+			if stale, staleCounts = stale+1, append(staleCounts, total); fresh > 0 {
+				stale, staleCounts = 0, staleCounts[:0]
 			}
 			if stale > maxStalePages {
-				yield(Template{}, fmt.Errorf("%w: %s: %d pages in a row without a file not seen before, while the count keeps changing (%d now)",
-					ErrUnexpectedResponse, opList, stale, total))
+				yield(Template{}, staleError(stale, staleCounts))
 				return
 			}
 			if len(files) == 0 && next >= offset {
@@ -94,6 +120,39 @@ func (c *Client) Templates(ctx context.Context) iter.Seq2[Template, error] {
 			offset, count = next, total
 		}
 	}
+}
+
+// checkPage refuses a page past the contract's bounds or the listing's:
+// more files than asked for, a name that could not be downloaded, a count
+// over MaxListedFiles, or the page past maxListPages.
+func checkPage(page *drsapi.TemplateList, pages int) error {
+	switch {
+	case int64(page.Count) > MaxListedFiles:
+		return fmt.Errorf("%w: %s announces %d files, more than the %d a listing reads", ErrUnexpectedResponse, opList, page.Count, MaxListedFiles)
+	case len(page.ExportReportObsFiles) > pageSize:
+		return fmt.Errorf("%w: %s sent %d files, more than the %d asked for", ErrUnexpectedResponse, opList, len(page.ExportReportObsFiles), pageSize)
+	case pages > maxListPages:
+		return fmt.Errorf("%w: %s: more than %d pages in one listing", ErrUnexpectedResponse, opList, maxListPages)
+	}
+	for _, f := range page.ExportReportObsFiles {
+		if n := utf8.RuneCountInString(f.FileName); n > maxNameLength {
+			return fmt.Errorf("%w: %s lists a file name of %d characters (%q), more than the contract's %d",
+				ErrUnexpectedResponse, opList, n, clip.String(f.FileName, 64), maxNameLength)
+		}
+	}
+	return nil
+}
+
+// staleError is the error of a listing whose last pages brought no file
+// not seen before; counts are what those pages announced. It says whether
+// the count kept changing (files come and go faster than the pages are
+// read) or not (the server sends the same files whatever the offset).
+func staleError(pages int, counts []int) error {
+	why := fmt.Sprintf("the count stays at %d: the server sends files already seen, whatever the offset", counts[len(counts)-1])
+	if slices.Min(counts) != slices.Max(counts) {
+		why = fmt.Sprintf("while the count keeps changing (%d now)", counts[len(counts)-1])
+	}
+	return fmt.Errorf("%w: %s: %d pages in a row without a file not seen before, %s", ErrUnexpectedResponse, opList, pages, why)
 }
 
 // listPage gets the page of files starting at offset.
