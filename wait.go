@@ -102,6 +102,10 @@ func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
 	if err := decode(opProgress, resp, &p); err != nil {
 		return "", err
 	}
+	if strings.TrimSpace(p.ProcessStatus) == "" {
+		// {} is no answer: taken as "still running", it would wait for ever.
+		return "", fmt.Errorf("%w: %s answered without a process_status", ErrUnexpectedResponse, opProgress)
+	}
 	return Status(p.ProcessStatus), nil
 }
 
