@@ -15,10 +15,13 @@ import (
 	"github.com/drs-tools/drstemplate/internal/retry"
 )
 
-// MaxTemplateSize bounds one downloaded file: a larger one is refused
-// rather than written. Templates are small workbooks; the bound only keeps a
-// broken or hostile server from filling the disk.
-const MaxTemplateSize = 1 << 30
+// MaxTemplateSize bounds one downloaded file, counted as decoded (a body
+// sent gzip-compressed is counted as it is written, not as it travels): a
+// larger one is refused rather than written, and no more than this is ever
+// written. Templates are workbooks of a few kilobytes (inspect reads up to
+// 16 MiB); the bound (64 MiB) keeps a broken or hostile server from filling
+// the disk, 2 MB of gzip becoming a gigabyte per file.
+const MaxTemplateSize = 64 << 20
 
 // DownloadOptions say how [Client.DownloadToDir] writes files. The zero
 // value (or nil) means the defaults.
@@ -93,7 +96,7 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response, limit i
 	if err != nil {
 		return int64(written), err
 	}
-	rest, err := io.Copy(w, &readerOnly{r: io.LimitReader(resp.Body, limit-int64(len(head))+1)})
+	rest, err := io.Copy(w, &readerOnly{r: io.LimitReader(resp.Body, limit-int64(len(head)))})
 	total := int64(written) + rest
 	var be *bodyError
 	switch {
@@ -101,8 +104,16 @@ func copyTemplate(ctx context.Context, w io.Writer, resp *http.Response, limit i
 		return total, readFailure(ctx, be.err)
 	case err != nil:
 		return total, err
-	case total > limit:
+	case total < limit:
+		return total, nil
+	}
+	// At the bound: one byte more, read and not written, says it is over.
+	var one [1]byte
+	switch n, err := io.ReadFull(resp.Body, one[:]); {
+	case n == 1:
 		return total, fmt.Errorf("%w: it is larger than %d bytes", ErrNotTemplate, limit)
+	case !errors.Is(err, io.EOF):
+		return total, readFailure(ctx, err)
 	}
 	return total, nil
 }
@@ -212,6 +223,9 @@ func (c *Client) saveOne(ctx context.Context, dir, name, local string, overwrite
 				return 0, err
 			}
 			defer func() { _ = resp.Body.Close() }()
+			if err := localfile.CheckFree(dir, resp.ContentLength); err != nil {
+				return 0, err
+			}
 			return copyTemplate(ctx, w, resp, c.fileLimit())
 		})
 	})
