@@ -106,6 +106,11 @@ func New(opts ...Option) (*Client, error) {
 	if o.httpClient != nil {
 		hc.Timeout, hc.Jar = o.httpClient.Timeout, o.httpClient.Jar
 	}
+	stall := o.stall
+	if stall == 0 {
+		stall = DefaultStallTimeout
+	}
+	hc.Transport = stallGuard{next: hc.Transport, stall: stall}
 	c.api, err = drsapi.NewClient(c.endpoint, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))
 	if err != nil {
 		return nil, err

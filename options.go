@@ -28,6 +28,7 @@ type options struct {
 	retry            RetryPolicy
 	clock            Clock
 	maxTasks         int
+	stall            time.Duration
 }
 
 // Clock tells the client the time: the X-Sdk-Date of AK/SK signatures and

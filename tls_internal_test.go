@@ -50,7 +50,7 @@ func TestTLSConnectionsAreReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Trust the test server's certificate in the client's own transport.
-	base := c.api.Client.(*http.Client).Transport.(*auth.Transport).Base.(*http.Transport)
+	base := c.api.Client.(*http.Client).Transport.(stallGuard).next.(*auth.Transport).Base.(*http.Transport)
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	base.TLSClientConfig.RootCAs = pool
