@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 	"github.com/drs-tools/drstemplate/drsfake"
 )
 
@@ -140,7 +141,8 @@ func noPartialFiles(t *testing.T, dir string) []string { return files(t, dir, fa
 
 // files lists the workbooks in dir and fails the test on anything else but
 // the manifest — or, with tolerateTemp, the temporary files of writes a
-// kill -9 cut short.
+// kill -9 cut short and the lock file it left (its lock ended with the
+// process).
 func files(t *testing.T, dir string, tolerateTemp bool) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -151,7 +153,7 @@ func files(t *testing.T, dir string, tolerateTemp bool) []string {
 	for _, e := range entries {
 		switch {
 		case e.Name() == manifest.FileName:
-		case tolerateTemp && strings.HasPrefix(e.Name(), ".drstemplate-"):
+		case tolerateTemp && (strings.HasPrefix(e.Name(), ".drstemplate-") || e.Name() == localfile.LockFileName):
 			t.Logf("left by the kill: %s", e.Name())
 		case strings.HasSuffix(e.Name(), ".xlsx") && !strings.HasPrefix(e.Name(), "."):
 			xlsx = append(xlsx, e.Name())
