@@ -60,7 +60,7 @@ func (g stallGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 	timer.Stop()
 	if err != nil {
 		cancel(nil)
-		if context.Cause(ctx) == stalled && req.Context().Err() == nil {
+		if errors.Is(context.Cause(ctx), stalled) && req.Context().Err() == nil {
 			return nil, stalled
 		}
 		return nil, err
@@ -85,7 +85,7 @@ func (b *stallBody) Read(p []byte) (int, error) {
 	b.timer.Reset(b.stall)
 	n, err := b.rc.Read(p)
 	b.timer.Stop()
-	if err != nil && context.Cause(b.ctx) == b.err && b.parent.Err() == nil {
+	if err != nil && errors.Is(context.Cause(b.ctx), b.err) && b.parent.Err() == nil {
 		return n, b.err
 	}
 	return n, err

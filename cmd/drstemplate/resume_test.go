@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
-	"github.com/drs-tools/drstemplate/internal/localfile"
 	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
 // TestResume: a second run with --resume skips verified files, downloads a

@@ -56,7 +56,7 @@ func Lock(dir string) (*DirLock, error) {
 		host, _ := os.Hostname()
 		note := fmt.Sprintf("pid %d on host %s since %s\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 		if err := f.Truncate(0); err == nil {
-			_, err = f.WriteAt([]byte(note), 0)
+			_, _ = f.WriteAt([]byte(note), 0) // only for messages: the flock is the lock
 		}
 		return &DirLock{f: f, path: path}, nil
 	}
