@@ -367,6 +367,9 @@ func TestImportAndCommitRetries(t *testing.T) {
 				ctx := context.Background()
 
 				job, err := e.client.Import(ctx, "a.xlsx", bytes.NewReader(book), nil)
+				// The fake records a call when its handler returns, which may be
+				// after the client saw the connection break: let it settle.
+				synctest.Wait()
 				if got := e.calls.count(http.MethodPost, pathBlank); got != tc.sized {
 					t.Errorf("sized import: %d attempts reached the fake, want %d (%v)", got, tc.sized, err)
 				}
@@ -377,6 +380,7 @@ func TestImportAndCommitRetries(t *testing.T) {
 					dialer.failed.Store(false)
 				}
 				_, err = e.client.Import(ctx, "a.xlsx", onlyReader{bytes.NewReader(book)}, nil)
+				synctest.Wait()
 				if got := e.calls.count(http.MethodPost, pathBlank) - tc.sized; got != tc.stream {
 					t.Errorf("streamed import: %d attempts reached the fake, want %d (%v)", got, tc.stream, err)
 				}
@@ -406,6 +410,7 @@ func TestImportAndCommitRetries(t *testing.T) {
 					dialer.failed.Store(false)
 				}
 				_, err = e.client.CommitBatch(ctx, job.ID)
+				synctest.Wait()
 				if got := e.calls.count(http.MethodPost, pathCommitTail); got != tc.commit {
 					t.Errorf("commit: %d attempts reached the fake, want %d (%v)", got, tc.commit, err)
 				}
