@@ -108,7 +108,7 @@ func New(opts ...Option) (*Client, error) {
 	}
 	stall := o.stall
 	if stall == 0 {
-		stall = DefaultStallTimeout
+		stall = defaultStallTimeout
 	}
 	hc.Transport = stallGuard{next: hc.Transport, stall: stall}
 	c.api, err = drsapi.NewClient(c.endpoint, drsapi.WithHTTPClient(hc), drsapi.WithRequestEditorFn(contentType))

@@ -9,19 +9,19 @@ import (
 	"time"
 )
 
-// DefaultStallTimeout is how long a call may make no progress — its
-// answer's headers not come, or a read of its body bring no byte — before
-// it fails with an error matching [ErrStalled], which is retried like any
-// network error. It holds with or without a deadline on the context; set
-// it with [WithStallTimeout].
-const DefaultStallTimeout = 60 * time.Second
+// defaultStallTimeout is the stall timeout unless [WithStallTimeout] sets
+// another.
+const defaultStallTimeout = 60 * time.Second
 
 // ErrStalled is matched by the error of a call that made no progress for
-// the stall timeout ([DefaultStallTimeout], [WithStallTimeout]).
+// the stall timeout (see [WithStallTimeout]).
 var ErrStalled = errors.New("the connection made no progress")
 
-// WithStallTimeout sets how long a call may make no progress before it
-// fails (see [DefaultStallTimeout]); it must be positive.
+// WithStallTimeout sets how long a call may make no progress — its
+// answer's headers not come, or a read of its body bring no byte — before
+// it fails with an error matching [ErrStalled], which is retried like any
+// network error (default 60s). It holds with or without a deadline on the
+// context; d must be positive.
 func WithStallTimeout(d time.Duration) Option {
 	return func(o *options) error {
 		if d <= 0 {
