@@ -66,6 +66,10 @@ func TestCheckWorkbook(t *testing.T) {
 		{"a zip of a text file", zipOf("readme.txt"), ErrNoWorkbook},
 		{"a zip of two workbooks", zipOf("a.xlsx", "b.xlsx"), ErrNoWorkbook},
 		{"a Word document", zipOf("[Content_Types].xml", "word/document.xml"), ErrNoWorkbook},
+		// The part's whole name, not a prefix, suffix or part of it.
+		{"a backup of the workbook part", zipOf("xl/workbook.xml.bak"), ErrNoWorkbook},
+		{"a workbook part in a subfolder", zipOf("old/xl/workbook.xml"), ErrNoWorkbook},
+		{"the folder of a workbook part", zipOf("xl/"), ErrNoWorkbook},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := CheckWorkbook(bytes.NewReader(tc.data), int64(len(tc.data))); !errors.Is(err, tc.is) {
