@@ -183,6 +183,8 @@ func TestImportRefusedBeforeSending(t *testing.T) {
 		{"text", []byte("Setting,Value\nTask name,a\n"), true},
 		{"html", []byte("<html><body>not a workbook</body></html>"), true},
 		{"zip without a workbook", zipWith(t, "notes.txt", "hello"), false},
+		{"a workbook part without [Content_Types].xml", zipWith(t, "xl/workbook.xml", "<workbook/>"), false},
+		{"[Content_Types].xml without a workbook part", zipWith(t, "[Content_Types].xml", "<Types/>"), false},
 		{"zip cut short", workbookOf(t, taskSheet("a", "10.0.0.1"))[:200], false},
 		{"larger than the bound", big, false},
 	}

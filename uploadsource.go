@@ -94,16 +94,7 @@ func checkWorkbookAt(r io.ReaderAt, size, limit int64) error {
 	if err != nil {
 		return notWorkbook(fmt.Sprintf("it starts like a zip container but is not a whole one: %v", err))
 	}
-	var types, book bool
-	for _, f := range zr.File {
-		switch f.Name {
-		case "[Content_Types].xml":
-			types = true
-		case "xl/workbook.xml":
-			book = true
-		}
-	}
-	if !types || !book {
+	if !localfile.HasPart(zr, localfile.ContentTypesPart) || !localfile.HasPart(zr, localfile.WorkbookPart) {
 		return notWorkbook("it is a zip container but not an Excel workbook (no [Content_Types].xml and xl/workbook.xml)")
 	}
 	return nil

@@ -36,20 +36,32 @@ var ErrNoWorkbook = errors.New("a zip container without a workbook (xl/workbook.
 // put it.
 const WorkbookPart = "xl/workbook.xml"
 
+// ContentTypesPart is the part every Office Open XML package holds at its
+// root: the media types of its other parts.
+const ContentTypesPart = "[Content_Types].xml"
+
 // CheckWorkbook checks, as [CheckZip] does, that the size bytes of r are a
 // whole zip container, and that it is a workbook: it holds [WorkbookPart]
-// (compared as the workbook library does, backslashes as slashes and
-// without case). A .zip of other files — or of several workbooks — gives
+// (see [HasPart]). A .zip of other files — or of several workbooks — gives
 // an error matching [ErrNoWorkbook].
 func CheckWorkbook(r io.ReaderAt, size int64) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return err
 	}
+	if !HasPart(zr, WorkbookPart) {
+		return fmt.Errorf("%w: %d entries, none a workbook part", ErrNoWorkbook, len(zr.File))
+	}
+	return nil
+}
+
+// HasPart reports whether zr holds the part name, compared as the workbook
+// library compares part names: backslashes as slashes, without case.
+func HasPart(zr *zip.Reader, name string) bool {
 	for _, f := range zr.File {
-		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), WorkbookPart) {
-			return nil
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
+			return true
 		}
 	}
-	return fmt.Errorf("%w: %d entries, none a workbook part", ErrNoWorkbook, len(zr.File))
+	return false
 }
