@@ -52,6 +52,8 @@ func TestBadInput(t *testing.T) {
 		{[]string{"export", strings.ToUpper(task1)}, "DRS task ids are lower-case"},
 		{[]string{"list", "--task", "12345"}, `--task: invalid task list: argument 1: "12345" is not a DRS task id`},
 		{[]string{"export", task1, "--timeout", "2"}, `invalid argument "2" for "--timeout" flag: 2 has no unit: use a unit, e.g. 2m (minutes) or 2s (seconds)`},
+		{[]string{"import", "tasks.xlsx", "--poll-interval", "2"}, `invalid argument "2" for "--poll-interval" flag: 2 has no unit: use a unit`},
+		{[]string{"batch", "status", "dc6016cf-f3b6-4c2d-b4d7-5084b0fdf456", "--poll-interval", "2"}, `invalid argument "2" for "--poll-interval" flag: 2 has no unit: use a unit`},
 		{[]string{"export", task1, "--timeout", "-1s"}, "--timeout -1s must not be negative"},
 		{[]string{"export", task1, "--timeout", "soon"}, `invalid argument "soon" for "--timeout"`},
 		{[]string{"export", task1, "--exports", "0"}, "--exports 0"},
