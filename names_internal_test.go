@@ -45,22 +45,30 @@ func FuzzParseName(f *testing.F) {
 func TestWaitDelay(t *testing.T) {
 	o := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second}
 	for _, tc := range []struct {
-		n        int
+		elapsed  time.Duration
 		low, top time.Duration
 	}{
-		{1, time.Second, time.Second},
-		{2, time.Second, 2 * time.Second},
-		{3, time.Second, 4 * time.Second},
-		{5, time.Second, 16 * time.Second},
-		{6, time.Second, 30 * time.Second},
-		{60, time.Second, 30 * time.Second},
-		{1 << 20, time.Second, 30 * time.Second},
+		{0, time.Second, time.Second},                           // at once: MinDelay
+		{4 * time.Second, time.Second, time.Second},             // a quarter of 4s is MinDelay
+		{6 * time.Second, time.Second, 1500 * time.Millisecond}, // half the ceiling is below MinDelay
+		{20 * time.Second, 2500 * time.Millisecond, 5 * time.Second},
+		{100 * time.Second, 12500 * time.Millisecond, 25 * time.Second},
+		{2 * time.Minute, 15 * time.Second, 30 * time.Second}, // the ceiling reaches MaxDelay
+		{time.Hour, 15 * time.Second, 30 * time.Second},
+		{1 << 62, 15 * time.Second, 30 * time.Second},
 	} {
-		if got := o.delay(tc.n, 0); got != tc.low {
-			t.Errorf("delay(%d, 0) = %s, want %s", tc.n, got, tc.low)
+		if got := o.delay(tc.elapsed, 0); got != tc.low {
+			t.Errorf("delay(%s, 0) = %s, want %s", tc.elapsed, got, tc.low)
 		}
-		if got := o.delay(tc.n, 0.999999999); got < tc.top-time.Millisecond || got > tc.top {
-			t.Errorf("delay(%d, ~1) = %s, want just under %s", tc.n, got, tc.top)
+		if got := o.delay(tc.elapsed, 0.999999999); got < tc.top-time.Millisecond || got > tc.top {
+			t.Errorf("delay(%s, ~1) = %s, want just under %s", tc.elapsed, got, tc.top)
+		}
+	}
+	// A MaxDelay below twice MinDelay keeps every delay within the two.
+	narrow := WaitOptions{MinDelay: time.Second, MaxDelay: 1500 * time.Millisecond}
+	for _, u := range []float64{0, 0.5, 0.999} {
+		if got := narrow.delay(time.Hour, u); got < narrow.MinDelay || got > narrow.MaxDelay {
+			t.Errorf("narrow delay(1h, %v) = %s, outside [%s, %s]", u, got, narrow.MinDelay, narrow.MaxDelay)
 		}
 	}
 }

@@ -67,10 +67,10 @@ func TestWaitSucceeds(t *testing.T) {
 		maxCalls         int
 	}{
 		{"quick", 100 * time.Millisecond, 400 * time.Millisecond, 3},
-		// Full jitter between 1s and 30s averages 15.5s once the ceiling
-		// is reached: about 30 calls in seven minutes. The jitter is seeded,
-		// so that the count is the same on every run (unseeded, about one
-		// run in 170 drew enough short delays to pass 40 calls).
+		// The ceiling, a quarter of the time waited, reaches MaxDelay after
+		// two minutes; delays drawn from its upper half then average 22.5s:
+		// about 38 calls in seven minutes. The jitter is seeded, so that the
+		// count is the same on every run.
 		{"slow: seven minutes", 2 * time.Minute, 5 * time.Minute, 40},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -105,6 +105,6 @@ func batchJobCommand(g *globals, cmd *cobra.Command, waitUsage string, run batch
 	}
 	addCloudFlags(cmd, &cfg)
 	cmd.Flags().BoolVar(&wait, "wait", false, waitUsage)
-	durationVar(cmd.Flags(), &every, "poll-interval", 0, "with --wait, poll this often (default: from 1s backing off to 30s, with jitter)")
+	durationVar(cmd.Flags(), &every, "poll-interval", 0, "with --wait, poll this often (default: 1s to 30s, growing with the time waited, with jitter)")
 	return cmd
 }

@@ -97,7 +97,7 @@ export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
 	fl.IntVar(&f.exports, "exports", 0, "exports in progress at once (default: the client's, 4)")
 	fl.IntVar(&f.downloads, "downloads", 0, "downloads at once (default: the client's, 8)")
-	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: from 1s backing off to 30s, with jitter)")
+	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: 1s to 30s, growing with the time waited, with jitter)")
 	fl.BoolVar(&f.noIDCheck, "no-id-check", false, "send task ids that are not in DRS's 8-4-4-4-12 shape (only the basic checks remain)")
 	return cmd
 }

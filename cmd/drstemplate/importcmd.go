@@ -121,7 +121,7 @@ waits for it from anywhere.`,
 	fl.StringVar(&f.kind, "type", "", "kind of tasks the workbook creates: migration, sync or cloudDataGuard (default: as the workbook says)")
 	fl.BoolVar(&f.noWait, "no-wait", false, "only import, and print the batch job's id")
 	fl.BoolVar(&f.commit, "commit", false, "commit the batch job once validated: creates the tasks (billed)")
-	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the batch job this often (default: from 1s backing off to 30s, with jitter)")
+	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the batch job this often (default: 1s to 30s, growing with the time waited, with jitter)")
 	return cmd
 }
 

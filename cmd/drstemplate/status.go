@@ -69,7 +69,7 @@ ends "failed" exits 1. The files of a finished export are listed by
 	}
 	addCloudFlags(cmd, &cfg)
 	cmd.Flags().BoolVar(&wait, "wait", false, "poll until the export ends")
-	durationVar(cmd.Flags(), &every, "poll-interval", 0, "with --wait, poll this often (default: from 1s backing off to 30s, with jitter)")
+	durationVar(cmd.Flags(), &every, "poll-interval", 0, "with --wait, poll this often (default: 1s to 30s, growing with the time waited, with jitter)")
 	return cmd
 }
 
