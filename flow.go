@@ -108,7 +108,7 @@ type chunk struct {
 }
 
 // plan groups the tasks into chunks: first those of the exports already
-// submitted, then the rest in chunks of the client's maximum per export.
+// submitted, then the rest as chunkSizes says.
 func (f *flow) plan(taskIDs []string) ([]chunk, error) {
 	var chunks []chunk
 	covered := make(map[string]bool)
@@ -137,13 +137,41 @@ func (f *flow) plan(taskIDs []string) ([]chunk, error) {
 			rest = append(rest, t)
 		}
 	}
-	for len(rest) > 0 {
-		n := min(len(rest), f.c.maxTasks)
+	for _, n := range chunkSizes(len(rest), f.c.maxTasks, f.o.Exports) {
 		chunks = append(chunks, chunk{tasks: rest[:n:n]})
 		rest = rest[n:]
 	}
 	return chunks, nil
 }
+
+// minChunk is the fewest tasks chunkSizes puts in an export when there
+// are more: below it, another export in parallel saves DRS little work and
+// costs a wait's worth of progress calls.
+const minChunk = 100
+
+// chunkSizes says how many of n tasks go into each export: the tasks spread
+// evenly over as few exports as hold at most maxTasks each — but over as
+// many as run at once (exports), of at least minChunk tasks each, when that
+// takes more. So that every export of a run up to exports·maxTasks tasks is
+// submitted at once: the run waits through one export, not several in turn.
+func chunkSizes(n, maxTasks, exports int) []int {
+	if n == 0 {
+		return nil
+	}
+	per := min(maxTasks, max(minChunk, ceilDiv(n, exports)))
+	k := ceilDiv(n, per)
+	sizes := make([]int, k)
+	for i := range sizes {
+		sizes[i] = n / k
+		if i < n%k {
+			sizes[i]++
+		}
+	}
+	return sizes
+}
+
+// ceilDiv is a/b rounded up, for positive a and b.
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // run takes one chunk through export, wait, lookup and download. An export
 // of several tasks that DRS refuses or fails is split in two, and each half

@@ -94,7 +94,7 @@ func TestExportAndDownload(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkResults(t, dir, e.tasks, results, n <= 10)
-				const perExport = 100 // WithMaxTasksPerExport's documented default
+				const perExport = 100 // the fewest tasks an export gets when there are more (ExportAndDownloadOptions.Exports)
 				chunks := (n + perExport - 1) / perExport
 				if got := e.calls.count(http.MethodPost, pathExport); got != chunks {
 					t.Errorf("%d exports, want %d", got, chunks)

@@ -13,7 +13,11 @@ type ExportAndDownloadOptions struct {
 	// Wait paces the polling of each export (see [WaitOptions]; its
 	// Progress is not called: Events reports statuses).
 	Wait *WaitOptions
-	// Exports is how many exports run at once (default 4).
+	// Exports is how many exports run at once (default 10). The tasks are
+	// spread over at least as many exports (of 100 tasks or more each) and
+	// at most as many as the client's maximum per export requires; so a
+	// run of up to Exports times that maximum submits every export at
+	// once, and waits through one export rather than several in turn.
 	Exports int
 	// Downloads is how many files download at once (default 8).
 	Downloads int
@@ -40,7 +44,7 @@ type ExportAndDownloadOptions struct {
 
 // The defaults of [ExportAndDownloadOptions], documented on its fields.
 const (
-	defaultExports   = 4
+	defaultExports   = 10
 	defaultDownloads = 8
 	defaultClockSkew = time.Minute
 )

@@ -183,9 +183,9 @@ func WithClock(c Clock) Option {
 }
 
 // WithMaxTasksPerExport sets how many task ids one export request may carry
-// (default 100): [Client.Export] refuses more, and
-// [Client.ExportAndDownload] exports in chunks of this size. It must be
-// between 1 and 1000, the contract's bound.
+// (default 1000, the contract's bound): [Client.Export] refuses more, and
+// [Client.ExportAndDownload] exports in chunks of at most this size. It must
+// be between 1 and 1000.
 func WithMaxTasksPerExport(n int) Option {
 	return func(o *options) error {
 		if n < 1 || n > maxJobsPerRequest {
@@ -198,7 +198,7 @@ func WithMaxTasksPerExport(n int) Option {
 
 // defaultMaxTasksPerExport is how many task ids one export request may carry
 // unless WithMaxTasksPerExport says otherwise (documented there).
-const defaultMaxTasksPerExport = 100
+const defaultMaxTasksPerExport = maxJobsPerRequest
 
 // validProjectID reports whether id is 32 lower-case hexadecimal characters.
 func validProjectID(id string) bool {

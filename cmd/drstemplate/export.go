@@ -48,7 +48,8 @@ the bad argument or line and says why. A DRS task id has 36 characters in
 groups of 8-4-4-4-12 lower-case letters and digits: that shape is what DRS
 shows, not a documented rule, so --no-id-check skips it.
 
-Large lists are exported in chunks (--max-per-export), several at a time;
+Large lists are spread over several exports (--exports at once, of at most
+--max-per-export tasks each): up to 10,000 tasks, all are submitted at once;
 one task that DRS cannot export does not cost the others their templates:
 their files are written and reported, and the exit code is 1.
 
@@ -94,8 +95,8 @@ export); "drstemplate status EXPORT_ID --wait" waits for it from anywhere.`,
 	fl.BoolVar(&f.resume, "resume", false, "go on with the export recorded in --out's manifest: skip verified files, wait on submitted exports")
 	fl.BoolVar(&f.noWait, "no-wait", false, "only submit the export and print its export id")
 	fl.BoolVar(&f.overwrite, "overwrite", false, "replace files already in --out (without it such a task fails and the file is kept)")
-	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 100)")
-	fl.IntVar(&f.exports, "exports", 0, "exports in progress at once (default: the client's, 4)")
+	fl.IntVar(&f.maxPerExport, "max-per-export", 0, "most tasks one export request carries, 1 to 1000 (default: the client's, 1000)")
+	fl.IntVar(&f.exports, "exports", 0, "exports in progress at once (default: the client's, 10)")
 	fl.IntVar(&f.downloads, "downloads", 0, "downloads at once (default: the client's, 8)")
 	durationVar(fl, &f.pollInterval, "poll-interval", 0, "poll the export's progress this often (default: 1s to 30s, growing with the time waited, with jitter)")
 	fl.BoolVar(&f.noIDCheck, "no-id-check", false, "send task ids that are not in DRS's 8-4-4-4-12 shape (only the basic checks remain)")

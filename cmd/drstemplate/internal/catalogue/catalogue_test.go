@@ -155,11 +155,11 @@ var catalogue = []badInput{
 		args: []string{"export", "--out", "{out}"}, exit: 2, stderr: "task", noCalls: true},
 	{class: "task lists", name: "more than one export may carry",
 		lib: func(ctx context.Context, e *env) error {
-			_, err := e.client.Export(ctx, manyIDs(101)...)
+			_, err := e.client.Export(ctx, manyIDs(1001)...)
 			return err
 		}, libErr: is(drstemplate.ErrInvalidInput),
-		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.txt", strings.Join(manyIDs(101), "\n")) },
-		args:  []string{"export", "--no-wait", "--no-id-check", "--tasks-file", "{dir}/tasks.txt"}, exit: 2, stderr: "101", noCalls: true},
+		setup: func(t *testing.T, e *env) { writeFile(t, e.dir, "tasks.txt", strings.Join(manyIDs(1001), "\n")) },
+		args:  []string{"export", "--no-wait", "--no-id-check", "--tasks-file", "{dir}/tasks.txt"}, exit: 2, stderr: "1001", noCalls: true},
 	{class: "task ids", name: "not in DRS's shape",
 		args: []string{"export", "0d3e8ca1-2b61-4b4c-9d3a-2c5c0a8fjb01", "12345,", "--out", "{out}"}, exit: 2,
 		stderr: `argument 2: "12345," is not a DRS task id: it has ',' at character 6`, noCalls: true},
