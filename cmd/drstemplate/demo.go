@@ -364,6 +364,9 @@ func clearDemoDir(out string) error {
 	if err := os.Remove(manifest.Path(out)); err != nil {
 		return fmt.Errorf("demo: clearing %s: %w", out, err)
 	}
+	if err := os.Remove(filepath.Join(out, manifest.JournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("demo: clearing %s: %w", out, err)
+	}
 	if err := os.RemoveAll(filepath.Join(out, roundTripDir)); err != nil {
 		return fmt.Errorf("demo: clearing %s: %w", out, err)
 	}

@@ -56,7 +56,10 @@ their files are written and reported, and the exit code is 1.
 As it goes, export keeps a manifest, ` + manifest.FileName + `, in --out: the task
 list, the exports DRS accepted, and each file's size and SHA-256. It is
 written once DRS has accepted an export: a run that submitted nothing (a bad
-credential, no connection) leaves nothing behind. After a crash, a kill, Ctrl-C
+credential, no connection) leaves nothing behind. While the run goes on,
+each step is appended to ` + manifest.JournalName + ` beside it, which the
+manifest takes in when the run ends (after a kill, when the next run
+records something). After a crash, a kill, Ctrl-C
 or --timeout, run export --resume (the task ids may be left out: the
 manifest's are used): tasks whose files are there and verified are skipped,
 exports already accepted are waited on rather than submitted again, and the
@@ -275,9 +278,20 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 	// The manifest is written once there is something to record: an export
 	// accepted, a file, a recovered download, or — resuming — news of a
 	// task it already had. A run that submitted nothing leaves it as it was.
+	// From then on each change is appended to its journal, and the manifest
+	// is written whole again at the end, the journal folded in.
+	var journal *manifest.Journal
+	record := func(e *drstemplate.Event) error {
+		if journal == nil {
+			var err error
+			journal, err = m.StartJournal(f.out, time.Now())
+			return err // the manifest written holds e
+		}
+		return journal.Append(*e)
+	}
 	keep := len(plan.Recovered) > 0
 	if keep {
-		if err := m.Write(f.out, time.Now()); err != nil {
+		if err := record(nil); err != nil {
 			return nil, err
 		}
 	}
@@ -295,11 +309,11 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 			Overwrite: f.overwrite,
 			Submitted: plan.Submitted,
 			Events: func(e drstemplate.Event) {
-				// The manifest first: what the display says is recorded.
+				// The record first: what the display says is recorded.
 				if m.Apply(e) {
 					keep = keep || e.Kind != drstemplate.EventDone || e.Result.Err == nil || f.resume && known[e.Result.TaskID]
 					if keep && writeErr == nil {
-						writeErr = m.Write(f.out, time.Now())
+						writeErr = record(&e)
 					}
 				}
 				rep.event(e)
@@ -307,6 +321,11 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 		})
 		logTo.set(cmd.ErrOrStderr())
 		rep.end()
+	}
+	if journal != nil {
+		if err := journal.Close(); err != nil && writeErr == nil {
+			writeErr = err
+		}
 	}
 	if keep {
 		if err := m.Write(f.out, time.Now()); err != nil && writeErr == nil {

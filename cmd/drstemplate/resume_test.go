@@ -141,8 +141,8 @@ func noPartialFiles(t *testing.T, dir string) []string { return files(t, dir, fa
 
 // files lists the workbooks in dir and fails the test on anything else but
 // the manifest — or, with tolerateTemp, the temporary files of writes a
-// kill -9 cut short and the lock file it left (its lock ended with the
-// process).
+// kill -9 cut short, the lock file it left (its lock ended with the
+// process) and the journal it did not fold into the manifest.
 func files(t *testing.T, dir string, tolerateTemp bool) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -153,7 +153,8 @@ func files(t *testing.T, dir string, tolerateTemp bool) []string {
 	for _, e := range entries {
 		switch {
 		case e.Name() == manifest.FileName:
-		case tolerateTemp && (strings.HasPrefix(e.Name(), ".drstemplate-") || e.Name() == localfile.LockFileName):
+		case tolerateTemp && (strings.HasPrefix(e.Name(), ".drstemplate-") || e.Name() == localfile.LockFileName ||
+			e.Name() == manifest.JournalName):
 			t.Logf("left by the kill: %s", e.Name())
 		case strings.HasSuffix(e.Name(), ".xlsx") && !strings.HasPrefix(e.Name(), "."):
 			xlsx = append(xlsx, e.Name())

@@ -63,6 +63,20 @@ func (d *Dir) CreateTemp() (*os.File, string, error) {
 	return nil, "", fmt.Errorf("no free temporary file name in %s", d.root.Name())
 }
 
+// CreateAppend creates the file name in d for appending (O_APPEND: every
+// write goes to its end) with the permission bits mode, and syncs d so that
+// the new name survives a crash. It fails if anything of that name is
+// there already — a file, a symbolic link, a FIFO (O_EXCL) — so the file
+// written is always a regular one this process made.
+func (d *Dir) CreateAppend(name string, mode fs.FileMode) (*os.File, error) {
+	f, err := d.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL|os.O_APPEND, mode)
+	if err != nil {
+		return nil, err
+	}
+	d.sync()
+	return f, nil
+}
+
 // Remove removes the file name from d.
 func (d *Dir) Remove(name string) error { return d.root.Remove(name) }
 

@@ -4,11 +4,35 @@
 // and the template file written (name, size, SHA-256). A later export into
 // the same directory adds its tasks to the record (see [Manifest.Add]).
 //
-// The file, FileName in the output directory, is JSON (see docs/cli-json.md
-// for its shape). It is rewritten whole after every step that changes it,
+// The record is two files in the output directory. The manifest, FileName,
+// is JSON (see docs/cli-json.md for its shape), written whole and
 // atomically (a temporary file in the same directory, synced, then renamed
-// over the old one), so a crash or kill -9 leaves either the old record or
-// the new one, never a mix.
+// over the old one): a crash or kill -9 leaves the old manifest or the new
+// one, never a mix. A run writes it when it first has something to record
+// and when it ends. In between, each change is appended to the journal,
+// JournalName, one JSON line per event (see [Journal]), so that recording a
+// task costs the same at the thousandth task as at the first; rewriting
+// the whole manifest on every event made a run's cost grow with the square
+// of its tasks. [Read] gives the manifest with its journal applied.
+//
+// Why a kill -9 or a crash at any point leaves a record the next run
+// reads correctly:
+//
+//   - The journal's first line names the manifest it continues by the
+//     SHA-256 of its bytes. Writing the manifest whole (which folds the
+//     journal in) makes the old journal stale — it names other bytes — before
+//     it is removed; a journal left by a crash between the two, or beside a
+//     manifest someone replaced or removed, is never applied. Applying a
+//     run's lines twice would be harmless besides (see apply).
+//   - A line is appended with one write: a kill cuts at most the last line
+//     short. A last line without its newline is ignored; a damaged line
+//     before it makes the record damaged, as a damaged manifest is.
+//   - Only the lines whose loss would cost more than redoing work are synced
+//     before the run goes on: an export accepted and a download starting
+//     (see [Journal.Append] for why). The rest ride on the next sync.
+//   - A download's file is written whole (a temporary file renamed into
+//     place) after its "downloading" line is synced, so a file found under
+//     that name after a crash is complete and the task's ([Manifest.Plan]).
 package manifest
 
 import (
@@ -18,9 +42,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/drs-tools/drstemplate"
@@ -101,10 +125,12 @@ func New(endpoint, projectID string, tasks []string) *Manifest {
 // Path returns the manifest's path in dir.
 func Path(dir string) string { return filepath.Join(dir, FileName) }
 
-// Read reads the manifest in dir. A missing one gives an error matching
-// fs.ErrNotExist; one that cannot be trusted, ErrDamaged with the reason;
-// one that is not a regular file (a FIFO: opening it does not block),
-// localfile.ErrNotRegular.
+// Read reads the record in dir: the manifest, with the changes of its
+// journal applied. A missing manifest gives an error matching
+// fs.ErrNotExist (a journal without one is not read); one that cannot be
+// trusted, or a journal that cannot, ErrDamaged with the reason; one that
+// is not a regular file (a FIFO: opening it does not block),
+// localfile.ErrNotRegular. Both files are bounded by MaxSize.
 func Read(dir string) (*Manifest, error) {
 	f, _, err := localfile.OpenRegular(Path(dir), false)
 	if err != nil {
@@ -118,6 +144,13 @@ func Read(dir string) (*Manifest, error) {
 	m, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Path(dir), err)
+	}
+	sum := sha256.Sum256(b)
+	if err := m.replay(dir, hex.EncodeToString(sum[:])); err != nil {
+		return nil, err
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%s with its journal: %w: %w", Path(dir), ErrDamaged, err)
 	}
 	return m, nil
 }
@@ -195,8 +228,7 @@ func validFile(f drstemplate.File) bool {
 	if err != nil || !recordable(f.Name) || filepath.Base(f.Path) != local || f.Size < 0 {
 		return false
 	}
-	sum, err := hex.DecodeString(f.SHA256)
-	return err == nil && len(sum) == sha256.Size && f.SHA256 == strings.ToLower(f.SHA256)
+	return validSum(f.SHA256)
 }
 
 // recordable is the one rule for a string the manifest records as DRS
@@ -269,27 +301,40 @@ func RemoveStale(dir string) error {
 }
 
 // Write writes m to dir whole (see localfile.Dir.Write): a crash leaves
-// the old manifest or the new one, never a mix.
+// the old manifest or the new one, never a mix. The journal's changes are
+// in m (Read applied them), so it removes the journal.
 func (m *Manifest) Write(dir string, now time.Time) error {
+	_, err := m.write(dir, now)
+	return err
+}
+
+// write is Write; it returns the SHA-256 of the manifest written.
+func (m *Manifest) write(dir string, now time.Time) (string, error) {
 	m.Updated = now.UTC()
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return err
+		return "", err
 	}
 	b = append(b, '\n')
 	if len(b) > MaxSize {
-		return fmt.Errorf("writing the manifest: %w: %d bytes, more than %d", ErrTooLarge, len(b), MaxSize)
+		return "", fmt.Errorf("writing the manifest: %w: %d bytes, more than %d", ErrTooLarge, len(b), MaxSize)
 	}
 	d, err := localfile.OpenDir(dir)
 	if err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
+		return "", fmt.Errorf("writing the manifest: %w", err)
 	}
 	defer func() { _ = d.Close() }()
-	if _, err := d.Write(FileName, localfile.WriteOptions{Overwrite: true, Mode: 0o644}, func(w io.Writer) error {
+	w, err := d.Write(FileName, localfile.WriteOptions{Overwrite: true, Mode: 0o644}, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
-	}); err != nil {
-		return fmt.Errorf("writing the manifest: %w", err)
+	})
+	if err != nil {
+		return "", fmt.Errorf("writing the manifest: %w", err)
 	}
-	return nil
+	// The journal names the manifest it continued, which is gone: it is
+	// stale now, even if a crash keeps it from being removed.
+	if err := d.Remove(JournalName); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("removing the journal: %w", err)
+	}
+	return w.SHA256, nil
 }

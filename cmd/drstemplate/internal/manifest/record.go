@@ -16,48 +16,18 @@ import (
 )
 
 // Apply records an event of drstemplate.Client.ExportAndDownload and
-// reports whether m changed (and should be written).
+// reports whether m changed (and should be recorded: see Journal.Append).
 //
 // A task that fails keeps its export when waiting on it again may still
 // give its file (the run was interrupted, timed out, or a call failed for a
 // while); it loses it when the export is of no more use: DRS failed it,
 // no longer knows it, or ended it without the task's file.
 func (m *Manifest) Apply(e drstemplate.Event) bool {
-	switch e.Kind {
-	case drstemplate.EventSubmitted:
-		m.Exports = append(m.Exports, e.Export)
-		for _, t := range e.Export.TaskIDs {
-			m.State[t] = &Task{ExportID: e.Export.ID}
-		}
-		return true
-	case drstemplate.EventDownloading:
-		st := m.State[e.Result.TaskID]
-		if st == nil {
-			st = &Task{ExportID: e.Result.ExportID}
-			m.State[e.Result.TaskID] = st
-		}
-		st.Downloading = e.Result.File.Name
-		return true
-	case drstemplate.EventDone:
-		r := e.Result
-		st := m.State[r.TaskID]
-		if st == nil {
-			st = &Task{}
-			m.State[r.TaskID] = st
-		}
-		if r.Err == nil {
-			f := r.File
-			*st = Task{ExportID: r.ExportID, File: &f}
-			return true
-		}
-		st.File, st.Downloading = nil, ""
-		st.Error = r.Err.Error()
-		if dead(r.Err) {
-			st.ExportID = ""
-		}
-		return true
+	c, ok := changeOf(e)
+	if ok {
+		m.apply(c)
 	}
-	return false
+	return ok
 }
 
 // dead reports whether err means the task's export cannot give its file.

@@ -1,0 +1,366 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/internal/localfile"
+)
+
+// JournalName is the journal's name in the output directory.
+const JournalName = "drstemplate-manifest.journal"
+
+// The kinds of change a journal line records, one per kind of event that
+// changes the record (Apply).
+const (
+	changeSubmitted   = "submitted"   // DRS accepted an export
+	changeDownloading = "downloading" // a task's download started
+	changeDone        = "done"        // a task's file was written
+	changeFailed      = "failed"      // a task's attempt failed
+)
+
+// change is what one event changes in the record: a line of the journal,
+// and what Apply applies. It holds only what a resumed run needs.
+type change struct {
+	Event string `json:"event"` // one of the change constants
+	// Export is the export accepted (submitted).
+	Export *drstemplate.Export `json:"export,omitempty"`
+	// Task is the task changed (all but submitted), ExportID its export.
+	Task     string `json:"task,omitempty"`
+	ExportID string `json:"export_id,omitempty"`
+	// Name is the name of the file being downloaded (downloading).
+	Name string `json:"name,omitempty"`
+	// File is the file written (done).
+	File *drstemplate.File `json:"file,omitempty"`
+	// Error is why the attempt failed, and Lost whether the export can
+	// no longer give the task's file (failed).
+	Error string `json:"error,omitempty"`
+	Lost  bool   `json:"export_lost,omitempty"`
+}
+
+// changeOf is the change e makes to the record, if it makes one.
+func changeOf(e drstemplate.Event) (change, bool) {
+	r := e.Result
+	switch e.Kind {
+	case drstemplate.EventSubmitted:
+		exp := e.Export
+		return change{Event: changeSubmitted, Export: &exp}, true
+	case drstemplate.EventDownloading:
+		return change{Event: changeDownloading, Task: r.TaskID, ExportID: r.ExportID, Name: r.File.Name}, true
+	case drstemplate.EventDone:
+		if r.Err == nil {
+			f := r.File
+			return change{Event: changeDone, Task: r.TaskID, ExportID: r.ExportID, File: &f}, true
+		}
+		return change{Event: changeFailed, Task: r.TaskID, ExportID: r.ExportID, Error: r.Err.Error(), Lost: dead(r.Err)}, true
+	}
+	return change{}, false
+}
+
+// check says why c cannot be applied to a manifest of tasks and exports
+// (by id), or nil: what a line read from a journal must pass.
+func (c *change) check(tasks, exports map[string]bool) error {
+	if c.Event == changeSubmitted {
+		switch {
+		case c.Export == nil || !recordable(c.Export.ID) || len(c.Export.TaskIDs) == 0:
+			return errors.New("an accepted export without an id or tasks")
+		case c.Task != "" || c.ExportID != "" || c.Name != "" || c.File != nil || c.Error != "" || c.Lost:
+			return errors.New("an accepted export with fields of another event")
+		}
+		for _, t := range c.Export.TaskIDs {
+			if !tasks[t] {
+				return fmt.Errorf("export %q covers task %q, not in the manifest's task list", clipped(c.Export.ID), clipped(t))
+			}
+		}
+		return nil
+	}
+	switch {
+	case c.Export != nil:
+		return fmt.Errorf("a %q event with an export", clipped(c.Event))
+	case !tasks[c.Task]:
+		return fmt.Errorf("task %q, not in the manifest's task list", clipped(c.Task))
+	case c.ExportID != "" && !exports[c.ExportID]:
+		return fmt.Errorf("task %s names export %q, not among the exports", c.Task, clipped(c.ExportID))
+	}
+	var ok bool
+	switch c.Event {
+	case changeDownloading:
+		ok = recordable(c.Name) && c.File == nil && c.Error == "" && !c.Lost
+	case changeDone:
+		ok = c.File != nil && validFile(*c.File) && c.Name == "" && c.Error == "" && !c.Lost
+	case changeFailed:
+		ok = c.Name == "" && c.File == nil
+	default:
+		return fmt.Errorf("unknown event %q", clipped(c.Event))
+	}
+	if !ok {
+		return fmt.Errorf("a %s event of task %s with the wrong fields", c.Event, c.Task)
+	}
+	return nil
+}
+
+// apply makes the change c to m. Applying a run's changes again, in order,
+// to a manifest that has them already changes nothing: each sets fields to
+// values of its own, and an export already recorded is not added twice.
+func (m *Manifest) apply(c change) {
+	switch c.Event {
+	case changeSubmitted:
+		e := c.Export
+		if !m.hasExport(e.ID) {
+			m.Exports = append(m.Exports, *e)
+		}
+		for _, t := range e.TaskIDs {
+			m.State[t] = &Task{ExportID: e.ID}
+		}
+	case changeDownloading:
+		st := m.State[c.Task]
+		if st == nil {
+			st = &Task{ExportID: c.ExportID}
+			m.State[c.Task] = st
+		}
+		st.Downloading = c.Name
+	case changeDone:
+		f := *c.File
+		if st := m.State[c.Task]; st != nil {
+			*st = Task{ExportID: c.ExportID, File: &f}
+		} else {
+			m.State[c.Task] = &Task{ExportID: c.ExportID, File: &f}
+		}
+	case changeFailed:
+		st := m.State[c.Task]
+		if st == nil {
+			st = &Task{}
+			m.State[c.Task] = st
+		}
+		st.File, st.Downloading, st.Error = nil, "", c.Error
+		if c.Lost {
+			st.ExportID = ""
+		}
+	}
+}
+
+// hasExport reports whether m records the export id. Exports are few (one
+// per chunk of tasks), so a scan does.
+func (m *Manifest) hasExport(id string) bool {
+	for i := range m.Exports {
+		if m.Exports[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// journalHeader is the journal's first line: it names the manifest the
+// journal continues by the SHA-256 of its bytes.
+type journalHeader struct {
+	Version  int    `json:"version"`
+	Manifest string `json:"manifest_sha256"`
+}
+
+// Journal records the changes made to a manifest since it was last
+// written whole, one line each, appended to the file JournalName beside it:
+// recording a change costs the same however large the manifest grows. It
+// is not safe for concurrent use (ExportAndDownload's events never come
+// concurrently).
+type Journal struct {
+	m    *Manifest
+	dir  string
+	f    *os.File
+	size int64 // bytes in f
+	max  int64 // the bound on size: MaxSize, which Read keeps
+}
+
+// StartJournal writes m whole into dir (see Write) and starts its journal,
+// empty, for the changes to come: record them with Append. Close it.
+func (m *Manifest) StartJournal(dir string, now time.Time) (*Journal, error) {
+	j := &Journal{m: m, dir: dir, max: MaxSize}
+	if err := j.start(now); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// start writes the manifest whole, which removes its journal, and begins
+// a new one that names it.
+func (j *Journal) start(now time.Time) error {
+	sum, err := j.m.write(j.dir, now)
+	if err != nil {
+		return err
+	}
+	d, err := localfile.OpenDir(j.dir)
+	if err != nil {
+		return fmt.Errorf("starting the journal: %w", err)
+	}
+	defer func() { _ = d.Close() }()
+	f, err := d.CreateAppend(JournalName, 0o644)
+	if err != nil {
+		return fmt.Errorf("starting the journal: %w", err)
+	}
+	header, _ := json.Marshal(journalHeader{Version: Version, Manifest: sum})
+	j.f, j.size = f, 0
+	return j.write(append(header, '\n'), false)
+}
+
+// Append records in the journal the change e made to the manifest: call
+// it with each event Apply took (reported true), after Apply. The line is
+// appended with one write, so a kill leaves at most the line being written
+// cut short, which Read ignores.
+//
+// The lines that a crash of the machine must not lose are synced before
+// Append returns: an accepted export (losing it would cost an export
+// submitted again) and a download starting (after a crash the download's
+// file may be there, complete, and the name recorded is how a resumed run
+// adopts it rather than failing on a file already there). A syncing line
+// carries the lines before it to disk. The others wait for the next sync or
+// for Close: losing the last of them costs a resumed run work, never a
+// wrong result — a file's line is recovered from its download's line and
+// the file (verified whole), and a failure's loss leaves the task to be
+// waited on or exported again.
+//
+// At MaxSize the manifest is written whole instead and a new journal begun.
+func (j *Journal) Append(e drstemplate.Event) error {
+	c, ok := changeOf(e)
+	if !ok {
+		return nil
+	}
+	line, err := marshalLine(c)
+	if err != nil {
+		return fmt.Errorf("recording in the journal: %w", err)
+	}
+	if j.size+int64(len(line)) > j.max {
+		if err := j.Close(); err != nil {
+			return err
+		}
+		return j.start(time.Now())
+	}
+	return j.write(line, c.Event == changeSubmitted || c.Event == changeDownloading)
+}
+
+// marshalLine is c's line in the journal.
+func marshalLine(c change) ([]byte, error) {
+	b, err := json.Marshal(c)
+	return append(b, '\n'), err
+}
+
+// write appends b to the journal, syncing it if asked.
+func (j *Journal) write(b []byte, sync bool) error {
+	if j.f == nil {
+		return errors.New("recording in the journal: it is closed")
+	}
+	n, err := j.f.Write(b)
+	j.size += int64(n)
+	if err == nil && sync {
+		err = j.f.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("recording in %s: %w", filepath.Join(j.dir, JournalName), err)
+	}
+	return nil
+}
+
+// Close syncs the journal and closes it. Write the manifest whole then,
+// which folds the journal in and removes it.
+func (j *Journal) Close() error {
+	if j.f == nil {
+		return nil
+	}
+	f := j.f
+	j.f = nil
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("closing %s: %w", filepath.Join(j.dir, JournalName), err)
+	}
+	return nil
+}
+
+// replay applies to m the journal in dir, if there is one that continues
+// the manifest whose SHA-256 is sum.
+func (m *Manifest) replay(dir, sum string) error {
+	path := filepath.Join(dir, JournalName)
+	f, _, err := localfile.OpenRegular(path, false)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer func() { _ = f.Close() }()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	if err := m.applyJournal(b, sum); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// applyJournal applies to m the changes of the journal b, if it continues
+// the manifest whose SHA-256 is sum; one that names another manifest is
+// stale — the manifest was written whole since, its changes in — and is
+// left out. Every error matches ErrDamaged.
+//
+// The last line is applied only if it is whole (ends in a newline): a kill
+// or a crash mid-append leaves it cut short, and what it recorded is done
+// again. Any other line that is not a change this manifest can take is
+// refused: lines are appended, never rewritten, so one damaged before the
+// end means the file was, and what follows it cannot be trusted.
+func (m *Manifest) applyJournal(b []byte, sum string) error {
+	if len(b) > MaxSize {
+		return fmt.Errorf("%w: the journal is larger than %d bytes", ErrDamaged, MaxSize)
+	}
+	first, rest, whole := bytes.Cut(b, []byte("\n"))
+	if !whole {
+		return nil // empty, or its header cut short: nothing recorded yet
+	}
+	var h journalHeader
+	if err := json.Unmarshal(first, &h); err != nil || h.Version != Version || !validSum(h.Manifest) {
+		return fmt.Errorf("%w: line 1 is not the header of a version %d journal", ErrDamaged, Version)
+	}
+	if h.Manifest != sum {
+		return nil
+	}
+	tasks := make(map[string]bool, len(m.Tasks))
+	for _, t := range m.Tasks {
+		tasks[t] = true
+	}
+	exports := make(map[string]bool, len(m.Exports))
+	for _, e := range m.Exports {
+		exports[e.ID] = true
+	}
+	for n := 2; ; n++ {
+		var line []byte
+		if line, rest, whole = bytes.Cut(rest, []byte("\n")); !whole {
+			return nil
+		}
+		var c change
+		if err := json.Unmarshal(line, &c); err != nil {
+			return fmt.Errorf("%w: journal line %d: %w", ErrDamaged, n, err)
+		}
+		if err := c.check(tasks, exports); err != nil {
+			return fmt.Errorf("%w: journal line %d: %w", ErrDamaged, n, err)
+		}
+		m.apply(c)
+		if c.Export != nil {
+			exports[c.Export.ID] = true
+		}
+	}
+}
+
+// validSum reports whether s is a hex SHA-256 as this package writes it.
+func validSum(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == 32 && hex.EncodeToString(b) == s
+}
