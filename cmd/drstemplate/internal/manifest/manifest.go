@@ -27,12 +27,15 @@
 //   - A line is appended with one write: a kill cuts at most the last line
 //     short. A last line without its newline is ignored; a damaged line
 //     before it makes the record damaged, as a damaged manifest is.
-//   - Only the lines whose loss would cost more than redoing work are synced
-//     before the run goes on: an export accepted and a download starting
-//     (see [Journal.Append] for why). The rest ride on the next sync.
+//   - A kill -9 loses nothing written; a crash of the machine loses what
+//     was not synced. The lines of accepted exports are synced at once (one
+//     spares an export submitted again), the rest in batches: losing them
+//     costs a resumed run work done again (or, for a download whose file
+//     reached the disk, an "already exists" until --overwrite), never a
+//     wrong file taken as done (see [Journal.Append]).
 //   - A download's file is written whole (a temporary file renamed into
-//     place) after its "downloading" line is synced, so a file found under
-//     that name after a crash is complete and the task's ([Manifest.Plan]).
+//     place), so a file found under the name its "downloading" line
+//     recorded is complete, and the task's ([Manifest.Plan]).
 package manifest
 
 import (
