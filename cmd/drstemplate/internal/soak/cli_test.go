@@ -78,7 +78,8 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // TestSoakCLI runs the soak's batch through the drstemplate command against
-// the bad day, kills it (SIGKILL) at random points three times, each time
+// the bad day, kills it (SIGKILL) four times — once between two events
+// recorded in the manifest's journal, then at random points — each time
 // resuming with --resume, then lets it finish. The end state must be the
 // library soak's — every template there, byte for byte the fake's, nothing
 // partial — and no task whose file was downloaded and recorded may be
@@ -136,16 +137,28 @@ func TestSoakCLI(t *testing.T) {
 	// with their export count at that moment.
 	recorded := map[string]int{}
 	rng := rand.New(rand.NewPCG(2027, uint64(*soakTasks)))
-	for kill := 1; kill <= 3; kill++ {
+	journaled := 0 // kills that left changes in the journal
+	for kill := 1; kill <= 4; kill++ {
 		cmd := command()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// A random point of a run, which takes about 60 ms a task here.
-		after := 200*time.Millisecond + time.Duration(rng.Int64N(int64(time.Duration(*soakTasks)*40*time.Millisecond)))
-		time.Sleep(after)
+		start := time.Now()
+		if kill == 1 {
+			// Between two events: once the journal has changes after the
+			// manifest's first write, so that a kill surely leaves them.
+			waitJournal(t, out, 3)
+		} else {
+			// A random point of a run, which takes about 60 ms a task here.
+			time.Sleep(200*time.Millisecond + time.Duration(rng.Int64N(int64(time.Duration(*soakTasks)*40*time.Millisecond))))
+		}
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
+		after := time.Since(start)
+		if n := journalLines(out); n > 1 {
+			journaled++
+			t.Logf("kill %d after %s: the journal has %d lines", kill, after.Round(time.Millisecond), n)
+		}
 		counts := exports.snapshot()
 		m, err := manifest.Read(out)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -170,12 +183,18 @@ func TestSoakCLI(t *testing.T) {
 		t.Logf("kill %d after %s: %d of %d templates recorded", kill, after.Round(time.Millisecond), n, len(tasks))
 	}
 
+	if journaled == 0 {
+		t.Error("no kill left changes in the journal: the resumes never read one")
+	}
 	cmd := command()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("the last run: %v", err)
 	}
 	t.Logf("the last run finished in %s", time.Since(start).Round(time.Millisecond))
+	if _, err := os.Stat(filepath.Join(out, manifest.JournalName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal is still there after the last run: %v", err)
+	}
 
 	counts := exports.snapshot()
 	again := 0
@@ -219,6 +238,24 @@ func TestSoakCLI(t *testing.T) {
 	}
 	checkTemplates(t, c, out, tasks, results)
 	noSecretInFiles(t, dir, sk)
+}
+
+// waitJournal waits until the journal in dir has at least lines lines (a
+// header and changes), for up to a minute.
+func waitJournal(t *testing.T, dir string, lines int) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if journalLines(dir) >= lines {
+			return
+		}
+	}
+	t.Fatalf("the journal in %s did not reach %d lines in a minute", dir, lines)
+}
+
+// journalLines counts the whole lines of the journal in dir.
+func journalLines(dir string) int {
+	b, _ := os.ReadFile(filepath.Join(dir, manifest.JournalName))
+	return bytes.Count(b, []byte("\n"))
 }
 
 // noSecretInFiles fails the test if a file under dir — the manifest and the
