@@ -57,10 +57,10 @@ As it goes, export keeps a manifest, ` + manifest.FileName + `, in --out: the ta
 list, the exports DRS accepted, and each file's size and SHA-256. It is
 written once DRS has accepted an export: a run that submitted nothing (a bad
 credential, no connection) leaves nothing behind. While the run goes on,
-each step is appended to ` + manifest.JournalName + ` beside it, which the
-manifest takes in when the run ends (after a kill, when the next run
-records something). After a crash, a kill, Ctrl-C
-or --timeout, run export --resume (the task ids may be left out: the
+each step is appended to ` + manifest.JournalName + ` beside it, which
+the manifest takes in when the run ends (after a kill, when the next run
+records something). After a crash, a kill, Ctrl-C or --timeout, run
+export --resume (the task ids may be left out: the
 manifest's are used): tasks whose files are there and verified are skipped,
 exports already accepted are waited on rather than submitted again, and the
 rest are exported. Without --resume, the tasks are exported afresh; a manifest

@@ -28,6 +28,11 @@ func TestFIFOs(t *testing.T) {
 	}
 	out := t.TempDir()
 	mkfifo(manifest.Path(out))
+	journaled := t.TempDir()
+	if err := manifest.New("http://127.0.0.1:1", "p", []string{task1}).Write(journaled, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	mkfifo(filepath.Join(journaled, manifest.JournalName))
 	book := mkfifo(filepath.Join(t.TempDir(), "template.xlsx"))
 	tests := []struct {
 		name string
@@ -37,6 +42,7 @@ func TestFIFOs(t *testing.T) {
 	}{
 		{"export into a directory whose manifest is a FIFO", []string{"export", "--out", out, task1}, exitFailed, "not a regular file (a FIFO)"},
 		{"export --resume", []string{"export", "--resume", "--out", out, task1}, exitFailed, "not a regular file (a FIFO)"},
+		{"export --resume where the manifest's journal is a FIFO", []string{"export", "--resume", "--out", journaled, task1}, exitFailed, "not a regular file (a FIFO)"},
 		{"inspect a FIFO", []string{"inspect", book}, exitFailed, "not a regular file (a FIFO)"},
 		{"diff with a FIFO", []string{"diff", book, book}, exitFailed, "not a regular file (a FIFO)"},
 	}

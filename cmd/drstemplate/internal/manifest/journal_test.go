@@ -465,3 +465,104 @@ func FuzzJournal(f *testing.F) {
 		}
 	})
 }
+
+// TestChangeCheck: a journal line is applied only if it is a change of
+// one kind with that kind's fields, of tasks and exports the manifest has.
+func TestChangeCheck(t *testing.T) {
+	tasks := map[string]bool{"t1": true, "t2": true}
+	exports := map[string]bool{"e1": true}
+	file := &drstemplate.File{Name: "t1_a.xlsx", Path: "d/t1_a.xlsx", Size: 1, SHA256: strings.Repeat("ab", 32)}
+	export := &drstemplate.Export{ID: "e2", TaskIDs: []string{"t1"}}
+	for _, tc := range []struct {
+		name string
+		c    change
+		want string // "" for accepted
+	}{
+		{"an export", change{Event: changeSubmitted, Export: export}, ""},
+		{"an export without an id", change{Event: changeSubmitted, Export: &drstemplate.Export{TaskIDs: []string{"t1"}}}, "without an id or tasks"},
+		{"an export without tasks", change{Event: changeSubmitted, Export: &drstemplate.Export{ID: "e2"}}, "without an id or tasks"},
+		{"an export line without the export", change{Event: changeSubmitted}, "without an id or tasks"},
+		{"an export with a task's fields", change{Event: changeSubmitted, Export: export, Task: "t1"}, "fields of another event"},
+		{"an export with a loss", change{Event: changeSubmitted, Export: export, Lost: true}, "fields of another event"},
+		{"a download", change{Event: changeDownloading, Task: "t1", ExportID: "e1", Name: "t1_a.xlsx"}, ""},
+		{"a download without a name", change{Event: changeDownloading, Task: "t1", ExportID: "e1"}, "wrong fields"},
+		{"a download with a file", change{Event: changeDownloading, Task: "t1", Name: "n", File: file}, "wrong fields"},
+		{"a download with an export", change{Event: changeDownloading, Task: "t1", Name: "n", Export: export}, "with an export"},
+		{"a file", change{Event: changeDone, Task: "t1", ExportID: "e1", File: file}, ""},
+		{"a file without its record", change{Event: changeDone, Task: "t1", ExportID: "e1"}, "wrong fields"},
+		{"a file with an error", change{Event: changeDone, Task: "t1", File: file, Error: "x"}, "wrong fields"},
+		{"a failure", change{Event: changeFailed, Task: "t2", ExportID: "e1", Error: "x", Lost: true}, ""},
+		{"a failure without an export", change{Event: changeFailed, Task: "t2", Error: "x"}, ""},
+		{"a failure with a file", change{Event: changeFailed, Task: "t1", File: file}, "wrong fields"},
+		{"a failure with a name", change{Event: changeFailed, Task: "t1", Name: "n"}, "wrong fields"},
+		{"a task not in the manifest", change{Event: changeFailed, Task: "t9"}, "not in the manifest's task list"},
+		{"no task", change{Event: changeFailed}, "not in the manifest's task list"},
+		{"an unknown export", change{Event: changeFailed, Task: "t1", ExportID: "e9"}, "not among the exports"},
+		{"no event", change{Task: "t1"}, "unknown event"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.c.check(tasks, exports)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("check: %v; want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestApplyWithoutState: a change to a task the manifest has no state for
+// gives it one (Apply takes events as they come; a download or a result
+// is never lost for want of an earlier record).
+func TestApplyWithoutState(t *testing.T) {
+	file := drstemplate.File{Name: "t1_a.xlsx", Path: "d/t1_a.xlsx", Size: 1, SHA256: strings.Repeat("ab", 32)}
+	for _, tc := range []struct {
+		name string
+		e    drstemplate.Event
+		want Task
+	}{
+		{"a download", drstemplate.Event{Kind: drstemplate.EventDownloading, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1", File: drstemplate.File{Name: "t1_a.xlsx"}}},
+			Task{ExportID: "e1", Downloading: "t1_a.xlsx"}},
+		{"a file", drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1", File: file}},
+			Task{ExportID: "e1", File: &file}},
+		{"a failure", drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: "t1", ExportID: "e1", Err: errors.New("boom")}},
+			Task{Error: "boom"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New(endpoint, project, []string{"t1"})
+			if !m.Apply(tc.e) {
+				t.Fatal("Apply took no change")
+			}
+			if diff := cmp.Diff(&tc.want, m.State["t1"]); diff != "" {
+				t.Errorf("state (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestJournalMisuse: a journal that cannot start says why, and one closed
+// records nothing more.
+func TestJournalMisuse(t *testing.T) {
+	m := New(endpoint, project, []string{"t1", "t2", "t3"})
+	if _, err := m.StartJournal(filepath.Join(t.TempDir(), "missing"), accepted); err == nil {
+		t.Error("StartJournal into a missing directory succeeded")
+	}
+	dir := t.TempDir()
+	events := runEvents(dir)
+	m.Apply(events[0])
+	j, err := m.StartJournal(dir, accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Errorf("a second Close: %v", err)
+	}
+	m.Apply(events[2])
+	if err := j.Append(events[2]); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Append after Close: %v", err)
+	}
+	if err := j.Append(events[1]); err != nil {
+		t.Errorf("Append of an event that changes nothing: %v", err)
+	}
+}

@@ -152,9 +152,6 @@ func Read(dir string) (*Manifest, error) {
 	if err := m.replay(dir, hex.EncodeToString(sum[:])); err != nil {
 		return nil, err
 	}
-	if err := m.check(); err != nil {
-		return nil, fmt.Errorf("%s with its journal: %w: %w", Path(dir), ErrDamaged, err)
-	}
 	return m, nil
 }
 
