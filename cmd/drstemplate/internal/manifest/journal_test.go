@@ -566,3 +566,35 @@ func TestJournalMisuse(t *testing.T) {
 		t.Errorf("Append of an event that changes nothing: %v", err)
 	}
 }
+
+// TestJournalStopsAtAFailedWrite: after a write fails (a full disk, say),
+// nothing more is appended, so that a line it cut short stays the last.
+func TestJournalStopsAtAFailedWrite(t *testing.T) {
+	dir := t.TempDir()
+	events := runEvents(dir)
+	m := New(endpoint, project, []string{"t1", "t2", "t3"})
+	m.Apply(events[0])
+	j, err := m.StartJournal(dir, accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := j.f
+	_ = good.Close() // the next write fails
+	m.Apply(events[2])
+	if err := j.Append(events[2]); err == nil {
+		t.Fatal("Append to a closed file succeeded")
+	}
+	j.f, err = os.OpenFile(filepath.Join(dir, JournalName), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = j.f.Close() }()
+	before, _ := os.ReadFile(filepath.Join(dir, JournalName))
+	m.Apply(events[3])
+	if err := j.Append(events[3]); err == nil {
+		t.Error("Append after a failed write succeeded")
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, JournalName)); !bytes.Equal(before, after) {
+		t.Errorf("a line was appended after a failed write:\n%s", after)
+	}
+}
