@@ -92,11 +92,12 @@ const (
 // that came with it (as the server said it; capped where it is waited for,
 // by retry.Policy).
 func classify(err error) (failure, time.Duration) {
-	var apiErr *APIError
-	switch {
-	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return permanent, 0
-	case errors.As(err, &apiErr):
+	}
+	// errors.AsType: no variable whose address escapes, so classifying a
+	// success (every call's Check) allocates nothing.
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
 		return statusFailure(apiErr.StatusCode), apiErr.RetryAfter
 	}
 	return errorFailure(err), 0
