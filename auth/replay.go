@@ -16,7 +16,8 @@ var errNotReplayable = errors.New("auth: the request body was consumed and has n
 // replay hands the body of one request to the attempts of a RoundTrip. It
 // reads the body only when asked for its bytes (to sign them), then sends
 // exactly those bytes; otherwise the first attempt sends the original body
-// and later ones a copy from GetBody.
+// and later ones a copy from GetBody. A nil *replay stands for a request
+// without a body: every method works on it.
 type replay struct {
 	req      *http.Request
 	buf      []byte
@@ -25,8 +26,16 @@ type replay struct {
 }
 
 func (b *replay) hasBody() bool {
-	return b.req.Body != nil && b.req.Body != http.NoBody
+	return b != nil && hasBody(b.req)
 }
+
+// hasBody reports whether req has a body to send.
+func hasBody(req *http.Request) bool {
+	return req.Body != nil && req.Body != http.NoBody
+}
+
+// noBody is the body function of a request without a body.
+func noBody() ([]byte, error) { return nil, nil }
 
 // bytes returns the body, reading it on the first call: from GetBody when
 // the request has one, else from the original body. It reads at most one

@@ -52,7 +52,12 @@ type Transport struct {
 
 // RoundTrip authenticates req and sends it; see [Transport].
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	body := &replay{req: req}
+	// A request without a body (a GET) needs no replay: nil stands for it,
+	// which saves its allocation and that of the body function.
+	var body *replay
+	if hasBody(req) {
+		body = &replay{req: req}
+	}
 	defer body.close()
 	if err := t.check(req); err != nil {
 		return nil, err
@@ -109,7 +114,11 @@ func (t *Transport) attempt(req *http.Request, body *replay) (*http.Response, er
 	if t.UserAgent != "" && r.Header.Get("User-Agent") == "" {
 		r.Header.Set("User-Agent", t.UserAgent)
 	}
-	if err := t.Credentials.Authenticate(r, body.bytes, now); err != nil {
+	read := noBody
+	if body != nil {
+		read = body.bytes
+	}
+	if err := t.Credentials.Authenticate(r, read, now); err != nil {
 		return nil, err
 	}
 	if err := body.attach(r); err != nil {
