@@ -53,19 +53,21 @@ type stallGuard struct {
 }
 
 func (g stallGuard) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx, cancel := context.WithCancelCause(req.Context())
-	stalled := &stallError{after: g.stall}
-	timer := time.AfterFunc(g.stall, func() { cancel(stalled) })
-	resp, err := g.next.RoundTrip(req.WithContext(ctx))
-	timer.Stop()
+	// One stallBody holds all a call's guard needs (its error included),
+	// allocated once whether the answer comes or not.
+	b := &stallBody{stall: g.stall, parent: req.Context(), err: stallError{after: g.stall}}
+	b.ctx, b.cancel = context.WithCancelCause(b.parent)
+	b.timer = time.AfterFunc(g.stall, b.fire)
+	resp, err := g.next.RoundTrip(req.WithContext(b.ctx))
+	b.timer.Stop()
 	if err != nil {
-		cancel(nil)
-		if errors.Is(context.Cause(ctx), stalled) && req.Context().Err() == nil {
-			return nil, stalled
+		b.cancel(nil)
+		if b.stalled() {
+			return nil, &b.err
 		}
 		return nil, err
 	}
-	resp.Body = &stallBody{rc: resp.Body, timer: timer, stall: g.stall, cancel: cancel, ctx: ctx, parent: req.Context(), err: stalled}
+	b.rc, resp.Body = resp.Body, b
 	return resp, nil
 }
 
@@ -77,16 +79,25 @@ type stallBody struct {
 	stall       time.Duration
 	cancel      context.CancelCauseFunc
 	ctx, parent context.Context
-	err         *stallError
+	err         stallError
 	once        sync.Once
+}
+
+// fire cancels the call: it made no progress for the stall timeout.
+func (b *stallBody) fire() { b.cancel(&b.err) }
+
+// stalled reports whether the call failed because it stalled, not because
+// the caller's context ended.
+func (b *stallBody) stalled() bool {
+	return errors.Is(context.Cause(b.ctx), &b.err) && b.parent.Err() == nil
 }
 
 func (b *stallBody) Read(p []byte) (int, error) {
 	b.timer.Reset(b.stall)
 	n, err := b.rc.Read(p)
 	b.timer.Stop()
-	if err != nil && errors.Is(context.Cause(b.ctx), b.err) && b.parent.Err() == nil {
-		return n, b.err
+	if err != nil && b.stalled() {
+		return n, &b.err
 	}
 	return n, err
 }
