@@ -10,7 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/gen/iamserver"
 )
 
 // TestIAMOperations pins the two IAM operations: an accidental edit of an
@@ -201,17 +201,17 @@ func TestIAMServersAndSecurity(t *testing.T) {
 	}
 }
 
-// TestIAMEmbeddedSpecMatchesFile catches a gen/iamapi that was not
+// TestIAMEmbeddedSpecMatchesFile catches a gen/iamserver that was not
 // regenerated after an edit of iam.yaml.
 func TestIAMEmbeddedSpecMatchesFile(t *testing.T) {
-	embedded, err := iamapi.GetSpec()
+	embedded, err := iamserver.GetSpec()
 	if err != nil {
 		t.Fatal(err)
 	}
 	a, _ := json.Marshal(embedded)
 	b, _ := json.Marshal(load(t, "iam.yaml"))
 	if string(a) != string(b) {
-		t.Fatal("gen/iamapi embeds a different document than api/iam.yaml: run make generate")
+		t.Fatal("gen/iamserver embeds a different document than api/iam.yaml: run make generate")
 	}
 }
 

@@ -64,7 +64,7 @@ const (
 	formContentType = "multipart/form-data"
 )
 
-// newAPI loads a contract (drsapi.GetSpec or iamapi.GetSpec) and prepares a
+// newAPI loads a contract (drsserver.GetSpec or iamserver.GetSpec) and prepares a
 // router for it; its generated server is serve's, on the api's mux. The
 // document's servers are dropped so that routes match on the path alone,
 // whatever host and port the fake listens on.

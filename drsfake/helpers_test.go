@@ -19,7 +19,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/drs-tools/drstemplate/gen/drsapi"
-	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/gen/drsserver"
+	"github.com/drs-tools/drstemplate/gen/iamserver"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
@@ -40,11 +41,11 @@ var specRoutersOnce = sync.OnceValues(func() (specRouters, error) {
 		doc.Servers = nil
 		return gorillamux.NewRouter(doc)
 	}
-	drs, err := load(drsapi.GetSpec)
+	drs, err := load(drsserver.GetSpec)
 	if err != nil {
 		return specRouters{}, err
 	}
-	iam, err := load(iamapi.GetSpec)
+	iam, err := load(iamserver.GetSpec)
 	return specRouters{drs: drs, iam: iam}, err
 })
 

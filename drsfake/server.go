@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/drs-tools/drstemplate/gen/drsapi"
-	"github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/drs-tools/drstemplate/gen/drsserver"
+	"github.com/drs-tools/drstemplate/gen/iamserver"
 )
 
 // Server is the fake DRS service: an [http.Handler] that serves the four DRS
@@ -86,10 +86,10 @@ func newServer(cfg *config) (*Server, error) {
 	}
 	ops := operations{s}
 	ctx := context.Background()
-	if s.drs, err = newAPI(ctx, drsapi.GetSpec, false, func(a *api) http.Handler { return newDRSServer(ops, a) }); err != nil {
+	if s.drs, err = newAPI(ctx, drsserver.GetSpec, false, func(a *api) http.Handler { return newDRSServer(ops, a) }); err != nil {
 		return nil, err
 	}
-	if s.iam, err = newAPI(ctx, iamapi.GetSpec, true, func(a *api) http.Handler { return newIAMServer(ops, a) }); err != nil {
+	if s.iam, err = newAPI(ctx, iamserver.GetSpec, true, func(a *api) http.Handler { return newIAMServer(ops, a) }); err != nil {
 		return nil, err
 	}
 	return s, nil

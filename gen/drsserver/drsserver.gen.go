@@ -7,15 +7,21 @@ package drsserver
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 
 	. "github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -2740,4 +2746,265 @@ func (sh *strictHandler) DownloadCreateTemplate(w http.ResponseWriter, r *http.R
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7H3tchs5kuCrIHgbYbKXLFGU5Lal6LiQLbutsWV7RXlnelx9KrAKJNEqApwCKJnt0MX92gfYuCecJ7nI",
+	"TKC+WBQpW97tmfP8mDZVVUAikcjvTHxuxXo210ooa1qHn1tTwROR4T+fa2WFsifSzLWRVmoFf02EiTM5",
+	"p5+tiFvL4+lMKHvExjIVis/ET2ErCIKwFbEbaafMTgWDPzM9xn/Da6ytM8azeCqvRYcZoWwQqgv/Yqxn",
+	"wrBxpmf4gRHZtcgOmeFKWmkEk5aNxFhngi2MVBP4zQ3jbM7tNAhVq9sSn/hsnorWYWsNgAPx+KkYjXZ7",
+	"4/7jpLcvRoMe//HJ097gyZO9x4Onv40G/f3LuTZ2kgnzt/Ry0B8c9H/s7/Wf7h/s9oNPqfkUtlrdlomn",
+	"YsYBMXY5h/mMzaSatG5vu61zYbPl8diKbBVxf54KxaxmNlsyPuFSHTLO1GI2EhngyYhYq8QwwJJiry4u",
+	"3rOEW8Ha5y+fs6e7u/1uqIyIYTC22w8GwV4nYK8W/EbIR4ZNuBU3fAl4TYwfq46YvQ3Q/+Vc/G0hjD1N",
+	"VqE/TWgzpWEZvcW4dfOz56leJEfsbwttcatuYKncXMFOuVfMYj7XmQ0qAD0dP477ySh5MtqP98Xj0ZP4",
+	"x9FuvJsMxN54nx+M7oT3ttua84zPhHXUe2yWKv6THjWBD4QWySRimbCLTImEjZYsevEJYHqeCQ6vXYjZ",
+	"POVWRFUgHw94/+CAi14s+nu9/cHeoDcSo8e9/cfxk73REzEejAatbkvCNECOrW4LKA4IEQC6/E2PLmXS",
+	"6rYAbzITSevQZgtRXtpMqjdCTey0dbjbbdiYZ9zG0zUro43hbATvMJxymmmlF4b9pkddOCbRG2msx46J",
+	"WCqNNUzaIzhroYrKcEZAfXIGeHG4MkwappVgbdz9eaZ/E7F9BHTAE6kmnTqZJfHj/u7jeNwb7wGa4kHS",
+	"G+0nP/YO+k/2R/1xMt4/ePy1COOfPMIe73c34u+FmkglLvDvdfzRM8+pRilXV8w6SvAHjCU6XgBDAUSk",
+	"SxYVbALwlTDDlyZUnnPJWLBMjBdGGHbN04UAZLNEC8OUtv4oHCGv1AsLD8uoDRVg1jA75ZadnA8ZV+ZG",
+	"ZAYBPFsO/+1NAWAN9QVcHsF/W4hsWWBY4GovEUX3ocA3cibtKvLO+Cc5W8xKbCwTsc4AeO3IJ2AXJbTM",
+	"+NL9nY3FjciO2MIIwpzVlqeAi0wAegxrR7FeKBt1gSdG+PiS/tKB4a+UviFOA18DTUs1CZU0IEzmqVjB",
+	"zm6/GScprq2MjbHOZty2DltS2T043DOpYJ1l5EhlxURkiJ1347ERDeh524QWcyXnXpiRcMyMxQPmeVOF",
+	"/6wBWtOU20Hdb4T6PZHbXdxeMCsUV3DaHXEySfjOxERqdcj2BizVNyLrxdwINhWfeCJiOeNpqOIpz3gM",
+	"3Jm1T4/PWKyV0anosrB1tmTPM5EIZSVPTdhif/+P/2Shh8iELdzz0+OzRyZU0c8vLtjO9d6OA8H8T5To",
+	"nwmE22iFAR0M9n4Uu/2xeMr5Pk8ORruPR4/5wWD/YLD/ZG93v5n5uNE3sZ5/ycS4ddj6HzuFFrVDT81O",
+	"gVEUp2+4miz4pIHp+CeAZZFlOmMzYQyfCBN44EgtK8D7Sy8fbltw8g9QWGbCzLUyAmXlM544YQ+/YtL7",
+	"4J98Pk9ljPJw5zdDCmCO2c8tBPYy1gmAdHI+DM76/X7/R0A/PpmZCZCPuuapTFgun4PW7bZAv4Bxzh2s",
+	"BPmqKPcqiDRM0lxdNtYZc5CCDBOzuV0CFc14CicDRL5Oll14tlDAPFSoLDdXDD4GrasAlwFXhlPL1USw",
+	"dlQs1BNbSWn+S89hskcnqWlx7vWdkoaFK3ups5FMEqG+fhd2+/01u2D1lVAPvQNxcXwZzwSjqUYLiyKO",
+	"p8AUYGqWaBRuiGJi81dClTYuVLBxIOZyPO/2+w+M51NlRaZ4OkS7Ahf49Rg/aMA4TZOLO3z40Kj3g4+5",
+	"TEWCShyLeZqicB2hGMmkSBgoCFlJhXHqh9dlSOrCkvDooAYCTJwG9CdJGnYDekiSmTG/El4XedDdeavt",
+	"S71QyddvyX5/v7YlxC2MXmSxKHAgPkljH3pfnADpOvyhCu2IHg3g2uz/ABszJEr7oPg1lykfEeK/9tTs",
+	"NWyRp2lpULfVGc9kumSLYuZvdYrWz3iEJ2n5j3OOLrQ+42rp/mq+Yq+O35/+HPT3+k8aT1Mue+0009am",
+	"oLE+sHThaSqyyhSsHeVQRZ2A/ZlLiwiP0OnSQ69LlLtR2rRdoeLJtQRDbADC6MA/76DZhvu7sgWl8Tbt",
+	"QMnfAwrfV+zdB8UXdqoz+btIvnLj/gw42l0RTbHOMlDgQRWHuUB606hMKrIdpFaBU36FQU14Cx/Nw+38",
+	"cRUqkm+HjLOZNEaqSRe4KmjlwFYzca2vhNNuus5tlusUx693hq+ZkRPF7SITjngIM1EH3gaD62aqjWDR",
+	"X3rD5Kp3wq2IkOS0ZmOe5d7IUJE78pFhcarjq/Jgew+qqOSorPizVs2H47XeHrPAPyPrgRUWzpw4E9yS",
+	"fTHP9FxkVpIpUHG63GEJ0pS/6VHwJd6emkuh2yJ4Lq2ciXW+0qmA6dgNNw765GgtFyYxi1RchW/QHxz0",
+	"+j/2+nsX/aeH+/uHu4O/NsGT6BmX6pKsrRWEx+h4YG16q0O+GQeUB7Q672zZ4/RV02zGcrswqxMNLbdi",
+	"BeNotOi5UIxGCNi/k1up7p46DFV0PPzl7fPLP717dvnvx29OT44vTt/+HLF24StlIyHVhDR2gL/Tbfrq",
+	"xeXL49M3L06iLouOP1y8u3x/fH58Vjwdfnj+/MVwGLF2JniyZFaHKtazmbSdLouevzs7O73IXyJZePz+",
+	"lGViLDKhYvHIFNZaajQzU31jKoA8P3/hgAdeXX7w7uz9mxcXL06igF3AHniDznnbQsUNM1amKZMK1LJJ",
+	"JsyKN/yORTXt2MKIbA11AEeFx9tRBbzZavKxFT6Hj3VPqCOXX/PP9AhUTYDLc4kTYblM30jT4Id6pwSb",
+	"O3cD2mDcXJmy29jBWWUMv+mRafak59+T25JPBLotrJiZTULAg3vBzRWA79bDs4wv8Xfh5rvLn1aCoHpO",
+	"4kwbA/YngmUq2N/t3ttHVt6TMmhdws5dG7J5K5qZuLnPTuRL/8rt+IqtKIGA9D+D33+onUBaa9wJ9P/U",
+	"zsGqz3/G1ZLNdCaYxo95yiaZXsxNqNoRT3k2u1TayvESeKWZC5Fcok8ZfiqdiEvQr6IuC4Kgg5xwiS4T",
+	"7yThKgkVyLKZTkQK2jRyqioJjLihcTbt6J/06Bk34hRe3VrMIh7+a+Rsk5JxQW642oBbxGsbRSva+pdC",
+	"JXMtm0gXrT/nEOCWA2bbprP1kfmTHr3wYzecmnWSHddID+vinLVFMAlAaL59efrzh/Pji9N3b4F4cgkI",
+	"Ehp/lKXyn49P4eHly3fnl8OL4/OLVU94ZcQmZFmeTYTdgKxEGCsVKeUPjrHbhoOL8c7nqEw06r9oIuJj",
+	"ELR3iLD/Jt0WTa5Vpd35+Bkf6QUdJFpEddKvVxcZB4u0NMGK/lgjkrKu9oCqSWkbz4VZpGvIi1whsIqI",
+	"XvZ8O2qUhJuorUY8dfBhhLXAnqKt9FJns2ZQgfGV5QXZVl1MZ8FI+2yRWjnnmd2BV3twWhpWMZapWDOB",
+	"BAHAbnR2NdL6irUx76RTzMDJlwhTUK6NtIb+BLppEKoV6aU0M/J3wVAkHbEoj51HrL3bZ2fyWRfU5NHS",
+	"CtMhl4s0oSri/CO9UEkXTWI+0teC8Tz+TLgYixtmp3ph0Keibwxr34g0DdVCJSJju+zsGflbRiLVN7kp",
+	"4HJWHhm2O2BnzwhAdOmg9d4D610koRrpRArTZUaTgsFdehCLuXJxdqTva5HBQhO2mKeaJ0zwLHXenVzZ",
+	"GEnFMYxayiDY7e8/Ofjxcb+JPTamDMBGXUmVeEUUV5RvmTO0WdsrC8gohQLV5mNrJicZclI4OksVt7qt",
+	"ONWL5IRb/vOCZwkQZ8leKL1+97FEmtpA2FueQnqZzhEuBtNGyK9tMK0LB8etGvT7uLX7/X6o2twUKUnD",
+	"k9ek0RgmbeeQ1dJMtGJmEcfCmCMWFT4sFHW54wpNPwrt0UYTfXVZRCfv0r3pgqc46pjLdJGJJiXq3uIA",
+	"f1UcKEnALhrTYA7ZWINCFyrpTmY97Wan+hcy2Mi4pbEL2yxUNEKdH35Zpk0tW2aFyssexNUMj3gqlejB",
+	"KvkodSEtdHd3GaktJ+fDYLe/O+j3+7u13Knyo9bamRvF5avFjKv6tG6jq5O8RD8hsxq4ohGlPRMJssZG",
+	"NbSJfpqNBKFstmRzUaFBTyr+2G+tDNHhQl/oGU27nU50om8UsDWfpVYK3zcY6J4/w/INhWHp82Zh1LDy",
+	"l16mGBA7qTTWJc0BDXsgTNRgLilNrBy9UTP+6RTQ4pw4JeHDMf+lcpQmQokMzGAUOWWW732wa3m+j0qU",
+	"mH5OIR8fIvcTeGu+waUTNTg42JCAhgfwlD7d7ff7+Lr/3bD1da7erFx5jfo4STJhTKNxB0ZmrrEzTN3k",
+	"8VQkrD1eZHYqMjaWIk2MN0U7q9SRjC6BXleHf4+KDzfMik81DXZvr9+oFst5wzHXxrpc4YydvmecllMd",
+	"cPfpINh9/CToB7v9RkG4ip1KrKGBuTghRWxlpJNlgDkIwNcMS0GOp/JKEHM7+wT/i47KWot701ieWc+t",
+	"MT4VYbYaBQiiJiH0hdx2lbHmqTcPxVa7PrkrLaUnRUXiUY25N2T5NMBSDibVgTn3ocTEKbijZV07BIkO",
+	"Kq6+UQSsuXcK8d16U2k7yohrPHIY02+OyCjG41jMrUi6VY8eJQKsHqwmfBzXXIFMJkdszg3mj1rNouFU",
+	"3xAU751X+8uSlbc2MI9xUVzFwvkuvNxz+Q2e7baLE0WwHLLIO/87QahOS/mvM8FVeYwpBwtGSTMVySGb",
+	"6zRtXmhN+dnWXt1kpVanWeMu8nY2V2s3dJ5p0GYvt7LVaZBq0lo0Fwo0yajLomyhlPun05KBr4QqoqBo",
+	"RFm140WaMiMwFl920gEeQfUAERtzI3pSGaGMtPJapEtyONqGwAnbJm7ioNyI9xo+1qN+O40GHf4UsI1d",
+	"wn6h5li9dluafeenCVIyZuJINUHeT1O04YNOly3Mgqfpkn34cHpiGrWcUDk1h32dlhOqrS3br9dy1qkx",
+	"u4Mn31CNWeuiBy1zCKTY4HA55zfk2UDXRNBoxq/A2KBeN3jiGhR42oGSveeU/WCNAJ+tG/3PUxJiMMcN",
+	"N+VxikOUu/MDyyfGGS7erMYjHlQNt4PdQZNw1TeX2WKNswoAoMT8Qk/Ly3HmIk2Ny00TacIiN1TE2kbG",
+	"HeIRRKBO+OzC/+2xIqsb1XN098y5sezp06dAt8CHRmQ5JHXWgdpbaVF7G0nOTIWwa8Kub0sVZrCL+G4V",
+	"zfin2qTbUDqywzV+Z5GmxC6bd9YCC6v5l/p4XLZQW8vBmwayBQ71yLARNzIGvg+sy9xHmS+P1xigKP1p",
+	"s1e6XEyypq5mXahjtjR/S3tW9/AfUaceJS8/bZr6Nz26TGRG9XCrk5/4R95HsZiDKAUjmIJyqpeM6rrT",
+	"Yr5upuYVvi65AP08ub8OJfdSxfDfqoOvNusdHj6f+9+4U+jurdsEhLBerOeNzFEJu2Ytb4WFI+SXISTi",
+	"63oe039UDejredwcTTJXaya4yLgyY5GhS9BP8/LDmzeXF+fHb4cwDf46ffv8vPhT6VfN51N9t7Xt6Xqx",
+	"NtB1XBjKPhpG3m308N7LYG7GwIkfHh7n9ILk30D9zeetAP7ORLuaa6D06WWmm0IP51iXQyAZDTIA46Md",
+	"qrziEWtToLB2To2+C8wNx8a/5ufV43EqlYBtF7HJz00NOfi37bb7S8pvjli5iA8r+CKhegsTUamZ0god",
+	"KVi/XHLr4zutbuv3aS9WVRe+f7SCpzvqr977Yquku77CqiSKg/vWP825tSKDqf7Xx37vKe+Nf/28N7j9",
+	"lyY4vX7+sjFqhR7ST87bWvE7Nrsa1wjz3N3YZdFnV5Zze/mZRMzt5eflcrk8O0uSV69mM2Nu0SUXBex9",
+	"bhyHKvIuUgpaFOW8NS3kIZyBDWhKubGXM53IsRTJHbkWqNKCYggfsJtMWisUa3+4eN7ZKqMiV4ITbkUP",
+	"Ezu2iQ0R3utgNunkHnFb5JJV3Myr+70md+gCKz2LmtHqMA+cOgSfoqufykov9chcrnF5uwCs+MJcqso5",
+	"ud1gEfnkpXXArW4MaMMiXmTSLocwI63g+PXwdYMww/Rnby0aOVGYPs3Tic6knc5YNDx53Xt1dvy8N3x1",
+	"PDh4HLE2lieUo3cG+B8bLUOViDFfpLYTsAuNozHuBz8MVah2AzYUtppIbTUlICyyTCjLPlw8Z0CrGCX/",
+	"5Zdffjk7Ozm5ePXq7Gw4/GsR5gsVY/CdyctpeibWc5FgSYDpwhyOOfZOk3yWvDgVTI5BwIYYOmYuy/qQ",
+	"iWuRLd1PrMEVMF/BVpMuE59iMbcscj0wehfLuYgQHDDpKRASa2W5BFyy6DI6Yoa4Hrzwm5YwIzmCj0Bg",
+	"LucSYF7iGNHCiKzHJ0LZo089vzSZHH3qmeSqB0c56gQsKv1ks4VBU4rPtJrAMmdBqPYC9pwrrWDsfA/Y",
+	"TNipTrpgf7lHH85Pyz+xerjLtBIEDqznEK2YMFQRA8GLES5TRhxrk51jMzmbiaTjIsDlV3C0VBpMMaGc",
+	"16qwYsNXx73BwePC8cVjiw53MuvZ3//P//XIGzlcAUgBO87p16XpV3YGXV5Cok72p+G7t0zpjD2Df7Qx",
+	"ZR/GaUrG8MkB6+PcHRbzLJPC0CBE037u4ZQPDh4fsg9vh6c/v31x0nt//Mubd8cnUdfjBcMGmH6PsDkS",
+	"7OaUhG6GVFqR4QbOUx4LMsQBKY8Mm3IzRYM9P4s4coYO1EPmV4coRCRcY2SSJ+hMdGed/IMVcoD9jWEN",
+	"QlHsQvB4yhIBPxJspMKMmGCO35UQcyymZ8w1PDju/ZXx3u+s33vKeuySBex/k6+Lpzd8aRi2HSHi34l8",
+	"SWKF+HAwg4X9fk4XXVRJ7n5UCfPQAb0XGQc3fMnaSLU/RTmfyKt88fNOEKr9gA3JzrTEqA5XOB3S+79W",
+	"edW/Es2xf61RrOdGpbU4mgxCdUBsButLDvHD0iye3E0Fmi67EkvPJeDx8HUQqsfAPTHD3VUAoTl4yGqA",
+	"s2P0A//0+fj1bddxuFdEXT99hiN4S0SWA/XT57z+5TY6cpO6UrdltYAXE/ABhjZ2s5AT1cmp38mc3oW+",
+	"EgqUKWrb4+MzmcCafMZL1TbNdTUz6njAFds9YDOpFhbOGFbZSNtcW8M8OFS9LUE0A7ljwhDpdY3F8hVM",
+	"FuoRn8vXArM0T4/PcD2NkZwinx9ewSPnPD5uV2FlCxTLDivMF9d7zqnHefeC9++G1L6AL+x0B4c0ERXs",
+	"tufcmBudJUziXthllzlxVxVsKHnhw1Cl8lqwwT6b6kVGJybmisp+qSBK8CyVIjtiY4Hp5UyJG1ftJEBw",
+	"48zShMpnMyBh7Pd378DnX3qAUVrsKjpBNfGpySgiY1T63LdJZnIFb8YlSlCRgUW0yFKYy9q5OdzZmUg7",
+	"XYyCWM92ksz0rNap2Sl93FpbKYj6WrkVEQNbm52LvG6OuUpW1j45H3bY9QGxYReA4qH6AU2OlcDCDyie",
+	"uGIvPsUiXUnLc+6yERxxH0oAvBbzgmnpHTwUYCiSGoycyZRnLu7gdtFXj7hjwaQK1WiRXjlAnPywWEK6",
+	"ki044vEVk8pqqqcv5yh28oPrFi1NJU7p9bh1PZEo0m2KABjgHKgKVogHG1eBIoFKW5GBDPoDoi+uVgod",
+	"QFtjp9awiEJEEckaA/KkFB684TSUj6+ShtcUIYQ1zTWhhDgsB5WQLZSVKYuqAanIJUMY2H5g8yKbScWd",
+	"b5c0rVqui2ucZFcSbLpkEY2WZDCwYzLyQDrzmUiIlW5t1R4VKfkyYfNMjOWnXLsCHZrQ4drHIM5Sqa7Y",
+	"SNgbAUc83yL4yOeHGhKP64xkkFSCz6jTE/VrczQOSgXoGDxlbc6C3+W8oCUXKplop8KQznPDl6QO1miM",
+	"Wa1zOvNwlNSvVWC4a8iElNxzs+W4L4EDFNGszjmFzzQcl3ajhtgBonT6BfVd4qqWvIjlpvv9PpGZXpsj",
+	"BocXtr45WbFEY5uzBCm5kEi6SE+8mcJOnZwPcR5f0WeKRMJHrFT3126uDUS13kF6Z6UfJrasrRN0+lc9",
+	"ZzHPh3VSlGoOHbsApoaGtuMuI5mmoL0CkaxEXFFfRelV5IQcFWG7en7puFT8Kl13rgJzhE9nvBW1BFIx",
+	"Y8XcsD3KavX50Kv5nqFyyoAHkHh8W2liBsjGkIEjgRgBBkQs6Oy8QHvUSeJyNTbIbzJqPNesKiOsHZVl",
+	"MZYyu/SjRpuftVcs/c4RM0I4PyfpdsyQQyEIFUZODZpAS8bJtEJTI/oclnJlwtYhC0tZSGGry8IifYYe",
+	"Y0vI24hiiXCIypXRqzrTjc7sFJsIOpW51jqQmI40RS0SKJVeo0h88lBZ3/B+AZSmuT01X4xSGYcKhOT1",
+	"QbUs9Qj3jNIp8D0zpaHpa9KRUhkLl1fmlJyz04sVhUbPhSI/eqCzyY77yOzAu7fdlpUW3XxVxYVAwnPR",
+	"qJGA3oTpAKgBHQT9oA+DwVx8LluHrb2gH+yRh3eKHqKd64Odz0Vzq9sdYqZ4Wno+O2LS1L7sTS7uSsUA",
+	"zTWLd1Seh8pxAHQ/0OHAXAcQZV1gylZkxfblJXZoNZbYVxCqShM4Opqi5EfcXIMIVnGoCn1jzDhpIqYW",
+	"pzys5rGj4F9XW929iytibfVdTBUTRmrl0oUzpVYyHarVmml2z5Jp5K3eMYZGX8Wzcsjq/SYin91V4sXS",
+	"Mq2Ap0rDfn5xAZL9iL2bCwUA7wV9JidKZ6Bc+dNdaq41pk0ib7/RGFTBxn2JiFOeiYTsvjJbLCStN6xr",
+	"rAvwXOGMriNErREEnV89F6SSnyaOzHMB3Kp2Ff3Y7PItXin3fOuu+srTZa2gwCmm0qzUO96nbWatGWC9",
+	"JGvbto6N8JbqeQtgXfJfu3pKKHS3gcI79yu8b1qfSyF7wJV5MwuZDpz+WoOHYA0k5S4R3xAcL/TXgVE0",
+	"I7gXEBtI2bWx3OJNage6uq6XmEtkNTr62Gh5tJo3hyKa4gldFpXKkx3XUzpUZEZ4Q2wdUYBKfSWWFRS4",
+	"kVuHlcLn7n33Z0i9uxKRdVkEjyJ0K3vAKS7OTRwFdwGXyGwNcDBkKXrsfnITl+I+99i4otPk7a+1Ro+D",
+	"fv9+7YRII/hYL5balj1V6s3XhTArvVaqnVJ89uwGLlHqxpH31IC1V3oW7G7dmqjSs6GhM9Fq1wY8trlR",
+	"jgFNnDV4uHZe+7R1TZ/kW7xTauSJn+xu/qTSago/2tv8UdGpEr/Y3/xF3tUPPhg83fxBvX3Zbbd1sA0K",
+	"mpo74rdbLKuhwx0GWhezGc+WTjlYp/S2ui3LJ3BaqMjSKbytX2GIjWr3zufyCbvdQgvPm56AHlRqetKk",
+	"VvsQg8xYgi4E01QbjJ0tak0twGJ1oSH47sh1tNPKZjx2TSqcOe2ToVicSkH5UqUEWsyeaUfoL/Eqd53l",
+	"hyrKU2HxtWrzBvhTrUWBCwpgApZxrYiN/a7V3qXVkhPpK1XbDS+XetR/I1Xjv0MIVtquVPJd8zS9IkG0",
+	"ksvphFMtKfN2SwmJInfLDigrDU8+fq6kCuYlfL4wT87rNXWrGYItoxGPuTxeaSVS7xyy1axZYhw6doNY",
+	"9ZTO7LS3H0jHwpsAsbx1++sDyPZSg6wNEr5isT0ypdAGMdTv4v6fW9w3tkirS/8HFf475IHGMjLdlHX3",
+	"vOREb+re5kLuJWf/nBsj0KH4CD3MesatjEPlXPDoq95gt5c8prlH22hXJIrXNohsZg5duxkPTe6yRF9m",
+	"JSRRgEe2Hnee91Dx2FK5VTlaAANIZbD8sBQr8K10azED5sPBoZpyrEL3vnAq76W4BPqWndNPMVR/0Nik",
+	"Cj+Zl+ugaA7Vfr9Plh/2910psyscw+TXf6stk4mYzTUImkMKzlEXYboWJ6NVuTqZKb8WjMcU1Hw4/UUU",
+	"0QUfARyevHZ3A0nLAAynISqN2Fmj5YRqOzWHbdZyQnWXmsO+VMupBpv+SBrOA6sjq+1Ltu7+gf1/WxVR",
+	"Xmn4dLu1KF1t6LSufzO+g1nOedj+u6T8p5KURAYPJB5RJFLSwk6e77NWGA7zVJSGSvtyj9OGSmE9JuOW",
+	"GprQDSAkOija/8jQPWGUkDWWopyLckd1ugvCShuwd3lnIzTtMI3Cde0SlO0DzFzwDE3tej+VhxIE3IRq",
+	"xlXCrc6wiwKIg7FeZD6T+ucXFwBAnC4SbFpQSArjszpxemmPQvU1RnBFOoTq/kZwo3RY6fHdJB6ak5m+",
+	"rZioM348tM90svwiE3TLou7tm7A3ltzfVssTbLYQtytCa3C/BaCM2rIfRS6acpl0v/VQo79GUVRkkeWi",
+	"iHr/L1Q1OyldBkUmmr+DDLOtedEEY6XPBWnFRa+LLmqIyDJUUu328KB3PXyXgX8AGfjCpdmtETYlGUhv",
+	"3iX9ymKv0Q88rOXEFSmIOnNzq4kzDqVimDRKmveazLigOTiH2T7YaXK0tMKl4mGn49J5/9TzDcWO4inP",
+	"jLA/fbh42XsSdXyPDuITmFnBfvjhdzn/4Qd//WuopjpNJBW1uNX4pLwjFk9FTC0VqUAk42igYeK4zRbU",
+	"rwMez0Qieajsci4CFpWccxGby/iqmqh5WCRLUir3qsw0oSpf7FgkYWx/pyNrYx9E1xKvv9fv95/iZSX5",
+	"TY/dSjoZ23TTI9jY/i7Ksh7FSmlQgio/8P2//8d/4n+7+c8LvsgW5uQZZWG9p/XRo+KHT02Wihk987f7",
+	"0W2XpWS8R4b9rNGWdAasu8oRl0RJo6BC5IldsBnMGeNAVp3DUOXBAixvIurybnz6iipbrBHp+Ltbv67R",
+	"3JE2+23VmtIdqt/S+i0YCzzZTgcoNZFZowRUOWaXcfa7nHt21F3hdjVb1VNc7V7su8R1w03aX3lB0P59",
+	"nQYrl295hlS7GchTVDWnPe9C87AXO+VzFJ1i5plOFrGo3eA4phNRZev5ZTyyfJlbznurbLfb7KfzFxGG",
+	"avUSyW951eN37euhta+ccO+sEljviOiucS98qBcMVMYtVQ/AOaFwdDcPoqdLqpK9kiBufYNoaYu20BHS",
+	"cof6TWLjJ1NpRHXIeDEJfIgnhS6FRuLFlkvSN6hCVzq2bs4LEsrtlGvteUPVDjc3zA1bJNTurmxY14O5",
+	"jV2XuvBel3Slru+v0QlYqVNiqPJ1esVn4NewUnPRXBMAoJdaUBclG6berTpgF65SYOXGc1eHWmn7zN0F",
+	"d0IVpQJOm96uYMMVHd0VYQlVe0NJRak5tK8tr5dXNDRszztSb6hFaAxZGGrvVyq9zRuk3fgbvOvtqunR",
+	"ZmWtsSA772KP3cZ4tqSL5kPlyyPIggaSQeOKCiM3qoGkerlcQuN08JKGhemr9RJrDJGgcrZV0TdJKVJY",
+	"PcmUi9JDlVel+0JWUy0Al8pYwYvG4+UScEMrpfolQAcWCJKGIpKiiuP4NSypqmI2qY6NVuAfwxfWQBiU",
+	"cBFr7DVZujPBfXXhS1CLfb9WSaDnQn2apdQhxPT0eCxj4dlFYOZobwF7mqWBY1PlIXRshe0Zr0veKy5S",
+	"ujtiK3faPdW5Lwn+fMkC7g7s5Myg7E9b6e1PDLXeSZ/bPPpMtf5dplVcusmlW4n+Imf5Fj6zr1Kh8172",
+	"ZRV6mw70axrOf1zpJ7llb8i89SN1VSw3SizaHro+htSU8PbXb0wPXkFoV3WOIhmxconDXTpEx1+cvElH",
+	"P8R8cdLE8FKULt3jbqlPAIgVvPzE3WFS59WgV60rAr2o3XbBy9oGaBnfzYM/tHlw6uyAikMUCwFXKoG/",
+	"IFhZy99xsct5qYt0oxP3vIgrFE2lS8XumNPiLlpYU4nvKFNYNC9Wqtq9c5Js4/EiTZeNfaGlBZWi3hu6",
+	"y6gvdN512jegFolIXFUZjJAKi78NS7QS3aIxNb2Cxxkf059duo9a2in2SkiNYO3G3tfU5dq3v+6s60j9",
+	"PUb6YDHS1WD2t9UJvenyX59GU+/Qnrcyv2e0McfTuuwX1/Os4YB/z4L55xIy/4ZFyq5EGonCNY31fk7a",
+	"9m0jgUWV9xbVINU7fhyZudGaikICYN2lyulQ2VojRtfMxEewUXPy4/KJOMzVMd8NF6uqvV9EY05/7vnw",
+	"P32bFTf5d+b9kMy7kjz0bfn2H7xkw9cF3NHv82OlA+0D9YGttX1tLui4h+lV6b66qVChygK+lyP+f1Kf",
+	"sLYziBcyBUvYIGd2ytHWddmWlHeCvTb4rN7lmVpSuixHitpTp7m8kRR2gboSSajGOgMbPCgFX+ld32CK",
+	"ZyJgz2sJIG2u/PDGz8BDVRqksyFJxLVcx/JybJe5cE4avHgM/RANMd6oct+qnSIf1wvLDFfSSgNTSPtd",
+	"nj2kPGvuTvYPkbDphczDXDa4tbxYdy/kV/ugK77wL8vF6H69f/5BZv6dbh58qGwS5AgOa+YfKXnku+z+",
+	"Q+Qr3FN+lxq/I+8retd+/BXYG7WA/4g1snR/GPHI2vUj58PKxSbAvyutxyjnL08KpV6X1wesTe3S2EhY",
+	"3qEMSpCY5TzBI5fTZ5iZ6kWauMgQltfRK0xS1nUqsC9ARn18M5kIskRzyNrk9cdvIrHo3QDB7/Z3oyK0",
+	"b1mUZCYoPQxmyylCjbeDBGLhc3eqDdngq8809m3tk1jPMFySSdg4PLj0Yq2pTF6y3OqueHbdOmuX+hWf",
+	"YPMD1TMaJOOA2inyOf0WHFYSBXBcf83poLHwZaXupeZrQDy7dpGgH+Re06Io3fkgVvveoHoJ3yc5rTbc",
+	"Jly0zjV59lZp9IJ4VydoztkpZea5LJsVF3236IDpooqhwiLOIrOm6OTobiyrpykQTTgoK47+219v/18A",
+	"AAD//w==",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }

@@ -7,13 +7,19 @@ package iamserver
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"strings"
 
 	. "github.com/drs-tools/drstemplate/gen/iamapi"
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -671,4 +677,181 @@ func (sh *strictHandler) KeystoneListProjects(w http.ResponseWriter, r *http.Req
 	} else if response != nil {
 		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
 	}
+}
+
+// Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
+// Stored as a slice of fixed-width chunks rather than one concatenated
+// const string: with thousands of chunks the chained `+` fold is several
+// times slower for the Go compiler than parsing a slice literal.
+var swaggerSpec = []string{
+	"7Hzrbhu5kv+rFPr/B2IvWrZ8S2wZg4UmmZkYGc/Jxg7OzImMiOouqXncIjUk24o2ELAPsU+4T7Iokt1i",
+	"t1oXT3K+7TdL4qWqWFX81YX+GiVyOpMChdFR72uUIUtR2T9/v+nf3iuW4E1KH1PUieIzw6WIetFN//aF",
+	"BkM/A09BjsFkXIPCPwvU5hreFmyO/IWGuzfvNPxZSIPADXABJkOuAJWSSh9FcYRf2HSWY9SLrsYvk246",
+	"Si9H58k5vhxdJq9GJ8lJeopn43N2MYriSCcZThmRYxYzmqON4mISLZdx9PsHt3kruWskAjOeSHidyyL9",
+	"jqQs40ihnkmh0QqyX5gMheEJI2p+ZjxHS2IihUFh6E82m+X+9+N/aiL5a0mNXWLCDM7Zgv7UxXTK1CLq",
+	"RR9wXGhMYbQgoUL//Q2U4+LoieUF2mVI0p8TmRKN/fc3v/z9qHvWPSF27S9TPSEBiUQqhYmBm/4tsBrF",
+	"wMVYqqn9uwdPqPh4AexRP4LmE8FMoRDGjOcR8W2F+5mn+wiRJPWIC22kwI2s3fRv19hx0iOOzrsncTRF",
+	"rdmE+LvPsDrghSwgY08IU5a6b7lC3eCNjt1wYw/9o6DfpOL/iSkd4zI85P+vcBz1ov93vLKXY/erPq4f",
+	"8E+WQju9roREXKIwpaEs1zBHRXRZTnsgkJsMFQx/79B6nXv5iGIIQioY9j1ddv0hzJkeCI3CxPbgDY0E",
+	"rqEQj0LORQz4ZcYVpiAVKHySj5jG9LfVknfHd++Cg+N6IOZKiskR3NeViIx1rKQwZDpWK4Seo9Iw5yYD",
+	"bjTIuYCRTBcDcTBcadbQ7rX64mwIY6mACWLtLn3svGEGhzCVCsFkTMDJBUy5KAxqkONxPBB2AxMcJU8P",
+	"ry0J3GjMxxUl77zydLRZ5Hg0ENEyjn5kqfcE+xtZq2Z1N2kW8Uzy5uKJ5TwNdehHlkK5+/4KdNO/3ao1",
+	"lRw0TFlOxogpHNARWFJIujBjik3RoDo8Iin8LNWIpymKbxTCWSiEP2QBTCEIaWBlK2AkzFARWeGpYQos",
+	"adrYiqzvJ51Co4IpW1iyUunc/IEcGcYFMG8eY6v/XINO5AytiuZcG5gp+U9MjHZSuxEGlWD5HaonVD+t",
+	"hPEX5XdRV6K+gELglxkmJB07FmYKn1DQZ5KdthuT3U1hXORjnudcTMiXqVKuoThLesERDKWcvodoyd7G",
+	"9rK6BoVGLSBnBpWV02/S/CwLkX6jcp2Hwnktizy1ZzjmIi0PJuT2N2nAbfv9lMdvY20oSWQhDAhG5uWg",
+	"Sin0lf98f0PQwarSFE0mU2BELTNZDKlEbTnAL5wOahlHdDA8wY+CPTGes5GTxDco1FnTK2m3g7sAql1C",
+	"uXkaICTi++kI12BwOpOKKZ4vQhrW9eZeylsmFt5D6m9Tn9OrpihMpqQx1mJMplBnMk8hYxpGiAIUsiTD",
+	"mru+lxKIIKgo+k6aJSVMaV2vPvoa5owbqypWJlYaNcDxbZa0hoLIKZIik97OmNZzqVI6KnfXb0Y939Up",
+	"EwHxavuGjVXkVMZlJ3ENKdekP+lRQFALlK78c337vgNVLHeYvwa6ek2o/MLfoQfDX9wXdtHhIUg1EC7K",
+	"qaOMcngpgOEh4Y44kgL/No56n7aLLdwkWsb7yvhhGUdv5JRx8YGGr3EsKsEepHbYYUzYuVSA0QIcTJkp",
+	"OUNluIsqeEuk1Pfr8EZElL66TEYsObl8OXp1fn55dXV+2R2fXozS7unp+PzlZRRHUy5+RTExWdQ7iZtR",
+	"URwRMZv3o1/rO/q/Op6zXRssq2/kiDw6bVmT9trW92ua4G5kOuAYmAYp4M2HO0hYnut16YWBVXPpW5Zk",
+	"XGBHIUtJk/3KNDgGXSQZLR9i5jrrtTBtTZBB3Nbc920xZaK5q3cM9S2+U8C3RlwYAW6KwjEMwumjP4Fn",
+	"x+DrKuDDvDTqfQoPKBTaQ4uiVJa2IdFxUPcBh4GmbFCMff3nGzQkyVbat5LqJ64R/PeMGZijMCtXXyev",
+	"XWPJGN7e378HbZgptFXV2nnYO8ZTw4XBCZIDW906f10V97uumorm76/mtneZVAbsj6Wy2a3rW9YuvV16",
+	"5DWo5LTtUH7l4lGvE/MBtSxUgpDT7+tHIfCLWZ9Fi1FMRbTTCJixCcbAKe616iaK3CNJowpskQ3FFFwW",
+	"evva5ajnr09B+La1bZrNsV6Xe2bMTPeOjzmbHk0Xmc2/JTb9lsjp8dPZcRmOHV+cnr3Ck+4Yrxg7Z+nF",
+	"6OTl6CW7OD2/OD2/PDs5j/a6AH4jKP+TMNws2nBCAP5JAeNVaqN5na6fnfthl5mvLu1lHLX7xLqEns/3",
+	"ppv1t7UbNREdIZXJOntK7703REJdbY5GhvcG6hgyOY8txqVoe57xJHPhdhv0wOpUtsmvJOGmHG/xoJzh",
+	"rok2fXZnRzbtudq7XOphC++vV9ix3WlazDrPpMaa45rwJxTrfNPofXn+SGObxNsFthF8E0i2JdwtSWzc",
+	"+C6UXafXfd/Cer9tvr6GYbnDcJVyIQBV08RPUTmKWOEGp+7iFMW0+eOask+5uHETVvcRU4pZ1ahm7ini",
+	"8HSbki5Zj9voWZe7Vbgg8VgX1/sNcrcKaDNoLMx41A+BefvbhyNrq01W7ALbiP/o1XItrCBwaDVc0u3w",
+	"r3GL7e6r2nlzZGBtYWfcEepEu/m+0JVdHEEfNCYKTfuW1WJx5CBy1IuC73ZFKOGheEl5/ndpmdONrZeY",
+	"Qzv+iI7s0U3ZAjSK1GXbxxxzstEk53QawCfCJeFx2nKQ4TbNXd+sPpX7lmQcyLFBATidmcVhXYhtd5eT",
+	"wo5woal2tQ1HmEsx0WDksyPW9dBK2LxD22WHtjoTbsw1+PG1jWuYaSRljkxsuv3fl0ulcEBLD7/6xT/z",
+	"dDkk9ikAnTGT6cNn44QddsH155WxNpQqn7OFhuGY5RqdIy+BWY0K+3sbr3mJh7c5AQeaNzqAUjYuiUQ0",
+	"+H1huAIyQ1trWn3+3Ayla5hnp6dQKNpD159tjUXhhEvxQkOKY1bkZqX0VUwfkHZY012eXhMTA8FAF6NO",
+	"OZOGuAI6wc5NG7gU07fo9hoGKh3PFm/zK2+7yoKsuQZD0eaUmcQV7P4sULVExM9Th3Lx9q3tZlxMKhqu",
+	"na+h+EVI4QegVdQKWWy9Ob1rXTbhRENkFVlbJNaenStJjV0izmfkbLh74LIhE5t1cbh5s5od7pfCWzmV",
+	"7+0yvsVQ/6pZtgUmFmu1qIet9E3RsJQZ5m5Auv10eP3BQcIMy+UkBiVz1Id73oeupq4/M9N6O4igFO+H",
+	"wsHH+9cNt33aPe12uied7sV996rXveidnh696p50u91/hJAiZQY7hltc0OK4dYHpPoTMmQY3eist53+d",
+	"lo3xwa37AWwbh6lHivvEAuv5nibUXyGibdYdZgCW8V7xV21KMy+30oKHTYr5wTf/tPsvezIvdKWmzgX4",
+	"Hg7X3sC1PcPh7527wi5dNoO47qwWN2BKg9gZEq9x5KZuZOauDLZbsoy15hPbCkHWf2Qxi0BM9Sqo6VSB",
+	"zmNbWLznYQZedoN3bmHE5quSQnGzuKN1fFPWu7t3La7adseU2WnNJ4KLSQwsn0jFTTaF4d2bd523t/3X",
+	"nbu3/dOLl8OYnF1i8gXd/uT7qorBQBxotN7EfpfKpJiiMC80DGnzIViu0IfJCNrgTB/26l0yGo1P1w3E",
+	"x/vXQHZoccYff/zxx+3tmzf3b9/e3t7d/WNo8y5EMaYxMEiYkIInLK+4kU8evzqbjQfCFa3tnR37qV7F",
+	"tF3NVroypjOX1Km3IfUGoiEL6CcJav3D1/67ZQx3dr23brkfvuZcG/+tLSD88LWqJSyHRwNRNQz+IuHu",
+	"jetQ0jAs8+4ERfzp66FL0w3rO3zp6PSxQ85qOBBS5As4EJKE6ad1btLhoWtyKhucFDoQs601aSDK3iTb",
+	"k0EgLcll8ggHYYeTrwESlvYtlCW8cpmSSmorH8pm/B0ufEZ/w4UWBuDWclz50jbDlbHRupcomw/9WYIc",
+	"D8Tw/d/u7uH46eyYHPGxXUwPj8BO0ZDzJ4TTc8hk4c8+YQJGWLaPATKVc1TXMEaTZARiBc6B4Nacrhxm",
+	"VR5s3td17tkjOu+ebBFM2Oi2LheyWy7GsiyMM+ce/NxUaYPTWc4MAT4uDOMClY7iqFB5kGiecJMVI5td",
+	"TpXuGClzfRxMjlqL12YuocyjWWk4zYZbJtgEyYrh4KZ/e+gM3YFga/ceSJDz6w3EQPzbSoNfK2QGP2pU",
+	"luEfF++rRJkplLBaWB72C+3QoessKZOKwsiBgHWfulKPmOCOdRhEDbmJWjOh0357Us49C7dgPSXlQxE5",
+	"F2585eH30rZrWpFGWuehKYy0GsLNChaZ/ZSOVvJ6V4eV8xLlNJI3tniEasq15lJoSDImJnh4BK9ZQg4U",
+	"oGrBGCvUmf1IZBPPlrrFUe3M6l4nl/JRr0KfYhaDWczIx+aLII4LUgS0pesmYmODK2gPB8NffnLmWC73",
+	"7zTuhzB6dDwHvQtOssxAwpRagJCrTER6BDc2IRHCrBRy/ojAqiupV+qYPQArD9HsN3Wdms0u0YN6Pzf9",
+	"QMIjI6dlNrtidyuhSKHFGZOF3GdcV3eja3D01lw1Noe2XnJsnXFF1KwY5Twh1gai//6GzhcVigSviUpn",
+	"3yPUYK8FWtKHAuHKhUanhNy1cNk1dUZqOFr4rZwzy3mCHt55b3R7c7/meeQMhS+BSTU59pP0MY1dlS+j",
+	"sAfdns3TGfzPf/13YNSOqpJxUsJiFsXREyrtPNbZUfeoS2vSlmzG/VdnNqdoMgt3Gp7fYi7ZFt33w4pO",
+	"6JOg6sqtzC3of1PonVipW6vENl0SVZ7EBsBxGAETsywIgVszKUcDQUrMQ0SZ4xPmZfdbj2istnFFJ9eW",
+	"M0Nl/dpNGvWinc7Yysw30mrbzVMXz9CoAoeQI3tC5xEPcqYmeFi14fnoEmRhVt0O3kWW/QKrGIyWK+9H",
+	"C8RW16OQfqnaY4OyRuIn2gxcS51k+VC1Yvwo08XzusvKekNYpKsCvXq8FibXy9hqlVX0nDQ7eapMQjOT",
+	"v1ptPeHu+/F9NBIEDH6pIKPwnN791vLNsh5dkKybjzpOuyfPE2oVooWJhB35gCDS3xGtbzqeoGxQnYp9",
+	"nLFHBnHz6dkV9kgntRxN3KIm34mgVycnL9Pu1fjycszOT666ly9fvRyn6fmoe3aFV7ZhqE3tnqEs9fB+",
+	"Q+djM/VSQ1F7BfjkIsKHWB2vl52bjYVNP/w4eAS1jKPG+lsK2B4+Gkn4aweIDCtkdSMJ5bg9qUeiO+92",
+	"N7FTmdpx8JrDTjnZPaXe0UqTznZPCh4m0Izz3TOqHniacHq1e0Kz+XkZRxf7iKDtUYKduwdbLe3nYUIk",
+	"6n16iIN3V38rH02slMLd+wyCKqdhE+tpXPAYPdCKIZa1L9awtbNJGx0CZF216LI8t1i+LJe0FRZiQJZk",
+	"HnVSjEJQogqU1oqEhIr/bjMFNKbKpbSAjYGolZS4e4LgA7tN2fiea27gGjI5rz94HIgxp3BY1OuFNjxw",
+	"0Dp8B2Z3sS/VbP3iwGS4APdKZCDK7FJV2TgkA7RMr0TkXh3YqsiEPznc5ooiOdcmtnj2vHtuAXe/FiG4",
+	"ww2iAjiom/t19YImaFUQi4FoLzvDnBhP5WF7IHG9HgbYF2gUjmK6DbGFodgukBYWJIhep0Zekr2daNOe",
+	"wEBsrMK491ZhEc9u1LLU55Ph0UCQDhIapBD4CdViQ8WeNImOq5TDhmJJK1R0HQT7Ot94vVfTBiFlGKZh",
+	"2AQz10nGlEbzQ2HGl0P3GK967eIvAeBmIKRwZvHLT/cua7iW2LMFGdL0Jptb99yURHrtAFjnnnjc+kB4",
+	"Y4OJ1/syWTss83HkMZyb9KnawyP7TsQ+rSxEjlqD15TqeZ7V947Lpe6f+tr34B7WQGj3eSC0KsS6zlNR",
+	"5HnYLeo+u+7O/Xs1m6mLeg13zTqjWtPHPriv6spwGGNf9Bk0OPhGhYr957K4ux112YZ2ay0Fuzm1zzz2",
+	"DFuCCv32l21hjf66fjFUJXOy5DXQedO/7dj3//vAzuB/BVjc+dcQ678SFba+wv8/dLgDHX4NqhOfHsiJ",
+	"usLZp4dlDTj+RxFcbLpM7gRYsbq7H1y8Zaltcw8f7LXLcnvFoEhnkgtz7Z6J5HLEchhuNdshsFzL8on4",
+	"0VpejiZ9dXf7cn22/VcDipMorBm4gQ7JWhTQNPA24i0u3dwHsbSO3Aumyb5H4PXLybLh3YsH3ev32a9S",
+	"PkIxW4PXq7bNYJXqOJYPy/8NAAD//w==",
+}
+
+// decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
+// after base64-decoding and flate-decompressing the embedded blob.
+func decodeSpec() ([]byte, error) {
+	encoded := strings.Join(swaggerSpec, "")
+	compressed, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return nil, fmt.Errorf("error base64 decoding spec: %w", err)
+	}
+	zr := flate.NewReader(bytes.NewReader(compressed))
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(zr); err != nil {
+		return nil, fmt.Errorf("read flate: %w", err)
+	}
+	if err := zr.Close(); err != nil {
+		return nil, fmt.Errorf("close flate reader: %w", err)
+	}
+
+	return buf.Bytes(), nil
+}
+
+var rawSpec = decodeSpecCached()
+
+// a naive cache of the decoded OpenAPI spec
+func decodeSpecCached() func() ([]byte, error) {
+	data, err := decodeSpec()
+	return func() ([]byte, error) {
+		return data, err
+	}
+}
+
+// Constructs a synthetic filesystem for resolving external references when loading openapi specifications.
+func PathToRawSpec(pathToFile string) map[string]func() ([]byte, error) {
+	res := make(map[string]func() ([]byte, error))
+	if len(pathToFile) > 0 {
+		res[pathToFile] = rawSpec
+	}
+
+	return res
+}
+
+// GetSpec returns the OpenAPI specification corresponding to the generated
+// code in this file. External references in the spec are resolved through
+// PathToRawSpec; externally-referenced files must be embedded in their
+// corresponding Go packages (via the import-mapping feature). URL-based
+// external refs are not supported.
+func GetSpec() (swagger *openapi3.T, err error) {
+	resolvePath := PathToRawSpec("")
+
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(loader *openapi3.Loader, url *url.URL) ([]byte, error) {
+		pathToFile := url.String()
+		pathToFile = path.Clean(pathToFile)
+		getSpec, ok := resolvePath[pathToFile]
+		if !ok {
+			err1 := fmt.Errorf("path not found: %s", pathToFile)
+			return nil, err1
+		}
+		return getSpec()
+	}
+	var specData []byte
+	specData, err = rawSpec()
+	if err != nil {
+		return
+	}
+	swagger, err = loader.LoadFromData(specData)
+	if err != nil {
+		return
+	}
+	return
+}
+
+// GetSpecJSON returns the raw JSON bytes of the embedded OpenAPI
+// specification: decompressed but not unmarshaled. External references
+// are not resolved here; the bytes are the spec exactly as embedded by
+// codegen. The result is cached at package init time, so repeated calls
+// are cheap.
+func GetSpecJSON() ([]byte, error) {
+	return rawSpec()
+}
+
+// GetSwagger returns the OpenAPI specification corresponding to the
+// generated code in this file.
+//
+// Deprecated: GetSwagger predates kin-openapi renaming openapi3.Swagger
+// to openapi3.T. Use [GetSpec] instead. This wrapper is retained for
+// backwards compatibility.
+func GetSwagger() (*openapi3.T, error) {
+	return GetSpec()
 }
