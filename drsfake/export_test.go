@@ -311,7 +311,7 @@ func TestTaskOptionsValidated(t *testing.T) {
 		t.Error("another seed gave the same project id")
 	}
 	for _, task := range s.Tasks() {
-		if !taskIDPattern.MatchString(task.ID) || task.Name == "" || task.SourceEndpoint == "" || task.TargetEndpoint == "" || task.Region != DefaultRegion {
+		if !taskIDPattern().MatchString(task.ID) || task.Name == "" || task.SourceEndpoint == "" || task.TargetEndpoint == "" || task.Region != DefaultRegion {
 			t.Errorf("generated task %+v is incomplete", task)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/drs-tools/drstemplate/endpoint"
@@ -116,7 +117,9 @@ func newConfig(opts []Option) (*config, error) {
 	return cfg, nil
 }
 
-var projectIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+// projectIDPattern is the pattern of a project id, compiled when first used
+// (see taskIDPattern).
+var projectIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}$`) })
 
 // WithClock makes the fake read time from c instead of the wall clock. Pass a
 // [*ManualClock] to step exports and token expiry without sleeping.
@@ -162,7 +165,7 @@ func WithRegion(region string) Option {
 func WithProjectID(ids ...string) Option {
 	return func(cfg *config) error {
 		for _, id := range ids {
-			if !projectIDPattern.MatchString(id) {
+			if !projectIDPattern().MatchString(id) {
 				return fmt.Errorf("drsfake: WithProjectID: %q is not 32 lower-case hex characters", id)
 			}
 			cfg.projects = append(cfg.projects, id)

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // Task is a DRS replication or migration task (a "job") whose creation
@@ -35,17 +36,21 @@ type Task struct {
 	Settings map[string]string
 }
 
+// The patterns of a task's id and engine, compiled when first used, not at
+// package initialisation: every program that links drsfake (the command,
+// whatever it runs) would pay for them at start-up — counted repetitions
+// make a regexp costly to compile.
 var (
-	taskIDPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	enginePattern = regexp.MustCompile(`^[a-z0-9.]{1,32}$`)
+	taskIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`) })
+	enginePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9.]{1,32}$`) })
 )
 
 // validate checks a task whose defaults have been filled in.
 func (t Task) validate(projects []string) error {
 	switch {
-	case !taskIDPattern.MatchString(t.ID):
+	case !taskIDPattern().MatchString(t.ID):
 		return fmt.Errorf("drsfake: task id %q: want 1 to 64 letters, digits or '-'", t.ID)
-	case !enginePattern.MatchString(t.Engine):
+	case !enginePattern().MatchString(t.Engine):
 		return fmt.Errorf("drsfake: task %s: engine %q: want 1 to 32 lower-case letters, digits or '.'", t.ID, t.Engine)
 	case !slices.Contains(projects, t.ProjectID):
 		return fmt.Errorf("drsfake: task %s: project %q is not a project of the fake", t.ID, t.ProjectID)
