@@ -59,7 +59,7 @@ written once DRS has accepted an export: a run that submitted nothing (a bad
 credential, no connection) leaves nothing behind. While the run goes on,
 each step is appended to ` + manifest.JournalName + ` beside it, which
 the manifest takes in when the run ends (after a kill, when the next run
-records something). After a crash, a kill, Ctrl-C or --timeout, run
+resumes or records something). After a crash, a kill, Ctrl-C or --timeout, run
 export --resume (the task ids may be left out: the
 manifest's are used): tasks whose files are there and verified are skipped,
 exports already accepted are waited on rather than submitted again, and the
@@ -277,7 +277,9 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 	}
 	// The manifest is written once there is something to record: an export
 	// accepted, a file, a recovered download, or — resuming — news of a
-	// task it already had. A run that submitted nothing leaves it as it was.
+	// task it already had, or a journal a kill left (folded in now, so that
+	// the manifest is the whole record even when nothing is left to do). A
+	// run that submitted nothing leaves it as it was otherwise.
 	// From then on each change is appended to its journal, and the manifest
 	// is written whole again at the end, the journal folded in.
 	var journal *manifest.Journal
@@ -289,7 +291,7 @@ func runExport(ctx context.Context, cmd *cobra.Command, g *globals, c *drstempla
 		}
 		return journal.Append(*e)
 	}
-	keep := len(plan.Recovered) > 0
+	keep := len(plan.Recovered) > 0 || f.resume && existed && manifest.HasJournal(f.out)
 	if keep {
 		if err := record(nil); err != nil {
 			return nil, err

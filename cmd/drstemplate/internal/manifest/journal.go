@@ -304,6 +304,14 @@ func (j *Journal) Close() error {
 	return nil
 }
 
+// HasJournal reports whether dir holds a journal: the record Read gives
+// there is the manifest with the journal's changes, and writing it whole
+// folds them into the file and removes the journal.
+func HasJournal(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, JournalName))
+	return err == nil
+}
+
 // replay applies to m the journal in dir, if there is one that continues
 // the manifest whose SHA-256 is sum.
 func (m *Manifest) replay(dir, sum string) error {

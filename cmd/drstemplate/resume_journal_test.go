@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/cmd/drstemplate/internal/manifest"
+)
+
+// TestResumeFoldsTheJournal: a resume with nothing left to do still folds
+// the journal a kill left into the manifest, so that the manifest read
+// after the run — the file, not only its record through --resume — has
+// every file, and no journal stays behind.
+func TestResumeFoldsTheJournal(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	out, rep, _ := exportTo(t, exitOK, task1, task2)
+	done, err := manifest.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a kill after the last download, before the run's end, leaves:
+	// the manifest as first written (the exports accepted), the files in
+	// the journal.
+	m := manifest.New(done.Endpoint, done.ProjectID, done.Tasks)
+	for _, e := range done.Exports {
+		m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: e})
+	}
+	j, err := m.StartJournal(out, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range rep.Tasks {
+		e := drstemplate.Event{Kind: drstemplate.EventDone, Result: drstemplate.Result{TaskID: task.TaskID, ExportID: task.ExportID, File: *task.File}}
+		m.Apply(e)
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	res := run(t, "export", "--resume", "-o", "json", "--out", out)
+	if res.code != exitOK || !strings.Contains(res.stdout, `"skipped": 2`) {
+		t.Fatalf("resume: exit %d\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, manifest.JournalName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the journal is still there after the resume: %v", err)
+	}
+	b, err := os.ReadFile(manifest.Path(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, err := manifest.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range []string{task1, task2} {
+		if st := written.State[task]; st == nil || st.File == nil {
+			t.Errorf("the manifest written has no file for task %s: %+v", task, st)
+		}
+	}
+}
