@@ -174,13 +174,21 @@ type journalHeader struct {
 type Journal struct {
 	m    *Manifest
 	dir  string
-	f    *os.File
+	f    syncFile
 	size int64 // bytes in f
 	max  int64 // the bound on size: MaxSize, which Read keeps
 	// unsynced counts the lines written since f was last synced.
 	unsynced int
 	// err is the error of a failed write or sync, returned from then on.
 	err error
+}
+
+// syncFile is the journal's file as the journal uses it: an *os.File, or
+// in tests one that tells when it is synced.
+type syncFile interface {
+	io.Writer
+	Sync() error
+	Close() error
 }
 
 // StartJournal writes m whole into dir (see Write) and starts its journal,

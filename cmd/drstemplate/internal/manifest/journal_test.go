@@ -598,3 +598,117 @@ func TestJournalStopsAtAFailedWrite(t *testing.T) {
 		t.Errorf("a line was appended after a failed write:\n%s", after)
 	}
 }
+
+// TestFailedWriteKeepsTheJournal: the journal is removed only once the
+// manifest that folds it in is in place; a whole write that fails (or a
+// kill before its rename) leaves the manifest and the journal that
+// continues it, which read as the run recorded.
+func TestFailedWriteKeepsTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	m := recordRun(t, dir, New(endpoint, project, []string{"t1", "t2", "t3"}), runEvents(dir))
+	manifest, err := os.ReadFile(Path(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	journal, err := os.ReadFile(filepath.Join(dir, JournalName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A directory in the manifest's place: the rename into it fails.
+	if err := os.Remove(Path(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(Path(dir), "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Write(dir, accepted.Add(time.Hour)); err == nil {
+		t.Fatal("Write over a directory succeeded")
+	}
+	if after, err := os.ReadFile(filepath.Join(dir, JournalName)); err != nil || !bytes.Equal(after, journal) {
+		t.Fatalf("the journal after a failed whole write: %v\n%s", err, after)
+	}
+	if err := os.RemoveAll(Path(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(Path(dir), manifest, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRecord(t, m, got)
+}
+
+// syncSeen is a journal file that tells what was written since its last
+// sync, in lines.
+type syncSeen struct {
+	syncFile
+	unsynced int // lines written since the last sync
+	atClose  int // unsynced when closed; -1 before
+}
+
+func (s *syncSeen) Write(b []byte) (int, error) {
+	n, err := s.syncFile.Write(b)
+	s.unsynced += bytes.Count(b[:n], []byte("\n"))
+	return n, err
+}
+
+func (s *syncSeen) Sync() error {
+	s.unsynced = 0
+	return s.syncFile.Sync()
+}
+
+func (s *syncSeen) Close() error {
+	s.atClose = s.unsynced
+	return s.syncFile.Close()
+}
+
+// TestJournalSyncs: what a crash of the machine may lose is bounded — an
+// accepted export's line is synced before Append returns, the others
+// within syncEvery lines, and Close syncs what is left.
+func TestJournalSyncs(t *testing.T) {
+	dir := t.TempDir()
+	tasks := make([]string, 3*syncEvery)
+	for i := range tasks {
+		tasks[i] = fmt.Sprintf("t%d", i)
+	}
+	m := New(endpoint, project, tasks)
+	first := drstemplate.Export{ID: "e0", Accepted: accepted, TaskIDs: tasks[:1]}
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: first})
+	j, err := m.StartJournal(dir, accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := &syncSeen{syncFile: j.f, atClose: -1}
+	j.f = seen
+	record := func(e drstemplate.Event) {
+		t.Helper()
+		m.Apply(e)
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+		if seen.unsynced > syncEvery {
+			t.Fatalf("%d lines unsynced; at most %d may be", seen.unsynced, syncEvery)
+		}
+	}
+	for i, task := range tasks {
+		name := task + "_mysql_20260301100001.xlsx"
+		record(drstemplate.Event{Kind: drstemplate.EventDownloading, Result: drstemplate.Result{TaskID: task, ExportID: "e0", File: drstemplate.File{Name: name}}})
+		if i == 3 {
+			record(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e1", Accepted: accepted, TaskIDs: []string{task}}})
+			if seen.unsynced != 0 {
+				t.Fatalf("an accepted export's line is not synced: %d lines unsynced", seen.unsynced)
+			}
+		}
+	}
+	if seen.unsynced == 0 {
+		t.Fatal("every line was synced: the test needs lines left for Close")
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if seen.atClose != 0 {
+		t.Errorf("Close closed the journal with %d lines unsynced", seen.atClose)
+	}
+}
