@@ -361,10 +361,12 @@ func clearDemoDir(out string) error {
 			}
 		}
 	}
-	if err := os.Remove(manifest.Path(out)); err != nil {
+	// The journal before the manifest: a kill between the two leaves a
+	// manifest the next demo recognises, not a journal alone it refuses.
+	if err := os.Remove(filepath.Join(out, manifest.JournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("demo: clearing %s: %w", out, err)
 	}
-	if err := os.Remove(filepath.Join(out, manifest.JournalName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Remove(manifest.Path(out)); err != nil {
 		return fmt.Errorf("demo: clearing %s: %w", out, err)
 	}
 	if err := os.RemoveAll(filepath.Join(out, roundTripDir)); err != nil {
