@@ -255,6 +255,9 @@ func (j *Journal) Append(e drstemplate.Event) error {
 	if err != nil {
 		return fmt.Errorf("recording in the journal: %w", err)
 	}
+	if err := j.usable(); err != nil {
+		return err
+	}
 	if j.size+int64(len(line)) > j.max {
 		if err := j.Close(); err != nil {
 			return err
@@ -276,11 +279,8 @@ func marshalLine(c change) ([]byte, error) {
 // write appends b to the journal, and syncs it if asked or if syncEvery
 // lines are unsynced.
 func (j *Journal) write(b []byte, sync bool) error {
-	switch {
-	case j.err != nil:
-		return j.err
-	case j.f == nil:
-		return errors.New("recording in the journal: it is closed")
+	if err := j.usable(); err != nil {
+		return err
 	}
 	n, err := j.f.Write(b)
 	j.size += int64(n)
@@ -292,6 +292,19 @@ func (j *Journal) write(b []byte, sync bool) error {
 		j.err = fmt.Errorf("recording in %s: %w", filepath.Join(j.dir, JournalName), err)
 	}
 	return j.err
+}
+
+// usable says why nothing can be appended to the journal, or nil: a write
+// or sync failed, or it is closed. Checked before the bound too, so that a
+// journal at its bound is not begun again after either.
+func (j *Journal) usable() error {
+	switch {
+	case j.err != nil:
+		return j.err
+	case j.f == nil:
+		return errors.New("recording in the journal: it is closed")
+	}
+	return nil
 }
 
 // Close syncs the journal and closes it. Write the manifest whole then,

@@ -562,6 +562,13 @@ func TestJournalMisuse(t *testing.T) {
 	if err := j.Append(events[2]); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("Append after Close: %v", err)
 	}
+	j.max = 1 // at its bound, a closed journal is not begun again either
+	if err := j.Append(events[2]); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Append after Close, at the bound: %v", err)
+	}
+	if j.f != nil {
+		t.Error("Append after Close began a new journal")
+	}
 	if err := j.Append(events[1]); err != nil {
 		t.Errorf("Append of an event that changes nothing: %v", err)
 	}
