@@ -177,8 +177,11 @@ type Journal struct {
 	f    syncFile
 	size int64 // bytes in f
 	max  int64 // the bound on size: MaxSize, which Read keeps
-	// unsynced counts the lines written since f was last synced.
+	// unsynced counts the lines written since f was last synced, at
+	// synced (on now's clock: time.Now, or a test's).
 	unsynced int
+	synced   time.Time
+	now      func() time.Time
 	// err is the error of a failed write or sync, returned from then on.
 	err error
 }
@@ -194,7 +197,7 @@ type syncFile interface {
 // StartJournal writes m whole into dir (see Write) and starts its journal,
 // empty, for the changes to come: record them with Append. Close it.
 func (m *Manifest) StartJournal(dir string, now time.Time) (*Journal, error) {
-	j := &Journal{m: m, dir: dir, max: MaxSize}
+	j := &Journal{m: m, dir: dir, max: MaxSize, now: time.Now}
 	if err := j.start(now); err != nil {
 		return nil, err
 	}
@@ -218,7 +221,7 @@ func (j *Journal) start(now time.Time) error {
 		return fmt.Errorf("starting the journal: %w", err)
 	}
 	header, _ := json.Marshal(journalHeader{Version: Version, Manifest: sum})
-	j.f, j.size, j.unsynced = f, 0, 0
+	j.f, j.size, j.unsynced, j.synced = f, 0, 0, j.now()
 	return j.write(append(header, '\n'), false)
 }
 
@@ -231,7 +234,9 @@ func (j *Journal) start(now time.Time) error {
 // What a crash of the machine may lose is what was not synced. A line of
 // an accepted export is synced before Append returns: it is what spares a
 // resumed run submitting the export again (and waiting on it again). The
-// others are synced in batches, every syncEvery lines and on Close: losing
+// others are synced in batches — when syncEvery lines or syncAfter have
+// passed since the last sync, and on Close — so a crash loses at most the
+// lines of the last second or so: losing
 // the last of them never makes a resumed run take a wrong file — a task is
 // skipped only for a file whose recorded size and SHA-256 match — but costs
 // work done again: a task's file recorded is verified again from the line
@@ -267,8 +272,12 @@ func (j *Journal) Append(e drstemplate.Event) error {
 	return j.write(line, c.Event == changeSubmitted)
 }
 
-// syncEvery is how many lines at most the journal holds unsynced.
-const syncEvery = 64
+// syncEvery is how many lines at most the journal holds unsynced, and
+// syncAfter how long at most a line stays unsynced when another follows.
+const (
+	syncEvery = 64
+	syncAfter = time.Second
+)
 
 // marshalLine is c's line in the journal.
 func marshalLine(c change) ([]byte, error) {
@@ -276,17 +285,17 @@ func marshalLine(c change) ([]byte, error) {
 	return append(b, '\n'), err
 }
 
-// write appends b to the journal, and syncs it if asked or if syncEvery
-// lines are unsynced.
+// write appends b to the journal, and syncs it if asked, if syncEvery
+// lines are unsynced, or if the last sync is syncAfter old.
 func (j *Journal) write(b []byte, sync bool) error {
 	if err := j.usable(); err != nil {
 		return err
 	}
 	n, err := j.f.Write(b)
 	j.size += int64(n)
-	if j.unsynced++; err == nil && (sync || j.unsynced >= syncEvery) {
+	if j.unsynced++; err == nil && (sync || j.unsynced >= syncEvery || j.now().Sub(j.synced) >= syncAfter) {
 		err = j.f.Sync()
-		j.unsynced = 0
+		j.unsynced, j.synced = 0, j.now()
 	}
 	if err != nil {
 		j.err = fmt.Errorf("recording in %s: %w", filepath.Join(j.dir, JournalName), err)

@@ -719,3 +719,35 @@ func TestJournalSyncs(t *testing.T) {
 		t.Errorf("Close closed the journal with %d lines unsynced", seen.atClose)
 	}
 }
+
+// TestJournalSyncsWithinSyncAfter: a line is not left unsynced for longer
+// than syncAfter when another line follows, however few lines there are
+// (a long wait between two downloads).
+func TestJournalSyncsWithinSyncAfter(t *testing.T) {
+	dir := t.TempDir()
+	tasks := []string{"t0", "t1", "t2"}
+	m := New(endpoint, project, tasks)
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{ID: "e0", Accepted: accepted, TaskIDs: tasks}})
+	j, err := m.StartJournal(dir, accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := accepted
+	j.now, j.synced = func() time.Time { return clock }, clock
+	seen := &syncSeen{syncFile: j.f, atClose: -1}
+	j.f = seen
+	for i, step := range []time.Duration{0, syncAfter / 2, syncAfter / 2} {
+		clock = clock.Add(step)
+		e := drstemplate.Event{Kind: drstemplate.EventDownloading, Result: drstemplate.Result{TaskID: tasks[i], ExportID: "e0", File: drstemplate.File{Name: tasks[i] + "_mysql_20260301100001.xlsx"}}}
+		m.Apply(e)
+		if err := j.Append(e); err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{1, 2, 0}[i]; seen.unsynced != want {
+			t.Fatalf("after line %d, %s on: %d lines unsynced, want %d", i+1, clock.Sub(accepted), seen.unsynced, want)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
