@@ -3,19 +3,15 @@
 package drstemplate_test
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/drs-tools/drstemplate"
 	"github.com/drs-tools/drstemplate/auth"
-	"github.com/drs-tools/drstemplate/drsfake"
+	"github.com/drs-tools/drstemplate/internal/benchproc"
 )
 
 const benchProject = "5237e10fe9aa4ad5b16b6a5245248314"
@@ -27,47 +23,20 @@ const benchProject = "5237e10fe9aa4ad5b16b6a5245248314"
 func startFakeServer(b *testing.B, n int, latency time.Duration) (string, []string) {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), "drstemplate")
-	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/drstemplate").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "fake-server", "--addr", "127.0.0.1:0", "--tasks", fmt.Sprint(n), "--seed", "1",
-		"--export-duration", "0s", "--ak", testAK, "--sk", testSK, "--project-id", benchProject,
-		"--latency", latency.String())
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
+	if err := benchproc.Build(b.Context(), ".", bin); err != nil {
 		b.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	fake, err := benchproc.Start(b.Context(), benchproc.Config{Bin: bin, Tasks: n, Latency: latency, Seed: 1,
+		AccessKey: testAK, SecretKey: testSK, ProjectID: benchProject})
+	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	})
-	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
-	sc := bufio.NewScanner(stdout)
-	var base string
-	for base == "" && sc.Scan() {
-		base = url.FindString(sc.Text())
-	}
-	if base == "" {
-		b.Fatal("fake-server printed no URL")
-	}
-	go func() { // keep draining its output
-		for sc.Scan() {
+		if _, err := fake.Stop(); err != nil {
+			b.Error(err)
 		}
-	}()
-	// The fake's tasks come from its seed: the same in this process.
-	fake, err := drsfake.New(drsfake.WithGeneratedTasks(n), drsfake.WithSeed(1), drsfake.WithProjectID(benchProject))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tasks []string
-	for _, t := range fake.Tasks() {
-		tasks = append(tasks, t.ID)
-	}
-	return base, tasks
+	})
+	return fake.URL, fake.TaskIDs
 }
 
 // cpuTime is the CPU time this process has used.

@@ -60,10 +60,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// route finds the operation: IAM's under /v3/, DRS's elsewhere. A request
-// for no operation is 404 (APIGW.0101, or Keystone's body under /v3/)
-// whatever its credentials: like Huawei's gateway, the fake knows how to
-// authenticate a request only once it knows the API.
+// route finds the operation, IAM's under /v3/, DRS's elsewhere, and counts
+// the request against it (see Calls). A request for no operation is 404
+// (APIGW.0101, or Keystone's body under /v3/) whatever its credentials:
+// like Huawei's gateway, the fake knows how to authenticate a request only
+// once it knows the API.
 func (s *Server) route(c *call) bool {
 	c.api = s.drs
 	if strings.HasPrefix(c.r.URL.Path, "/v3/") {
@@ -79,6 +80,7 @@ func (s *Server) route(c *call) bool {
 		return c.refuse(c.api.noRoute())
 	}
 	c.route, c.params, c.op = route, params, Operation(route.Operation.OperationID)
+	s.calls.count(c.op)
 	return true
 }
 

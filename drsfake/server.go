@@ -37,6 +37,7 @@ type Server struct {
 	limiter *limiter
 	ids     *randSource
 	reqIDs  *randSource
+	calls   callCounts // requests per operation (calls.go)
 
 	drs, iam *api
 }
@@ -77,6 +78,7 @@ func newServer(cfg *config) (*Server, error) {
 		limiter:       &limiter{},
 		ids:           newRandSource(cfg.seed, streamIDs),
 		reqIDs:        newRandSource(cfg.seed, streamRequest),
+		calls:         newCallCounts(),
 	}
 	if err := s.faults.set(cfg.faults); err != nil {
 		return nil, err

@@ -317,7 +317,7 @@ type buildError struct {
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 // binary returns the built command, skipping the test without a go tool.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("no go tool to build the command: %v", err)

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -256,8 +258,26 @@ func runFakeServer(ctx context.Context, cmd *cobra.Command, g *globals, f *fakeS
 	if g.json() {
 		stoppedTo = cmd.ErrOrStderr() // stdout holds one JSON object
 	}
+	_, _ = fmt.Fprintln(stoppedTo, callsLine(fake.Calls()))
 	_, _ = fmt.Fprintln(stoppedTo, "drsfake: stopped")
 	return nil
+}
+
+// callsLine is the line fake-server prints when it stops: the requests it
+// received per operation (drsfake's Calls), as "drsfake: calls:" and then
+// operation=count pairs sorted by operation, or "none".
+// internal/benchproc reads it back.
+func callsLine(calls map[drsfake.Operation]int64) string {
+	var b strings.Builder
+	b.WriteString("drsfake: calls:")
+	ops := slices.Sorted(maps.Keys(calls))
+	for _, op := range ops {
+		fmt.Fprintf(&b, " %s=%d", op, calls[op])
+	}
+	if len(ops) == 0 {
+		b.WriteString(" none")
+	}
+	return b.String()
 }
 
 // Limits of the fake's HTTP server: what a stalled, idle or oversized

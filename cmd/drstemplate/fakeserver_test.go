@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"reflect"
@@ -18,6 +19,7 @@ import (
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/endpoint"
 	"github.com/drs-tools/drstemplate/gen/drsapi"
+	"github.com/drs-tools/drstemplate/internal/benchproc"
 	"github.com/drs-tools/drstemplate/internal/sdksign"
 )
 
@@ -398,5 +400,28 @@ func TestFakeServerBanner(t *testing.T) {
 	}
 	if strings.TrimSpace(string(rest)) != "" || !strings.Contains(stderr.String(), "drsfake: stopped") {
 		t.Errorf("after the JSON object: stdout %q, stderr %q", rest, stderr.String())
+	}
+}
+
+// TestCallsLine: the line is what benchproc.ParseCalls reads, for calls
+// and for none.
+func TestCallsLine(t *testing.T) {
+	for _, in := range []map[drsfake.Operation]int64{
+		{},
+		{drsfake.OpShowExportProgress: 7, drsfake.OpExportCreationTemplate: 1, drsfake.OpDownloadCreateTemplate: 1000},
+	} {
+		line := callsLine(in)
+		got, err := benchproc.ParseCalls(line)
+		want := benchproc.Calls{}
+		for op, n := range in {
+			want[string(op)] = n
+		}
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("ParseCalls(%q) = %v, %v; want %v", line, got, err, want)
+		}
+	}
+	if got, want := callsLine(map[drsfake.Operation]int64{drsfake.OpShowExportProgress: 2, drsfake.OpExportCreationTemplate: 1}),
+		"drsfake: calls: ExportCreationTemplate=1 ShowExportProgress=2"; got != want {
+		t.Errorf("callsLine = %q, want %q", got, want)
 	}
 }
