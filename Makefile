@@ -18,7 +18,7 @@ NPX := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true NO_UPDATE_NOTIF
 # npx puts first on PATH; the node on PATH only runs npm ci. See README, Dependencies.
 NODE := $(CURDIR)/node_modules/.bin/node
 
-.PHONY: help mutate all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench fuzz soak soak-short ci clean
+.PHONY: help mutate all generate generate-check build test demo docs-cli lint lint-spec spec-reuse sdk-compat docs bench bench-compare fuzz soak soak-short ci clean
 
 all: generate build test
 
@@ -102,6 +102,17 @@ BENCHSTAT := go run golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
 bench:
 	go test -run='^$$' -bench=. -benchmem -count=$(BENCH_COUNT) -timeout=60m ./... | tee $(BENCH_OUT)
 	$(BENCHSTAT) $(BENCH_BASE) $(BENCH_OUT)
+
+## bench-compare: the naive program (Huawei's Go SDK as its docs show), the library
+## and the CLI, each a process against a drstemplate fake-server of its own, for
+## COMPARE_TASKS (10,100,1000) tasks and COMPARE_LATENCIES (0s,50ms), COMPARE_ROUNDS
+## (3) rounds each: wall, CPU, peak RSS, calls and whole files per tool, as the markdown
+## table of docs/PERFORMANCE.md. About 15 minutes with the defaults: run it on an idle machine
+COMPARE_TASKS ?= 10,100,1000
+COMPARE_LATENCIES ?= 0s,50ms
+COMPARE_ROUNDS ?= 3
+bench-compare:
+	cd $(COMPAT) && go run ./benchcompare -root $(CURDIR) -tasks $(COMPARE_TASKS) -latencies $(COMPARE_LATENCIES) -rounds $(COMPARE_ROUNDS)
 
 ## fuzz: every fuzz target for FUZZTIME (5m) each; figures in docs/RELIABILITY.md
 FUZZTIME ?= 5m

@@ -57,9 +57,10 @@ pending → running → success over --export-duration, and writes real .xlsx fi
 On start it prints the base URL, the project id, the task ids, the credentials
 it accepts, "export" lines to paste into a shell so that drstemplate (and
 Huawei's SDKs) use the fake, and a curl command; with -o json, one JSON object
-with the same (docs/cli-json.md). Printing credentials is intended: they are
-made-up test credentials of this fake (seeded by --seed unless given), never
-real ones. It listens on loopback only, unless --allow-remote.
+with the same (docs/cli-json.md). When it stops, it prints the calls it
+received per operation (on stderr with -o json). Printing credentials is
+intended: they are made-up test credentials of this fake (seeded by --seed
+unless given), never real ones. It listens on loopback only, unless --allow-remote.
 
 With --allow-remote and without --seed, the credentials not given by flags
 are random (crypto/rand, new on every start) instead of seeded: the seeded

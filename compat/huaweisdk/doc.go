@@ -33,6 +33,12 @@
 // failed builds when no project has the region's name or the signature is
 // wrong.
 //
+// The module also holds the comparison that make bench-compare runs
+// (./benchcompare): a program written with the SDK as its documentation
+// shows (./benchcompare/naive), the library's ExportAndDownload
+// (./benchcompare/library) and the drstemplate command, each a process
+// against a fake-server of its own; see docs/PERFORMANCE.md.
+//
 // This is a separate Go module because the SDK is large (about 250 MB of
 // source, every Huawei service) and must not become a dependency of
 // drstemplate itself. The main module's `go test ./...` does not enter
