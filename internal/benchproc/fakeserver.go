@@ -75,7 +75,8 @@ type banner struct {
 // Start runs the fake c describes and returns once it listens. ctx bounds
 // the start only: stop the fake with [Server.Stop].
 func Start(ctx context.Context, c Config) (*Server, error) {
-	cmd := exec.Command(c.Bin, c.args()...)
+	// The fake outlives the start: ctx bounds only the wait for the banner.
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), c.Bin, c.args()...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

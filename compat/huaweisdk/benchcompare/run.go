@@ -38,7 +38,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		work = dir
 	}
 	m := describeMachine()
-	fmt.Fprintln(stderr, "benchcompare: building the tools")
+	_, _ = fmt.Fprintln(stderr, "benchcompare: building the tools")
 	bins, err := build(ctx, o, filepath.Join(work, "bin"))
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 					if r.err != nil {
 						status, failed = r.err.Error(), true
 					}
-					fmt.Fprintf(stderr, "benchcompare: %d tasks, %s, round %d/%d, %s: wall %s, CPU %s, %d calls, %d/%d files: %s\n",
+					_, _ = fmt.Fprintf(stderr, "benchcompare: %d tasks, %s, round %d/%d, %s: wall %s, CPU %s, %d calls, %d/%d files: %s\n",
 						n, lat, round+1, o.rounds, tl.name, r.wall.Round(time.Millisecond), r.usage.CPU.Round(time.Millisecond),
 						r.calls.Total(), r.filesOK, n, status)
 				}
