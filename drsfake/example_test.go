@@ -85,3 +85,25 @@ func ExampleServer_SetFaults() {
 	// 503
 	// 200
 }
+
+// ExampleServer_Calls counts the calls a client made, refused ones
+// included, as a test or a benchmark would to say what a run cost.
+func ExampleServer_Calls() {
+	fake, _ := drsfake.New(drsfake.WithToken("tok"))
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	list := func(token string) {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v5/"+fake.ProjectIDs()[0]+"/templates", nil)
+		req.Header.Set("X-Auth-Token", token)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			_ = resp.Body.Close()
+		}
+	}
+	list("tok")
+	list("tok")
+	list("wrong")
+	calls := fake.Calls()
+	fmt.Println(calls[drsfake.OpListTemplates], calls[drsfake.OpShowExportProgress], len(calls))
+	// Output:
+	// 3 0 1
+}
