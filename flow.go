@@ -230,8 +230,14 @@ func (f *flow) export(ctx context.Context, ch chunk) (Export, map[string]Templat
 // and waits for it.
 func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 	var exp Export
+	var since time.Time // a new export's wait begins now
 	if ch.export != nil {
 		exp = *ch.export
+		// An earlier run's export has been running since its acceptance,
+		// in DRS's clock: counted from as late as the clock skew allows,
+		// so that a local clock ahead of DRS's does not make it look older
+		// than it is (and polled too seldom).
+		since = exp.Accepted.Add(f.o.ClockSkew)
 	} else {
 		var err error
 		exp, err = f.submit(ctx, ch.tasks)
@@ -242,7 +248,7 @@ func (f *flow) submitAndWait(ctx context.Context, ch chunk) (Export, error) {
 	}
 	w := f.wait
 	w.Progress = func(s Status) { f.emit(Event{Kind: EventStatus, Export: exp, Status: s}) }
-	_, err := f.c.Wait(ctx, exp.ID, &w)
+	_, err := f.c.wait(ctx, exp.ID, &w, since)
 	return exp, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -184,6 +185,36 @@ func TestExportAndDownloadResumesSubmittedExports(t *testing.T) {
 			if r.ExportID != earlier.ID {
 				t.Errorf("task %s came from export %s, not the submitted %s", r.TaskID, r.ExportID, earlier.ID)
 			}
+		}
+	})
+}
+
+// TestExportAndDownloadPacesASubmittedExportByItsAge: an export an earlier
+// run submitted eight minutes ago is polled as an eight-minute wait is
+// (a call every 15 to 30 s), not as a new one (every second at first).
+func TestExportAndDownloadPacesASubmittedExportByItsAge(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(1), drsfake.WithExportTimings(0, 10*time.Minute)}})
+		drstemplate.SetJitter(e.client, rand.New(rand.NewPCG(7, 1)).Float64)
+		earlier, err := e.client.Export(t.Context(), e.tasks...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(8 * time.Minute)
+		results, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, &drstemplate.ExportAndDownloadOptions{
+			Submitted: []drstemplate.Export{earlier},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if results[0].ExportID != earlier.ID {
+			t.Fatalf("the task came from export %s, not the submitted %s", results[0].ExportID, earlier.ID)
+		}
+		// Seven minutes old (eight, less the clock skew allowed): two
+		// minutes left at 15 to 30 s a call make at most 9 calls; paced as
+		// a new wait, the same two minutes take about 25.
+		if n := e.calls.count(http.MethodGet, pathProgress); n > 9 {
+			t.Errorf("%d progress calls in the last two minutes of a ten-minute export, want at most 9", n)
 		}
 	})
 }

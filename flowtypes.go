@@ -35,7 +35,8 @@ type ExportAndDownloadOptions struct {
 	// subset of what it exported is fine, e.g. those not downloaded yet);
 	// each must be among the task ids asked for, in one Submitted export
 	// only. Accepted must be set: files modified before it (less ClockSkew)
-	// are not the export's.
+	// are not the export's; the wait for it is paced by the time since
+	// (less ClockSkew), as if it had been waited on from then.
 	Submitted []Export
 	// Events, when set, is told how the work goes; see [Event]. It is never
 	// called concurrently, and should return quickly.

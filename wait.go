@@ -124,6 +124,13 @@ func (c *Client) Poll(ctx context.Context, exportID string) (Status, error) {
 // gives an error that says what it last saw and for how long, and matches
 // context.DeadlineExceeded.
 func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (Status, error) {
+	return c.wait(ctx, exportID, opts, time.Time{})
+}
+
+// wait is Wait, paced as if the export had been waited on since the given
+// time (when it is earlier than now): an export an earlier run submitted
+// is polled as often as its age calls for, not as a new one.
+func (c *Client) wait(ctx context.Context, exportID string, opts *WaitOptions, since time.Time) (Status, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return "", err
@@ -131,7 +138,7 @@ func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (
 	if strings.TrimSpace(exportID) == "" {
 		return "", fmt.Errorf("%w: empty export id", ErrInvalidInput)
 	}
-	return newWaiter(c, "export", exportID, o, c.Poll, o.Progress, func(st Status) (bool, error) {
+	w := newWaiter(c, "export", exportID, o, c.Poll, o.Progress, func(st Status) (bool, error) {
 		switch {
 		case st.Succeeded():
 			return true, nil
@@ -139,7 +146,11 @@ func (c *Client) Wait(ctx context.Context, exportID string, opts *WaitOptions) (
 			return true, fmt.Errorf("%w: export %s ended %q", ErrExportFailed, exportID, st)
 		}
 		return false, nil
-	}).run(ctx)
+	})
+	if !since.IsZero() && since.Before(w.since) {
+		w.since = since
+	}
+	return w.run(ctx)
 }
 
 // WaitBatch polls the batch job with the given id, as [Client.Wait] polls
@@ -178,7 +189,8 @@ type waiter[S ~string] struct {
 	poll     func(ctx context.Context, id string) (S, error)
 	progress func(S)
 	end      func(S) (done bool, err error)
-	start    time.Time
+	start    time.Time // when the wait began
+	since    time.Time // what the pacing counts the time waited from: start, or earlier
 	rand     func() float64
 
 	calls     int           // progress calls made
@@ -192,7 +204,9 @@ type waiter[S ~string] struct {
 // newWaiter returns a waiter of the job what with the given id.
 func newWaiter[S ~string](c *Client, what, id string, o WaitOptions, poll func(context.Context, string) (S, error),
 	progress func(S), end func(S) (bool, error)) *waiter[S] {
-	w := &waiter[S]{c: c, what: what, id: id, o: o, poll: poll, progress: progress, end: end, start: time.Now(), rand: rand.Float64}
+	w := &waiter[S]{c: c, what: what, id: id, o: o, poll: poll, progress: progress, end: end, rand: rand.Float64}
+	w.start = time.Now()
+	w.since = w.start
 	if c.jitter != nil {
 		w.rand = c.jitter
 	}
@@ -227,7 +241,7 @@ func (w *waiter[S]) run(ctx context.Context) (S, error) {
 		// Polling is not retrying: the pace is the wait's own, but a
 		// server's Retry-After holds it back as much as it holds back the
 		// client's retries, capped the same way.
-		next = max(w.o.delay(time.Since(w.start), w.rand()), w.c.retry.policy().RetryAfter(after))
+		next = max(w.o.delay(time.Since(w.since), w.rand()), w.c.retry.policy().RetryAfter(after))
 	}
 }
 
