@@ -98,6 +98,23 @@ func TestDiskCacheIgnoresUntrustedFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{"directory writable by its group", func(t *testing.T, path string) {
+			if err := os.Chmod(filepath.Dir(path), 0o770); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"directory a symbolic link", func(t *testing.T, path string) {
+			dir := filepath.Dir(path)
+			if err := os.Rename(dir, dir+".real"); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(dir+".real", dir); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"issued after it expires", func(t *testing.T, path string) {
+			editCache(t, path, func(m map[string]any) { m["issued_at"] = "2099-01-01T00:00:00Z" })
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,5 +191,33 @@ func TestDefaultCacheDir(t *testing.T) {
 	base, _ := os.UserCacheDir()
 	if dir != filepath.Join(base, "drstemplate") {
 		t.Fatalf("DefaultCacheDir = %q", dir)
+	}
+}
+
+// TestCacheKey checks that logins that would get different tokens never
+// share a cache file: every field that scopes a token is in the key, and
+// the password, which does not, is not.
+func TestCacheKey(t *testing.T) {
+	base := PasswordLogin{IAMEndpoint: mustURL("https://iam.example.com"), Account: "a", User: "u", Password: "pw", ProjectID: "p"}
+	tests := []struct {
+		name string
+		edit func(l *PasswordLogin)
+		same bool
+	}{
+		{"another endpoint", func(l *PasswordLogin) { l.IAMEndpoint = mustURL("https://iam.example.org") }, false},
+		{"another account", func(l *PasswordLogin) { l.Account = "b" }, false},
+		{"another user", func(l *PasswordLogin) { l.User = "v" }, false},
+		{"another project", func(l *PasswordLogin) { l.ProjectID = "q" }, false},
+		{"a project by name", func(l *PasswordLogin) { l.ProjectID, l.ProjectName = "", "p" }, false},
+		{"another password", func(l *PasswordLogin) { l.Password = "new" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := base
+			tt.edit(&l)
+			if same := cacheKey(l) == cacheKey(base); same != tt.same {
+				t.Errorf("the key is the same as the base login's: %v, want %v", same, tt.same)
+			}
+		})
 	}
 }
