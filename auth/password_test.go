@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -420,5 +421,35 @@ func TestPasswordRenewsOnDRSInvalidToken(t *testing.T) {
 				t.Fatalf("status %d after %d calls, want %d after %d", got.resp.StatusCode, calls.Load(), tc.wantStatus, tc.wantCalls)
 			}
 		})
+	}
+}
+
+// TestPasswordInvalidate checks what Invalidate drops: the refused token,
+// in memory and in the cache file, so that no later process loads it; but
+// not a token that already replaced the refused one (a concurrent request
+// that was refused with the old token must not cost another login).
+func TestPasswordInvalidate(t *testing.T) {
+	s := newTestServer(t)
+	dir := t.TempDir()
+	p := s.password(t, func(l *PasswordLogin) { l.CacheDir = dir })
+	c := s.client(p)
+	s.mustGet(t, c) // token-1
+	carrying := func(tok string) *http.Request {
+		r := httptest.NewRequest(http.MethodGet, s.URL, nil)
+		r.Header.Set(HeaderAuthToken, tok)
+		return r
+	}
+	p.Invalidate(carrying("token-0"))
+	s.mustGet(t, c)
+	if logins, _ := s.counts(); logins != 1 {
+		t.Fatalf("%d logins after invalidating a token that was not the current one, want 1", logins)
+	}
+	p.Invalidate(carrying("token-1"))
+	if files, _ := filepath.Glob(filepath.Join(dir, "iam-token-*.json")); len(files) != 0 {
+		t.Fatalf("the cache keeps %v after its token was invalidated", files)
+	}
+	s.mustGet(t, c)
+	if logins, _ := s.counts(); logins != 2 {
+		t.Fatalf("%d logins after invalidating the current token, want 2", logins)
 	}
 }
