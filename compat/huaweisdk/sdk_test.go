@@ -28,25 +28,13 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/drs/v5/model"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/drs-tools/drstemplate/compat/huaweisdk/internal/sdkhome"
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 )
 
-// TestMain gives the test process a throw-away home directory: building an
-// SDK client creates ~/.huaweicloud/application_id (the app id of its
-// User-Agent), which a test must not leave in the real home.
-func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "huaweisdk-home-")
-	if err != nil {
-		panic(err)
-	}
-	if err := os.Setenv("HOME", home); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(home)
-	os.Exit(code)
-}
+// TestMain runs the tests with a throw-away home directory (see sdkhome).
+func TestMain(m *testing.M) { os.Exit(sdkhome.Run(m)) }
 
 // sdkDateLayout is the layout of X-Sdk-Date.
 const sdkDateLayout = "20060102T150405Z"

@@ -9,25 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drs-tools/drstemplate/compat/huaweisdk/internal/sdkhome"
 	"github.com/drs-tools/drstemplate/drsfake"
 	"github.com/drs-tools/drstemplate/drsfake/drsfaketest"
 	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
-// TestMain gives the test process a throw-away home directory: the SDK
-// writes ~/.huaweicloud/application_id when it builds a client.
-func TestMain(m *testing.M) {
-	home, err := os.MkdirTemp("", "naive-home-")
-	if err != nil {
-		panic(err)
-	}
-	if err := os.Setenv("HOME", home); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	_ = os.RemoveAll(home)
-	os.Exit(code)
-}
+// TestMain runs the tests with a throw-away home directory (see sdkhome).
+func TestMain(m *testing.M) { os.Exit(sdkhome.Run(m)) }
 
 // TestRun: the program exports in chunks, one after another, waits for
 // each, lists every page and downloads each task's template once, one file
