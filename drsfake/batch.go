@@ -222,28 +222,6 @@ func batchNotFound(info reqInfo) drsserver.NotFoundJSONResponse {
 	}
 }
 
-// page returns the offset and limit of a listing: offset 0 and the default
-// page size unless given, the limit capped at the page-size limit (as
-// ListTemplates).
-func (o operations) page(off *drsapi.Offset, lim *drsapi.Limit) (offset, limit int) {
-	offset, limit = 0, min(defaultPageSize, o.s.pageSizeLimit)
-	if off != nil && *off > 0 {
-		offset = int(*off)
-	}
-	if lim != nil && *lim > 0 {
-		limit = min(int(*lim), o.s.pageSizeLimit)
-	}
-	return offset, limit
-}
-
-// window returns list[offset:offset+limit], within list.
-func window[T any](list []T, offset, limit int) []T {
-	if offset >= len(list) {
-		return nil
-	}
-	return list[offset:min(len(list), offset+limit)]
-}
-
 // stamp renders a time of the fake in the answers (RFC 3339, UTC, seconds;
 // Huawei does not document the format).
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -234,11 +234,7 @@ func (st *store) page(project string, offset, limit int, now time.Time) (int, []
 	defer st.mu.Unlock()
 	st.settleLocked(now)
 	list := st.ordered(st.listedLocked(st.files[project], now))
-	if offset >= len(list) {
-		return len(list), nil
-	}
-	end := min(len(list), offset+limit)
-	return len(list), slices.Clone(list[offset:end])
+	return len(list), slices.Clone(window(list, offset, limit))
 }
 
 // ordered returns a newest-first list in the store's order: itself, or a
