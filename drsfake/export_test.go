@@ -140,6 +140,9 @@ func TestListingNewestFirstAndPaging(t *testing.T) {
 	if l := h.list(nil, &big); len(l.ExportReportObsFiles) != 4 {
 		t.Errorf("limit 1000 with page-size limit 4 gave %d files", len(l.ExportReportObsFiles))
 	}
+	if l := h.list(nil, nil); len(l.ExportReportObsFiles) != 4 {
+		t.Errorf("no limit (the default, 10) with page-size limit 4 gave %d files", len(l.ExportReportObsFiles))
+	}
 	off := int32(9)
 	if l := h.list(&off, nil); l.Count != 9 || len(l.ExportReportObsFiles) != 0 || l.ExportReportObsFiles == nil {
 		t.Errorf("offset past the end: %+v (want an empty list, not null)", l)
