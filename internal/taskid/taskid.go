@@ -83,7 +83,8 @@ func ShapeProblem(id string) string {
 			if r >= 'A' && r <= 'Z' {
 				what = "DRS task ids are lower-case"
 			}
-			return fmt.Sprintf("has %q at character %d: %s", r, utf8.RuneCountInString(id[:i])+1, what)
+			// Every character before this one is ASCII: i counts them.
+			return fmt.Sprintf("has %q at character %d: %s", r, i+1, what)
 		}
 	}
 	if len(id) != ShapeLength {
