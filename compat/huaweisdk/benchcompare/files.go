@@ -55,16 +55,13 @@ func checkFiles(dir string, tasks []string) (int, []string) {
 	return ok, problems
 }
 
-// checkWorkbook checks that the file at path is a whole workbook.
+// checkWorkbook checks that the file at path is a regular file (see
+// localfile.OpenRegular) and a whole workbook.
 func checkWorkbook(path string) error {
-	f, err := os.Open(path)
+	f, fi, err := localfile.OpenRegular(path, false)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = f.Close() }()
-	fi, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	return localfile.CheckWorkbook(f, fi.Size())
 }
