@@ -68,3 +68,48 @@ func TestResumeFoldsTheJournal(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeRecordsALostExport: a resume that waits on a recorded export
+// DRS no longer knows, and does nothing else, still records that the
+// export is lost; otherwise every later resume would wait on it again and
+// fail the same way, and the task would never be exported afresh.
+func TestResumeRecordsALostExport(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	out, rep, _ := exportTo(t, exitOK, task1)
+	done, err := manifest.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(rep.Tasks[0].File.Path); err != nil {
+		t.Fatal(err)
+	}
+	// The record of a run killed while it waited on an export that DRS has
+	// forgotten since.
+	const lost = "feedbeef-0000-4000-8000-000000000000"
+	m := manifest.New(done.Endpoint, done.ProjectID, done.Tasks)
+	m.Apply(drstemplate.Event{Kind: drstemplate.EventSubmitted, Export: drstemplate.Export{
+		ID: lost, RequestStatus: "SUCCESS", Accepted: time.Now().Add(-time.Hour), TaskIDs: []string{task1}}})
+	if err := m.Write(out, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	res := run(t, "export", "--resume", "--out", out)
+	if res.code != exitFailed {
+		t.Fatalf("resume on a lost export: exit %d, want %d\n%s\n%s", res.code, exitFailed, res.stdout, res.stderr)
+	}
+	after, err := manifest.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := after.State[task1]; st == nil || st.ExportID != "" || st.Error == "" {
+		t.Fatalf("the manifest still sends a resume to the lost export: %+v", st)
+	}
+	before := fake.exports()[task1]
+	if res := run(t, "export", "--resume", "--out", out); res.code != exitOK {
+		t.Fatalf("second resume: exit %d\n%s", res.code, res.stderr)
+	}
+	if got := fake.exports()[task1]; got != before+1 {
+		t.Errorf("task %s submitted %d times by the second resume, want once", task1, got-before)
+	}
+}
