@@ -37,8 +37,8 @@ is kept and the command fails (exit 1) unless --overwrite.`,
   drstemplate blank --engine postgresql --out templates`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if out == "" {
-				return usagef("--out must not be empty")
+			if err := checkOut(out); err != nil {
+				return err
 			}
 			return runCloud(cmd, g, &cfg, nil, func(ctx context.Context, c *drstemplate.Client, _ *switchWriter) (output, error) {
 				f, err := saveBlank(ctx, c, engine, out, overwrite)
@@ -71,7 +71,7 @@ func saveBlank(ctx context.Context, c *drstemplate.Client, engine, dir string, o
 	if err != nil {
 		return drstemplate.File{}, usagef("--engine %q: %w", engine, err)
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := makeOutDir(dir); err != nil {
 		return drstemplate.File{}, err
 	}
 	d, err := localfile.OpenDir(dir)

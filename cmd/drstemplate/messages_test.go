@@ -15,8 +15,8 @@ import (
 )
 
 // TestOutIsAFile: --out naming a file, or a path through one, gets the
-// same exit code (2) and message from export and download, before any
-// call.
+// same exit code (2) and message from export, download and blank, before
+// any call.
 func TestOutIsAFile(t *testing.T) {
 	fake := startFake(t)
 	useFake(t, fake)
@@ -28,7 +28,7 @@ func TestOutIsAFile(t *testing.T) {
 		{file, "drstemplate: --out " + file + " is a file, not a directory\n"},
 		{filepath.Join(file, "sub"), "drstemplate: --out " + filepath.Join(file, "sub") + ": a part of the path is a file, not a directory\n"},
 	} {
-		for _, args := range [][]string{{"export", task1}, {"download", "x.xlsx"}} {
+		for _, args := range [][]string{{"export", task1}, {"download", "x.xlsx"}, {"blank"}} {
 			res := run(t, append(args, "--out", tc.out)...)
 			if res.code != exitUsage || res.stderr != tc.want {
 				t.Errorf("%s --out %s: exit %d, %q; want %d, %q", args[0], tc.out, res.code, res.stderr, exitUsage, tc.want)

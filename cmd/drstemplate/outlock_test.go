@@ -67,6 +67,7 @@ func TestDanglingOut(t *testing.T) {
 	for _, args := range [][]string{
 		{"export", "--out", out, task1},
 		{"download", "--out", out, "x_mysql_20260301100001.xlsx"},
+		{"blank", "--out", out},
 	} {
 		res := run(t, args...)
 		if res.code != exitUsage || !strings.Contains(res.stderr, "a symbolic link to nothing") || strings.Contains(res.stderr, "file exists") {
