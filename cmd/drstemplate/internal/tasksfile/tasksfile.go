@@ -46,7 +46,7 @@ func Parse(r io.Reader, name string, shape bool) ([]string, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 512), MaxLineLength+2) // room for "\r\n"
 	var ids []string
-	var where []string
+	var lines []int // lines[i] is the line of ids[i]
 	line := 0
 	for sc.Scan() {
 		line++
@@ -65,7 +65,7 @@ func Parse(r io.Reader, name string, shape bool) ([]string, error) {
 			return nil, fmt.Errorf("%w: %s:%d: more than %d task ids", ErrInvalid, name, line, MaxIDs)
 		}
 		ids = append(ids, id)
-		where = append(where, name+":"+strconv.Itoa(line))
+		lines = append(lines, line)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
@@ -76,8 +76,9 @@ func Parse(r io.Reader, name string, shape bool) ([]string, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: %s holds no task id", ErrInvalid, name)
 	}
-	short := func(i int) string { return "line " + where[i][strings.LastIndexByte(where[i], ':')+1:] }
-	if err := check(ids, shape, func(i int) string { return where[i] }, short); err != nil {
+	at := func(i int) string { return name + ":" + strconv.Itoa(lines[i]) }
+	short := func(i int) string { return "line " + strconv.Itoa(lines[i]) }
+	if err := check(ids, shape, at, short); err != nil {
 		return nil, err
 	}
 	return ids, nil
