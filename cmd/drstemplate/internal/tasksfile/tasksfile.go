@@ -19,8 +19,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/taskid"
 )
 
@@ -118,16 +118,7 @@ func check(ids []string, shape bool, at, short func(int) string) error {
 	return fmt.Errorf("%w: %s: task %s repeats %s", ErrInvalid, at(f.Index), quote(ids[f.Index]), short(f.Repeats))
 }
 
-// quote shows id in a message: quoted with Go's rules (so control
-// characters cannot reach the terminal) and cut to a readable length.
-func quote(id string) string {
-	const max = 64
-	if len(id) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(id[cut]) {
-			cut--
-		}
-		return strconv.Quote(id[:cut]) + "…"
-	}
-	return strconv.Quote(id)
-}
+// quote shows id in a message: cut to a readable length (internal/clip,
+// the module's one truncation rule) and quoted with Go's rules, so that
+// control characters cannot reach the terminal.
+func quote(id string) string { return strconv.Quote(clip.String(id, 64)) }

@@ -155,3 +155,14 @@ func TestShape(t *testing.T) {
 		t.Errorf("Parse with the shape: %v", err)
 	}
 }
+
+// TestLongIDIsClipped: a message quotes an over-long id cut short, not
+// whole (an id may be up to a line long).
+func TestLongIDIsClipped(t *testing.T) {
+	long := strings.Repeat("x", MaxIDLength+1)
+	_, err := Parse(strings.NewReader(long+"\n"), "tasks.txt", false)
+	want := `tasks.txt:1: "` + strings.Repeat("x", 61) + `…" `
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), long) {
+		t.Fatalf("Parse error = %v; want one quoting the id cut short, %s", err, want)
+	}
+}
