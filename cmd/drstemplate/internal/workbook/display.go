@@ -80,9 +80,9 @@ func textWidth(s string) int {
 	return n
 }
 
-// clip shortens s to at most max terminal columns, ending it with "…" when
+// clipColumns shortens s to at most max terminal columns, ending it with "…" when
 // it cuts.
-func clip(s string, max int) string {
+func clipColumns(s string, max int) string {
 	if textWidth(s) <= max {
 		return s
 	}

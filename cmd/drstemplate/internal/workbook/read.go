@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
@@ -95,7 +96,7 @@ func Read(r io.ReaderAt, size int64) (*Workbook, error) {
 func guard(read func() (*Workbook, error)) (wb *Workbook, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			msg := clipRunes(escape(fmt.Sprint(p)), 200)
+			msg := clip.String(escape(fmt.Sprint(p)), 200)
 			wb, err = nil, fmt.Errorf("%w: it is damaged (the reader failed: %s)", ErrNotWorkbook, msg)
 		}
 	}()
@@ -171,7 +172,7 @@ func checkSizes(zr *zip.Reader) error {
 func checkIntegrity(zr *zip.Reader) error {
 	for _, f := range zr.File {
 		if err := checkPart(f); err != nil {
-			return notWorkbook("a damaged zip archive (part %q: %v)", clipRunes(f.Name, 60), err)
+			return notWorkbook("a damaged zip archive (part %q: %v)", clip.String(f.Name, 60), err)
 		}
 	}
 	return nil

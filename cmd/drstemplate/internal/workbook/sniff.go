@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf16"
 
+	"github.com/drs-tools/drstemplate/internal/clip"
 	"github.com/drs-tools/drstemplate/internal/localfile"
 )
 
@@ -142,21 +143,12 @@ func listNames(names []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%q", clipRunes(n, 60))
+		fmt.Fprintf(&b, "%q", clip.String(n, 60))
 	}
 	if len(names) > shown {
 		fmt.Fprintf(&b, " and %d more", len(names)-shown)
 	}
 	return b.String()
-}
-
-// clipRunes shortens s to at most n runes, ending it with "…" when cut.
-func clipRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func plural(n int, one, many string) string {

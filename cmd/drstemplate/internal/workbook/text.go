@@ -49,7 +49,7 @@ func writeSheet(w *bufio.Writer, s Sheet) {
 	for i, row := range s.Rows {
 		cells[i] = make([]string, len(row))
 		for j, v := range row {
-			c := clip(escape(v), TextCellWidth)
+			c := clipColumns(escape(v), TextCellWidth)
 			cells[i][j] = c
 			if j == len(widths) {
 				widths = append(widths, 0)

@@ -119,8 +119,8 @@ func TestDisplay(t *testing.T) {
 		if e != tt.escaped || textWidth(e) != tt.width {
 			t.Errorf("escape(%q) = %q (width %d); want %q (width %d)", tt.in, e, textWidth(e), tt.escaped, tt.width)
 		}
-		if c := clip(e, 5); c != tt.clipped || textWidth(c) > 5 {
-			t.Errorf("clip(%q, 5) = %q; want %q", e, c, tt.clipped)
+		if c := clipColumns(e, 5); c != tt.clipped || textWidth(c) > 5 {
+			t.Errorf("clipColumns(%q, 5) = %q; want %q", e, c, tt.clipped)
 		}
 	}
 }
