@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -51,5 +55,58 @@ func TestFailedTaskKeepsItsExportWhileOfUse(t *testing.T) {
 				t.Errorf("resume waits on the export = %v, want %v", waited, tc.keep)
 			}
 		})
+	}
+}
+
+// TestPlanTakesOnlyRegularFiles: where a task's file should be, something
+// the client never writes — a symbolic link (here to a copy with the very
+// bytes recorded), a directory — is not the task's file, recorded or
+// recovered: the task is done again, and the rest of the plan stands.
+func TestPlanTakesOnlyRegularFiles(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	tasks := []string{"linked", "dir", "recovered-link", "recovered-dir", "fine"}
+	m := New(endpoint, project, tasks)
+	book := zipOf(t, "a workbook")
+	for _, task := range []string{"linked", "dir", "fine"} {
+		f := writeFile(t, dir, task+"_mysql.xlsx", book)
+		m.State[task] = &Task{File: &f}
+	}
+	// A symbolic link to a copy elsewhere, and a directory, where the
+	// recorded files were.
+	copied := writeFile(t, elsewhere, "copy.xlsx", book)
+	mustDo(t, os.Remove(filepath.Join(dir, "linked_mysql.xlsx")))
+	mustDo(t, os.Symlink(copied.Path, filepath.Join(dir, "linked_mysql.xlsx")))
+	mustDo(t, os.Remove(filepath.Join(dir, "dir_mysql.xlsx")))
+	mustDo(t, os.Mkdir(filepath.Join(dir, "dir_mysql.xlsx"), 0o755))
+	// The same at the names of downloads a run was killed in.
+	m.State["recovered-link"] = &Task{Downloading: "recovered-link_mysql.xlsx"}
+	mustDo(t, os.Symlink(copied.Path, filepath.Join(dir, "recovered-link_mysql.xlsx")))
+	m.State["recovered-dir"] = &Task{Downloading: "recovered-dir_mysql.xlsx"}
+	mustDo(t, os.Mkdir(filepath.Join(dir, "recovered-dir_mysql.xlsx"), 0o755))
+
+	p, err := m.Plan(dir, tasks)
+	if err != nil {
+		t.Fatalf("Plan: %v", err)
+	}
+	if len(p.Done) != 1 || p.Done[0].TaskID != "fine" || len(p.Recovered) != 0 {
+		t.Errorf("Done = %+v, Recovered = %q; want only fine, none recovered", p.Done, p.Recovered)
+	}
+	if want := []string{"linked", "dir", "recovered-link", "recovered-dir"}; !slices.Equal(p.ToDo, want) {
+		t.Errorf("ToDo = %q, want %q", p.ToDo, want)
+	}
+	for _, task := range []string{"linked", "dir"} {
+		if p.Unverified[task] == "" {
+			t.Errorf("task %s: no reason given for doing it again", task)
+		}
+	}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,18 +150,21 @@ func LocalPath(dir string, f drstemplate.File) string {
 }
 
 // measure returns f with the Path, Size and SHA-256 of the file at its
-// name's safe local form in dir; with workbook, a file that is not a whole
-// workbook gives an error matching errMismatch, as does a name without a
-// safe form.
+// name's safe local form in dir. What is not a regular file there (a
+// symbolic link, a directory, a FIFO) gives an error matching errMismatch,
+// as does a name without a safe form and, with workbook, a file that is not
+// a whole workbook.
 func measure(dir string, f drstemplate.File, workbook bool) (drstemplate.File, error) {
 	if f.Path = LocalPath(dir, f); f.Path == "" {
 		return f, fmt.Errorf("file name %q: %w", clipped(f.Name), errMismatch)
 	}
 	file, info, err := localfile.OpenRegular(f.Path, false)
-	if errors.Is(err, localfile.ErrNotRegular) {
+	switch {
+	case errors.Is(err, localfile.ErrNotRegular):
 		return f, fmt.Errorf("%s %w (%w)", f.Path, errMismatch, err)
-	}
-	if err != nil {
+	case err != nil && isSymlink(f.Path):
+		return f, fmt.Errorf("%s %w (a symbolic link)", f.Path, errMismatch)
+	case err != nil:
 		return f, err
 	}
 	defer func() { _ = file.Close() }()
@@ -173,4 +177,13 @@ func measure(dir string, f drstemplate.File, workbook bool) (drstemplate.File, e
 	}
 	f.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return f, nil
+}
+
+// isSymlink reports whether path is a symbolic link: the client never
+// writes one, so one where a task's file should be is not that file. (It is
+// asked once OpenRegular failed, which refuses a link with the system's
+// error, ELOOP, rather than ErrNotRegular.)
+func isSymlink(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.Mode()&fs.ModeSymlink != 0
 }
