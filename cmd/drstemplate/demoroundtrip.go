@@ -51,7 +51,7 @@ func (d *demoFake) roundTrip(ctx context.Context, cmd *cobra.Command, g *globals
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
-	wb, err := workbook.Open(path)
+	wb, err := workbook.Open(path) // the original, read once: its settings, then the diff
 	if err != nil {
 		return nil, err
 	}
@@ -122,15 +122,11 @@ func (d *demoFake) roundTrip(ctx context.Context, cmd *cobra.Command, g *globals
 	}
 	rep.Exported = results[0].File.Path
 
-	a, err := workbook.Open(rep.Original)
+	exported, err := workbook.Open(rep.Exported)
 	if err != nil {
 		return nil, err
 	}
-	b, err := workbook.Open(rep.Exported)
-	if err != nil {
-		return nil, err
-	}
-	rep.Changes, rep.Identity = workbook.Diff(a, b).Split(func(key string) bool { return slices.Contains(identityRows, key) })
+	rep.Changes, rep.Identity = workbook.Diff(wb, exported).Split(func(key string) bool { return slices.Contains(identityRows, key) })
 	ignore := make([]string, len(identityRows))
 	for i, r := range identityRows {
 		ignore[i] = "--ignore " + strconv.Quote(r)
