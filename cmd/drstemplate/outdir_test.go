@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +207,53 @@ func TestStopCause(t *testing.T) {
 		if got := stopCause(tc.ctx, tc.results); !errors.Is(got, tc.want) || (got == nil) != (tc.want == nil) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestReportOfAStoppedRun: in a run that Ctrl-C or --timeout stopped, a
+// task that the stop cut short is interrupted or timed out, but one that
+// had failed on its own before still says failed, and why; done and
+// verified tasks keep their status. The report is in the order asked.
+func TestReportOfAStoppedRun(t *testing.T) {
+	file := drstemplate.File{Name: "t1.xlsx", Path: "out/t1.xlsx", Size: 10}
+	failed := fmt.Errorf("export e1: %w", drstemplate.ErrExportFailed)
+	results := []drstemplate.Result{
+		{TaskID: task3, ExportID: "e2", Err: fmt.Errorf("waiting for export e2: %w", context.Canceled)},
+		{TaskID: task1, ExportID: "e1", File: file},
+		{TaskID: taskFail, ExportID: "e1", Err: failed},
+	}
+	done := []drstemplate.Result{{TaskID: task2, ExportID: "e0", File: file}}
+	tasks := []string{task1, task2, task3, taskFail}
+	for _, tc := range []struct {
+		name                          string
+		stopped                       error
+		cut                           string // the status of the task the stop cut short
+		failed, interrupted, timedOut int
+	}{
+		{"interrupted", context.Canceled, statusInterrupted, 1, 1, 0},
+		{"timed out", context.DeadlineExceeded, statusTimedOut, 1, 0, 1},
+		{"not stopped", nil, statusFailed, 2, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := slices.Clone(results)
+			if tc.stopped != nil {
+				rs[0].Err = fmt.Errorf("waiting for export e2: %w", tc.stopped)
+			}
+			r := newExportReport("out", tasks, done, rs, tc.stopped)
+			var got []string
+			for _, tr := range r.Tasks {
+				got = append(got, tr.TaskID+" "+tr.Status)
+			}
+			want := []string{task1 + " exported", task2 + " skipped", task3 + " " + tc.cut, taskFail + " failed"}
+			if !slices.Equal(got, want) {
+				t.Errorf("statuses:\n got %q\nwant %q", got, want)
+			}
+			if e := r.Tasks[3].Error; e != failed.Error() {
+				t.Errorf("the failed task's error = %q, want %q", e, failed.Error())
+			}
+			if r.Exported != 1 || r.Skipped != 1 || r.Failed != tc.failed || r.Interrupted != tc.interrupted || r.TimedOut != tc.timedOut {
+				t.Errorf("counts: %+v", r)
+			}
+		})
 	}
 }
