@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -111,5 +112,25 @@ func TestResumeRecordsALostExport(t *testing.T) {
 	}
 	if got := fake.exports()[task1]; got != before+1 {
 		t.Errorf("task %s submitted %d times by the second resume, want once", task1, got-before)
+	}
+}
+
+// TestFailedRunNamesTheManifestThere: a run that records nothing, into a
+// directory whose manifest records earlier exports, still names that
+// manifest (and, stopped, says how to go on): it does not say that no
+// manifest is there.
+func TestFailedRunNamesTheManifestThere(t *testing.T) {
+	fake := startFake(t)
+	useFake(t, fake)
+	out, _, _ := exportTo(t, exitOK, task1)
+	// A task DRS does not know: its export is refused, nothing is recorded.
+	const unknown = "99999999-aaaa-4bbb-8ccc-000000000jb9"
+	res := run(t, "export", "-o", "json", "--out", out, unknown)
+	var rep exportReport
+	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {
+		t.Fatalf("export of an unknown task: exit %d, %v\n%s\n%s", res.code, err, res.stdout, res.stderr)
+	}
+	if res.code != exitFailed || rep.Failed != 1 || rep.Manifest != manifest.Path(out) {
+		t.Errorf("export of an unknown task beside a manifest: exit %d, %+v; want exit %d naming %s", res.code, rep, exitFailed, manifest.Path(out))
 	}
 }
