@@ -257,3 +257,32 @@ func TestReportOfAStoppedRun(t *testing.T) {
 		})
 	}
 }
+
+// TestStoppedSays: the error of a stopped run counts what was done, what
+// the stop cut short and, of that, what DRS had accepted (what --resume
+// waits on rather than submits again), and says how to go on only where a
+// manifest is.
+func TestStoppedSays(t *testing.T) {
+	r := &exportReport{
+		Tasks: []taskReport{
+			{TaskID: task1, Status: statusExported, ExportID: "e1"},
+			{TaskID: task2, Status: statusInterrupted, ExportID: "e1"},
+			{TaskID: task3, Status: statusInterrupted},
+			{TaskID: taskFail, Status: statusFailed, ExportID: "e1"},
+		},
+		Exported: 1, Interrupted: 2, Failed: 1,
+		Manifest: "out/" + manifest.FileName,
+	}
+	err := stopped(context.Canceled, r, "out")
+	want := "interrupted: 1 of 4 tasks done, 2 stopped (DRS had accepted the exports of 1 of them); to go on where it stopped: drstemplate export --resume --out out"
+	if err == nil || err.Error() != want || !errors.Is(err, context.Canceled) {
+		t.Errorf("stopped = %v\nwant %s", err, want)
+	}
+	r.Manifest = ""
+	if err := stopped(context.Canceled, r, "out"); err == nil || strings.Contains(err.Error(), "--resume") {
+		t.Errorf("without a manifest: %v", err)
+	}
+	if err := stopped(nil, r, "out"); err != nil {
+		t.Errorf("not stopped: %v", err)
+	}
+}
