@@ -20,7 +20,7 @@ func openFile(path string, follow bool) (*os.File, error) {
 		return nil, err
 	}
 	if before.Mode()&os.ModeSymlink != 0 {
-		return nil, errors.New("a symbolic link")
+		return nil, errSymlink
 	}
 	if !before.Mode().IsRegular() {
 		return nil, ErrNotRegular

@@ -3,6 +3,7 @@
 package localfile
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -15,5 +16,9 @@ func openFile(path string, follow bool) (*os.File, error) {
 	if !follow {
 		flags |= syscall.O_NOFOLLOW
 	}
-	return os.OpenFile(path, flags, 0)
+	f, err := os.OpenFile(path, flags, 0)
+	if !follow && errors.Is(err, syscall.ELOOP) && isSymlink(path) {
+		return nil, errSymlink
+	}
+	return f, err
 }

@@ -27,6 +27,14 @@ func TestOpenRegular(t *testing.T) {
 	if err := os.Symlink(file, link); err != nil {
 		t.Fatal(err)
 	}
+	dangling := filepath.Join(dir, "dangling")
+	if err := os.Symlink(filepath.Join(dir, "nothing"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	loop := filepath.Join(dir, "loop")
+	if err := os.Symlink(loop, loop); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, path string
 		follow     bool
@@ -37,7 +45,9 @@ func TestOpenRegular(t *testing.T) {
 		{"a FIFO", fifo, true, ErrNotRegular, "a FIFO"},
 		{"a directory", dir, true, ErrNotRegular, "a directory"},
 		{"a symbolic link, followed", link, true, nil, ""},
-		{"a symbolic link, not followed", link, false, syscall.ELOOP, ""},
+		{"a symbolic link, not followed", link, false, ErrNotRegular, "a symbolic link"},
+		{"a dangling symbolic link, not followed", dangling, false, ErrNotRegular, "a symbolic link"},
+		{"a loop of links, followed", loop, true, syscall.ELOOP, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

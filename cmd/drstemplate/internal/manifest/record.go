@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,8 +161,6 @@ func measure(dir string, f drstemplate.File, workbook bool) (drstemplate.File, e
 	switch {
 	case errors.Is(err, localfile.ErrNotRegular):
 		return f, fmt.Errorf("%s %w (%w)", f.Path, errMismatch, err)
-	case err != nil && isSymlink(f.Path):
-		return f, fmt.Errorf("%s %w (a symbolic link)", f.Path, errMismatch)
 	case err != nil:
 		return f, err
 	}
@@ -177,13 +174,4 @@ func measure(dir string, f drstemplate.File, workbook bool) (drstemplate.File, e
 	}
 	f.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return f, nil
-}
-
-// isSymlink reports whether path is a symbolic link: the client never
-// writes one, so one where a task's file should be is not that file. (It is
-// asked once OpenRegular failed, which refuses a link with the system's
-// error, ELOOP, rather than ErrNotRegular.)
-func isSymlink(path string) bool {
-	fi, err := os.Lstat(path)
-	return err == nil && fi.Mode()&fs.ModeSymlink != 0
 }
