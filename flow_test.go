@@ -219,6 +219,35 @@ func TestExportAndDownloadPacesASubmittedExportByItsAge(t *testing.T) {
 	})
 }
 
+// TestExportAndDownloadPacesAYoungSubmittedExportAsNew: an export accepted
+// 30 s ago by a clock that may run up to the skew allowed (a minute) ahead
+// of the local one may have only just begun: its wait is paced as a new
+// one, its second progress call MinDelay after the first, not as one
+// already 30 s (or, the skew taken the wrong way, 90 s) old.
+func TestExportAndDownloadPacesAYoungSubmittedExportAsNew(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		times := &progressTimes{}
+		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(1), drsfake.WithExportTimings(0, time.Minute)},
+			wrap: times.wrap})
+		earlier, err := e.client.Export(t.Context(), e.tasks...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Second)
+		if _, err := e.client.ExportAndDownload(t.Context(), t.TempDir(), e.tasks, &drstemplate.ExportAndDownloadOptions{
+			Submitted: []drstemplate.Export{earlier},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(times.times) < 2 {
+			t.Fatalf("%d progress calls, want several", len(times.times))
+		}
+		if gap := times.times[1].Sub(times.times[0]); gap > time.Second {
+			t.Errorf("the second progress call came %s after the first, want the 1s of a new wait", gap)
+		}
+	})
+}
+
 func TestExportAndDownloadPicksTheExportsFile(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		e := newEnv(t, envConfig{fake: []drsfake.Option{drsfake.WithGeneratedTasks(1)}})
