@@ -303,9 +303,13 @@ func TestExportAndDownloadKeepsExistingFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		downloads := e.calls.count(http.MethodPost, pathDownload)
 		results, err := e.client.ExportAndDownload(t.Context(), dir, e.tasks, nil)
 		if !errors.Is(err, drstemplate.ErrFileExists) {
 			t.Fatalf("err = %v, want ErrFileExists", err)
+		}
+		if n := e.calls.count(http.MethodPost, pathDownload) - downloads; n != 0 {
+			t.Errorf("%d files downloaded that could not be kept", n)
 		}
 		for i, r := range results {
 			if !errors.Is(r.Err, drstemplate.ErrFileExists) {
