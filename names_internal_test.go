@@ -88,6 +88,7 @@ func TestRetryAfter(t *testing.T) {
 		{"soon", 0},
 		{now.Add(10 * time.Second).UTC().Format(http.TimeFormat), 10 * time.Second},
 		{now.Add(-time.Hour).UTC().Format(http.TimeFormat), 0},
+		{now.Add(100 * 24 * time.Hour).UTC().Format(http.TimeFormat), 24 * time.Hour},
 	} {
 		h := http.Header{}
 		if tc.value != "" {
