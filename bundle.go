@@ -30,7 +30,7 @@ const (
 // are written and returned even when others are missing; the error then
 // names the missing ones.
 func (c *Client) saveBundle(ctx context.Context, dir string, names, local []string, overwrite bool) ([]File, error) {
-	d, err := openDir(dir)
+	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return nil, err
 	}

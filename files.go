@@ -25,16 +25,6 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// openDir opens dir for writing files into it: every name is resolved
-// inside it (see localfile.Dir).
-func openDir(dir string) (*localfile.Dir, error) {
-	d, err := localfile.OpenDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
 // sweepTemp removes the temporary files in dir that processes of this
 // machine which no longer run left behind (killed while downloading); see
 // localfile.Dir.Sweep for whose files are left alone.
@@ -64,7 +54,7 @@ func safeName(name string) (string, error) {
 // the file is kept. Unless overwrite is set, an existing file, even one that
 // appeared meanwhile, is kept and [ErrFileExists] returned.
 func writeFile(dir, name, listed string, overwrite bool, fill func(w io.Writer) (int64, error)) (File, error) {
-	d, err := openDir(dir)
+	d, err := localfile.OpenDir(dir)
 	if err != nil {
 		return File{}, err
 	}
