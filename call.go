@@ -62,7 +62,7 @@ func (c *Client) attempt(ctx context.Context, op operation, want, attempt int, s
 		}
 		err = fmt.Errorf("%s: %w", op, err)
 	case op.result(resp.StatusCode, want) && !op.streamed():
-		if rerr := readBody(resp); rerr != nil {
+		if _, rerr := readBody(resp); rerr != nil {
 			err = fmt.Errorf("%s: reading the answer: %w", op, rerr)
 		}
 	case resp.StatusCode == want:
@@ -108,8 +108,8 @@ const maxJSONBody = 8 << 20
 var errBodyTooLarge = fmt.Errorf("%w: the response body exceeds %d bytes", ErrUnexpectedResponse, maxJSONBody)
 
 // readBody reads resp's body whole (up to maxJSONBody) and puts it back as
-// a *bufferedBody, closing the body it read.
-func readBody(resp *http.Response) error {
+// a *bufferedBody, closing the body it read; it returns what it read.
+func readBody(resp *http.Response) ([]byte, error) {
 	body := resp.Body
 	defer func() { _ = body.Close() }() // the body as it came, not the one put back
 	var data []byte
@@ -117,21 +117,21 @@ func readBody(resp *http.Response) error {
 		// The usual case, in one allocation: the length is declared.
 		data = make([]byte, n)
 		if _, err := io.ReadFull(body, data); err != nil {
-			return err
+			return nil, err
 		}
 	} else {
 		var err error
 		if data, err = io.ReadAll(io.LimitReader(body, maxJSONBody+1)); err != nil {
-			return err
+			return nil, err
 		}
 		if len(data) > maxJSONBody {
-			return errBodyTooLarge
+			return nil, errBodyTooLarge
 		}
 	}
 	b := &bufferedBody{data: data}
 	b.Reset(data)
 	resp.Body = b
-	return nil
+	return data, nil
 }
 
 // bufferedBody is a response body read whole.
@@ -143,15 +143,22 @@ type bufferedBody struct {
 // Close does nothing: the body is in memory.
 func (*bufferedBody) Close() error { return nil }
 
-// decode reads resp's JSON body (read whole by attempt) into v.
-func decode(op operation, resp *http.Response, v any) error {
-	var err error
+// jsonBody returns resp's JSON body: read whole by attempt, or else here,
+// as attempt reads it.
+func jsonBody(resp *http.Response) ([]byte, error) {
 	if b, ok := resp.Body.(*bufferedBody); ok {
-		err = json.Unmarshal(b.data, v)
-	} else {
-		err = json.NewDecoder(io.LimitReader(resp.Body, maxJSONBody)).Decode(v)
+		return b.data, nil
 	}
+	return readBody(resp)
+}
+
+// decode reads resp's JSON body (see jsonBody) into v.
+func decode(op operation, resp *http.Response, v any) error {
+	data, err := jsonBody(resp)
 	if err != nil {
+		return fmt.Errorf("%s: reading the answer: %w", op, err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%w: %s: the body is not the documented JSON (Content-Type %q): %w",
 			ErrUnexpectedResponse, op, resp.Header.Get("Content-Type"), err)
 	}

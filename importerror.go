@@ -3,7 +3,6 @@ package drstemplate
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -116,17 +115,9 @@ func (e *ImportError) Unwrap() error {
 // readImportResult reads the import's answer (200 or 400, one object) and
 // returns the batch job's id, or the refusal.
 func readImportResult(resp *http.Response) (string, error) {
-	var body []byte
-	if b, ok := resp.Body.(*bufferedBody); ok {
-		body = b.data
-	} else {
-		var err error
-		if body, err = io.ReadAll(io.LimitReader(resp.Body, maxJSONBody+1)); err != nil {
-			return "", fmt.Errorf("%s: reading the answer: %w", opImport, err)
-		}
-		if len(body) > maxJSONBody {
-			return "", errBodyTooLarge
-		}
+	body, err := jsonBody(resp)
+	if err != nil {
+		return "", fmt.Errorf("%s: reading the answer: %w", opImport, err)
 	}
 	id, refused, err := parseImportResult(resp.StatusCode, body)
 	if err != nil && resp.StatusCode != http.StatusOK {

@@ -32,7 +32,7 @@ func TestReadBodyBound(t *testing.T) {
 			data := bytes.Repeat([]byte{'x'}, tt.size)
 			body := &closeCounter{Reader: bytes.NewReader(data)}
 			resp := &http.Response{ContentLength: tt.length, Body: body}
-			err := readBody(resp)
+			_, err := readBody(resp)
 			if body.closed != 1 {
 				t.Errorf("the body came closed %d times, want 1", body.closed)
 			}
