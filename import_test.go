@@ -107,6 +107,41 @@ func zipWith(t testing.TB, name, content string) []byte {
 	return buf.Bytes()
 }
 
+// paddedWorkbook returns a whole workbook of exactly size bytes: book with
+// an entry of padding stored uncompressed.
+func paddedWorkbook(t testing.TB, book []byte, size int) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(book), int64(len(book)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(pad int) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, f := range zr.File {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: "padding.bin", Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(make([]byte, pad)); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	padded := build(size - len(build(0)))
+	if len(padded) != size {
+		t.Fatalf("padded workbook of %d bytes, want %d", len(padded), size)
+	}
+	return padded
+}
+
 // onlyReader hides every method of r but Read: a stream of unknown size.
 type onlyReader struct{ r io.Reader }
 
@@ -187,6 +222,7 @@ func TestImportRefusedBeforeSending(t *testing.T) {
 		{"[Content_Types].xml without a workbook part", zipWith(t, "[Content_Types].xml", "<Types/>"), false},
 		{"zip cut short", workbookOf(t, taskSheet("a", "10.0.0.1"))[:200], false},
 		{"larger than the bound", big, false},
+		{"a whole workbook one byte over the bound", paddedWorkbook(t, workbookOf(t, taskSheet("a", "10.0.0.1")), drstemplate.MaxImportSize+1), false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
