@@ -99,6 +99,9 @@ func TestListingBounds(t *testing.T) {
 			if strings.Contains(tt.says, "stays") && strings.Contains(last.Error(), "keeps changing") {
 				t.Errorf("%v: says the count keeps changing, though it stayed", last)
 			}
+			if n > drstemplate.MaxListedFiles {
+				t.Errorf("%d files yielded, more than the %d a listing reads", n, drstemplate.MaxListedFiles)
+			}
 			if got := calls.Load(); got > tt.maxCalls {
 				t.Errorf("%d calls; want at most %d", got, tt.maxCalls)
 			}
