@@ -67,6 +67,13 @@ func TestListingBounds(t *testing.T) {
 				return drstemplate.MaxListedFiles - int64(call%2)*100, freshNames(call, limit)
 			},
 			"more than 100000 files, the most a listing reads", drstemplate.MaxListedFiles/100 + 1},
+		{"a list that goes back, one new name a page",
+			func(call, _, limit int) (int64, []string) {
+				names := freshNames(0, limit)
+				names[0] = fmt.Sprintf("task-new-%d_mysql_20250703094510.xlsx", call)
+				return drstemplate.MaxListedFiles - int64(call%2)*100, names
+			},
+			"more than 2005 pages in one listing", 2*drstemplate.MaxListedFiles/100 + 6},
 		{"more files than asked for",
 			func(call, _, limit int) (int64, []string) { return 1000, freshNames(call, limit+1) },
 			"sent 101 files, more than the 100 asked for", 1},
