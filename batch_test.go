@@ -3,13 +3,19 @@ package drstemplate_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/drs-tools/drstemplate"
+	"github.com/drs-tools/drstemplate/auth"
 	"github.com/drs-tools/drstemplate/drsfake"
 )
 
@@ -116,5 +122,34 @@ func TestBatchTasksPages(t *testing.T) {
 	}
 	if n := e.calls.count(http.MethodGet, "/batch-async-jobs/"+job.ID); n != 3 {
 		t.Errorf("%d pages, want 3", n)
+	}
+}
+
+// TestBatchTasksBound: a server that announces ever more tasks, with new
+// ones on every page, is read for a bounded number of pages.
+func TestBatchTasksBound(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		call := calls.Add(1)
+		jobs := make([]map[string]string, 1000)
+		for i := range jobs {
+			jobs[i] = map[string]string{"id": fmt.Sprintf("task-%d-%d", call, i)}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"total_count": math.MaxInt32, "jobs": jobs})
+	}))
+	t.Cleanup(srv.Close)
+	c, err := drstemplate.New(drstemplate.WithEndpoint(srv.URL), drstemplate.WithProjectID(testProject),
+		drstemplate.WithCredentials(auth.StaticToken(testToken)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.BatchTasks(t.Context(), "job-1")
+	if !errors.Is(err, drstemplate.ErrUnexpectedResponse) {
+		t.Errorf("err = %v, want ErrUnexpectedResponse", err)
+	}
+	// 10,000 tasks at most: the page that brings more is the last read.
+	if n := calls.Load(); n != 11 {
+		t.Errorf("%d pages read, want 11", n)
 	}
 }
