@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -361,6 +362,17 @@ func TestDownloadToDirHostileBundles(t *testing.T) {
 				addEntry(t, zw, &zip.FileHeader{Name: names[0], Method: zip.Deflate}, wb)
 			},
 			want: "twice",
+		},
+		{
+			name: "more entries than a bundle holds",
+			build: func(t *testing.T, zw *zip.Writer) {
+				addEntry(t, zw, &zip.FileHeader{Name: names[0], Method: zip.Deflate}, wb)
+				addEntry(t, zw, &zip.FileHeader{Name: names[1], Method: zip.Deflate}, wb)
+				for i := range 10_000 {
+					addEntry(t, zw, &zip.FileHeader{Name: "x/" + strconv.Itoa(i)}, nil)
+				}
+			},
+			want: "10002 entries, more than 10000",
 		},
 		{
 			name: "an entry that is not a workbook",
